@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// ringcast command line: parse -> call src -> map error codes to exit codes.
+import '../src/net/shim.js'
+import { Command, CommanderError } from 'commander'
+import { hostname, homedir } from 'node:os'
+import { join as joinPath } from 'node:path'
+import { runAgent } from '../src/agent/agent.js'
+import { DEFAULTS } from '../src/coordinator/config.js'
+import { Coordinator } from '../src/coordinator/coordinator.js'
+import { formatReport } from '../src/coordinator/report.js'
+import { errorMessage, isRingcastError } from '../src/errors.js'
+import { runDemo } from './demo.js'
+import { EXIT, exitCodeFor } from './exit-codes.js'
+import { createProgressView } from './progress.js'
+import { parseCount, parseDuration, parseSize } from './units.js'
+
+let debug = process.argv.includes('--debug')
+
+const defaultKeyPath = (): string =>
+  joinPath(process.env.XDG_CONFIG_HOME ?? joinPath(homedir(), '.config'), 'ringcast', 'coordinator.key')
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value]
+
+const program = new Command()
+  .name('ringcast')
+  .description('Clone one image onto many machines at once through a pipelined libp2p chain.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+
+program.command('serve')
+  .description('coordinate a session: admit nodes, plan the chain, stream IMAGE, report')
+  .argument('<image>', 'image file or block device to clone')
+  .option('-n, --nodes <count>', 'start as soon as this many nodes have joined')
+  .option('--wait-timeout <duration>', 'start with the nodes present after this long', '300s')
+  .option('--listen <multiaddr>', 'listen address (repeatable)', collect)
+  .option('--block-size <size>', 'block size', '1MiB')
+  .option('--window <size>', 'unacknowledged bytes in flight per hop', '16MiB')
+  .option('--stall-timeout <duration>', 'fail a node that makes no progress for this long', '30s')
+  .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
+  .option('--token <token>', 'session token nodes must present (generated if omitted)')
+  .option('--json', 'print the final report as JSON on stdout')
+  .option('-q, --quiet', 'no progress or log lines on stderr')
+  .option('--debug', 'print stack traces')
+  .action(async (image: string, o: Record<string, string | string[] | boolean | undefined>) => {
+    const view = createProgressView('serve', { quiet: o.quiet === true })
+    const coordinator = await Coordinator.start({
+      imagePath: image,
+      nodes: o.nodes === undefined ? DEFAULTS.nodes : parseCount(o.nodes as string, '--nodes'),
+      waitTimeoutMs: parseDuration(o.waitTimeout as string, '--wait-timeout'),
+      listen: (o.listen as string[] | undefined) ?? DEFAULTS.listen,
+      blockSizeBytes: parseSize(o.blockSize as string, '--block-size'),
+      windowBytes: parseSize(o.window as string, '--window'),
+      stallTimeoutMs: parseDuration(o.stallTimeout as string, '--stall-timeout'),
+      keyPath: o.key as string,
+      token: (o.token as string | undefined) ?? ''
+    }, {
+      log: view.log,
+      progress: p => view.update(p.slowestBytes, p.imageBytes)
+    })
+    const stopOnSignal = (): void => { void coordinator.stop().then(() => process.exit(130)) }
+    process.once('SIGINT', stopOnSignal)
+    process.once('SIGTERM', stopOnSignal)
+    try {
+      const addr = coordinator.joinAddrs[0] ?? '<address>'
+      // The one line an operator copies to every node (stderr: stdout is the report).
+      process.stderr.write(`join with: ringcast join ${addr} --token ${coordinator.token} --target <device-or-file>\n`)
+      const report = await coordinator.run()
+      view.stop()
+      process.stdout.write(o.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
+      process.exitCode = report.ok ? EXIT.OK : EXIT.CLONE_FAILED
+    } finally {
+      view.stop()
+      await coordinator.stop()
+    }
+  })
+
+program.command('join')
+  .description('join a session as a node and write the image to TARGET')
+  .argument('<coordinator>', 'coordinator multiaddr, as printed by serve (ends in /p2p/<id>)')
+  .requiredOption('--token <token>', 'session token printed by serve')
+  .requiredOption('--target <path>', 'block device or file to write the image to')
+  .option('--create', 'create the target file if it does not exist')
+  .option('--name <name>', 'node name in the report', hostname())
+  .option('--listen <multiaddr>', 'listen address for the upstream (repeatable)', collect)
+  .option('--key <path>', 'identity key file (ephemeral identity if omitted)')
+  .option('--connect-timeout <duration>', 'give up reaching the coordinator after this long', '60s')
+  .option('--json', 'print the result as JSON on stdout')
+  .option('-q, --quiet', 'no progress or log lines on stderr')
+  .option('--debug', 'print stack traces')
+  .action(async (coordinatorAddr: string, o: Record<string, string | string[] | boolean | undefined>) => {
+    const view = createProgressView(`join ${o.name as string}`, { quiet: o.quiet === true })
+    try {
+      const result = await runAgent({
+        coordinator: coordinatorAddr,
+        token: o.token as string,
+        targetPath: o.target as string,
+        create: o.create === true,
+        name: o.name as string,
+        listen: (o.listen as string[] | undefined) ?? ['/ip4/0.0.0.0/tcp/0'],
+        keyPath: o.key as string | undefined,
+        connectTimeoutMs: parseDuration(o.connectTimeout as string, '--connect-timeout')
+      }, { log: view.log, progress: view.update })
+      view.stop()
+      process.stdout.write(o.json === true
+        ? `${JSON.stringify({ verified: true, ...result }, null, 2)}\n`
+        : `${result.name}: verified ${result.bytesWritten} bytes, sha256 ${result.sha256}\n`)
+    } finally {
+      view.stop()
+    }
+  })
+
+program.command('demo')
+  .description('clone a generated image to local nodes, each a separate process, and report')
+  .option('-n, --nodes <count>', 'node processes to start', '4')
+  .option('--size <size>', 'size of the generated image', '256MiB')
+  .option('--block-size <size>', 'block size', '1MiB')
+  .option('--dir <path>', 'work directory (a temporary one is made and removed if omitted)')
+  .option('--keep', 'keep the work directory')
+  .option('--debug', 'print stack traces')
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    process.exitCode = await runDemo({
+      nodes: parseCount(o.nodes as string, '--nodes'),
+      imageBytes: parseSize(o.size as string, '--size'),
+      blockSize: o.blockSize as string,
+      dir: o.dir as string | undefined,
+      keep: o.keep === true
+    })
+  })
+
+async function main (): Promise<void> {
+  try {
+    await program.parseAsync(process.argv)
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version exit 0; every parsing error is a usage error.
+      process.exitCode = err.exitCode === 0 ? EXIT.OK : EXIT.USAGE
+      return
+    }
+    debug ||= program.commands.some(c => c.opts().debug === true)
+    process.stderr.write(`ringcast: ${errorMessage(err)}\n`)
+    if (debug && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`)
+    process.exitCode = isRingcastError(err) ? exitCodeFor(err.code) : EXIT.INTERNAL
+  }
+}
+
+await main()
+// Exit now rather than wait for stray handles; stdout/stderr writes to pipes
+// and files are synchronous on Linux, so nothing printed is lost.
+process.exit()

@@ -1,0 +1,51 @@
+// Coordinator configuration: defaults + one validator. Units are in the names.
+
+import { RingcastError } from '../errors.js'
+import { MAX_BLOCK_BYTES, MIN_BLOCK_BYTES } from '../wire/protocol.js'
+
+export interface CoordinatorConfig {
+  imagePath: string
+  /** Start as soon as this many nodes have joined. */
+  nodes: number
+  /** Start with whoever joined (at least one) once this passes. */
+  waitTimeoutMs: number
+  listen: string[]
+  blockSizeBytes: number
+  /** Per-hop credit window. */
+  windowBytes: number
+  /** Identity key file (created 0600 if missing). */
+  keyPath: string
+  /** Session token nodes must present; generated when empty. */
+  token: string
+  /** A node with no progress for this long is reported failed. */
+  stallTimeoutMs: number
+}
+
+export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {
+  nodes: Number.POSITIVE_INFINITY,
+  // Long enough for a rack to PXE-boot; --nodes usually ends the wait earlier.
+  waitTimeoutMs: 300_000,
+  listen: ['/ip4/0.0.0.0/tcp/7373'],
+  // 1 MiB: per-block overhead (header, hash dispatch, ack) is < 0.1 %.
+  blockSizeBytes: 1_048_576,
+  // 16 MiB: covers the bandwidth-delay product of 10 GbE at 10 ms.
+  windowBytes: 16_777_216,
+  // A hung node is caught in seconds, a busy one is not flagged by GC pauses.
+  stallTimeoutMs: 30_000
+}
+
+export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
+  const fail = (msg: string): never => { throw new RingcastError('USAGE', msg) }
+  if (!(c.nodes >= 1)) fail(`--nodes must be at least 1 (got ${c.nodes})`)
+  if (!Number.isFinite(c.waitTimeoutMs) || c.waitTimeoutMs < 0) fail('--wait-timeout must be a non-negative duration')
+  if (!Number.isInteger(c.blockSizeBytes) || c.blockSizeBytes < MIN_BLOCK_BYTES || c.blockSizeBytes > MAX_BLOCK_BYTES) {
+    fail(`--block-size must be between ${MIN_BLOCK_BYTES} and ${MAX_BLOCK_BYTES} bytes (got ${c.blockSizeBytes})`)
+  }
+  if (!Number.isInteger(c.windowBytes) || c.windowBytes < c.blockSizeBytes || c.windowBytes > 2 ** 31) {
+    fail(`--window must be at least one block (${c.blockSizeBytes}) and at most 2 GiB (got ${c.windowBytes})`)
+  }
+  if (c.listen.length === 0) fail('--listen needs at least one multiaddr')
+  if (c.token !== '' && c.token.length < 8) fail('--token must be at least 8 characters')
+  if (!(c.stallTimeoutMs >= 100)) fail('--stall-timeout must be at least 100 ms')
+  return c
+}

@@ -1,0 +1,363 @@
+// The coordinator: admits nodes, plans the chain, feeds its head, collects
+// Done/Failed, judges each copy and builds the report.
+//
+// How this works
+//   1. `start()` opens the image, starts libp2p and listens for
+//      /ringcast/control/1.0.0. Each control stream must open with a Join;
+//      the node is admitted (Welcome) or refused (Refuse + close).
+//   2. `run()` waits until `nodes` have joined or `waitTimeoutMs` passes,
+//      plans a chain in join order, sends every node its Plan, dials the head
+//      and streams the image into it.
+//   3. Nodes report Progress, then Done (digest) or Failed. A node whose
+//      control stream drops, or that makes no progress for `stallTimeoutMs`,
+//      is failed. Every Done gets a Verdict against the source digest.
+//   4. When every member is finished the report is built and returned.
+
+import { randomBytes, createHash, timingSafeEqual } from 'node:crypto'
+import { RingcastError, errorMessage } from '../errors.js'
+import { openImageFile, type ImageSource } from '../image/image-file.js'
+import type { Channel } from '../net/channel.js'
+import { closeWithReason, dialCandidates, readControl, sendControl } from '../net/control-stream.js'
+import { loadOrCreateKey } from '../net/identity.js'
+import { NetNode } from '../net/node.js'
+import { BlockSender, short } from '../relay/block-sender.js'
+import { sameBytes, toHex } from '../relay/hash.js'
+import { BlockReader, streamImage } from '../relay/image-streamer.js'
+import { planChain, SOURCE } from '../topology/chain.js'
+import type { Join } from '../wire/messages.js'
+import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL, PROTOCOL_VERSION, SESSION_ID_BYTES } from '../wire/protocol.js'
+import { validateConfig, type CoordinatorConfig } from './config.js'
+import { isFinished, type Member } from './member.js'
+import { buildReport, type SessionReport } from './report.js'
+
+/** A connected peer has this long to send its Join. */
+const JOIN_TIMEOUT_MS = 15_000
+/** After the report, how long nodes get to read their Verdict and hang up. */
+const FAREWELL_TIMEOUT_MS = 3_000
+
+export interface CoordinatorHooks {
+  log: (line: string) => void
+  /** Called about twice a second while blocks move. */
+  progress?: (p: ProgressSnapshot) => void
+  now?: () => number
+}
+
+export interface ProgressSnapshot {
+  imageBytes: number
+  sentBytes: number
+  /** Least and most bytes written by any running or done node. */
+  slowestBytes: number
+  fastestBytes: number
+  running: number
+  finished: number
+}
+
+export class Coordinator {
+  readonly token: string
+  private readonly members = new Map<string, Member>()
+  private readonly sessionId = randomBytes(SESSION_ID_BYTES)
+  private started = false
+  private startedAt = 0
+  private headSender?: BlockSender
+  private sourceDigest?: Promise<Uint8Array>
+  private wake?: () => void
+  private readonly now: () => number
+
+  private constructor (
+    readonly config: CoordinatorConfig,
+    readonly image: ImageSource,
+    readonly net: NetNode,
+    private readonly hooks: CoordinatorHooks
+  ) {
+    this.token = config.token !== '' ? config.token : randomBytes(16).toString('hex')
+    this.now = hooks.now ?? Date.now
+  }
+
+  static async start (input: CoordinatorConfig, hooks: CoordinatorHooks): Promise<Coordinator> {
+    const config = validateConfig(input)
+    const image = await openImageFile(config.imagePath)
+    try {
+      const { key, warning } = await loadOrCreateKey(config.keyPath)
+      if (warning !== undefined) hooks.log(`warning: ${warning}`)
+      const net = await NetNode.start({ privateKey: key, listen: config.listen })
+      const coordinator = new Coordinator(config, image, net, hooks)
+      await net.handle(CONTROL_PROTOCOL, channel => { void coordinator.onControl(channel) })
+      return coordinator
+    } catch (err) {
+      await image.close()
+      throw err
+    }
+  }
+
+  /** Addresses nodes can join, best first (non-loopback before loopback). */
+  get joinAddrs (): string[] {
+    const addrs = this.net.addrs
+    return [...addrs.filter(a => !a.startsWith('/ip4/127.') && !a.startsWith('/ip6/::1/')), ...addrs.filter(a => a.startsWith('/ip4/127.') || a.startsWith('/ip6/::1/'))]
+  }
+
+  async run (): Promise<SessionReport> {
+    await this.waitForNodes()
+    this.started = true
+    this.startedAt = this.now()
+    const order = [...this.members.values()]
+    const hops = planChain(order.map(m => m.peerId))
+    this.hooks.log(`starting: ${order.length} node(s) in a chain, ${this.image.size} bytes in ${this.config.blockSizeBytes}-byte blocks`)
+    for (const hop of hops) {
+      const member = this.members.get(hop.node)!
+      member.position = hop.position
+      member.state = 'running'
+      member.lastAdvanceAt = this.now()
+      const down = hop.downstream === undefined ? undefined : this.members.get(hop.downstream)!
+      await sendControl(member.channel, {
+        plan: {
+          upstreamPeer: hop.upstream === SOURCE ? this.net.peerId : hop.upstream,
+          downstreamPeer: down?.peerId ?? '',
+          downstreamAddrs: down?.dialAddrs ?? [],
+          position: hop.position,
+          chainLength: hops.length
+        }
+      }).catch(err => this.fail(member, 'PEER_GONE', `could not send the plan: ${errorMessage(err)}`))
+    }
+    const head = this.members.get(hops[0]!.node)!
+    const source = new BlockReader(this.image, this.config.blockSizeBytes)
+    this.sourceDigest = this.feed(head, source)
+    this.sourceDigest.catch(() => {})
+    const ticker = setInterval(() => this.tick(), 500)
+    try {
+      await this.allFinished()
+    } finally {
+      clearInterval(ticker)
+    }
+    const digest = await this.sourceDigest.catch(() => source.digest())
+    const report = buildReport({
+      image: this.image.path,
+      imageBytes: this.image.size,
+      sha256: digest,
+      blockBytes: this.config.blockSizeBytes,
+      startedAt: this.startedAt,
+      endedAt: this.now(),
+      members: order
+    })
+    await this.farewell(order)
+    return report
+  }
+
+  async stop (): Promise<void> {
+    await this.net.stop().catch(() => {})
+    await this.image.close().catch(() => {})
+  }
+
+  // ------------------------------------------------------------ admission
+
+  private async onControl (channel: Channel): Promise<void> {
+    let join: Join
+    try {
+      const first = await readControl(channel, JOIN_TIMEOUT_MS)
+      if (first === null) { channel.abort(new Error('closed before Join')); return }
+      if (first.kind !== 'join') throw new RingcastError('PROTOCOL', `expected Join, got ${first.kind}`)
+      join = first.body
+    } catch (err) {
+      this.hooks.log(`closed control stream from ${short(channel.remotePeer)} (${channel.remoteAddr}): ${errorMessage(err)}`)
+      await closeWithReason(channel, 'PROTOCOL', errorMessage(err))
+      return
+    }
+    const refusal = this.checkJoin(join, channel)
+    if (refusal !== undefined) {
+      this.hooks.log(`refused ${join.name !== '' ? join.name : short(channel.remotePeer)} from ${channel.remoteAddr}: ${refusal.reason}`)
+      await closeWithReason(channel, refusal.code, refusal.reason)
+      return
+    }
+    const member: Member = {
+      peerId: channel.remotePeer,
+      name: join.name !== '' ? join.name.slice(0, 64) : short(channel.remotePeer),
+      address: channel.remoteAddr,
+      dialAddrs: dialCandidates(channel.remoteAddr, join.listenPort, join.listenAddrs),
+      targetPath: join.targetPath.slice(0, 4096),
+      channel,
+      state: 'waiting',
+      position: -1,
+      writtenThrough: 0,
+      bytesReceived: 0,
+      lastAdvanceAt: this.now()
+    }
+    this.members.set(member.peerId, member)
+    await sendControl(channel, {
+      welcome: {
+        sessionId: this.sessionId,
+        imageName: this.image.name,
+        imageSize: this.image.size,
+        blockSize: this.config.blockSizeBytes,
+        windowBytes: this.config.windowBytes
+      }
+    }).catch(() => {})
+    this.hooks.log(`admitted ${member.name} from ${member.address} (${this.members.size}/${Number.isFinite(this.config.nodes) ? this.config.nodes : '?'})`)
+    this.wake?.()
+    await this.followMember(member)
+  }
+
+  private checkJoin (join: Join, channel: Channel): { code: string, reason: string } | undefined {
+    if (join.protocolVersion !== PROTOCOL_VERSION) {
+      return { code: 'VERSION', reason: `node speaks ringcast protocol ${join.protocolVersion}, this coordinator speaks ${PROTOCOL_VERSION}; run the same ringcast version on both` }
+    }
+    if (!tokensMatch(join.token, this.token)) return { code: 'BAD_TOKEN', reason: 'wrong session token' }
+    if (this.started) return { code: 'REFUSED', reason: 'the session has already started' }
+    if (this.members.has(channel.remotePeer)) return { code: 'REFUSED', reason: 'a node with this identity has already joined' }
+    if (this.members.size >= this.config.nodes) return { code: 'REFUSED', reason: `the session is full (${this.config.nodes} node(s))` }
+    if (!join.targetGrowable && join.targetSize < this.image.size) {
+      return { code: 'TARGET_TOO_SMALL', reason: `target ${join.targetPath} holds ${join.targetSize} bytes but the image is ${this.image.size}` }
+    }
+    return undefined
+  }
+
+  private async waitForNodes (): Promise<void> {
+    const deadline = this.now() + this.config.waitTimeoutMs
+    while (this.members.size < this.config.nodes) {
+      const left = deadline - this.now()
+      if (left <= 0) break
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, left)
+        this.wake = () => { clearTimeout(timer); resolve() }
+      })
+    }
+    this.wake = undefined
+    // A node that joined and left while we waited is not part of the session.
+    for (const m of this.members.values()) if (m.channel.isClosed) this.members.delete(m.peerId)
+    if (this.members.size === 0) {
+      throw new RingcastError('NO_NODES', `no node joined within ${Math.round(this.config.waitTimeoutMs / 1000)} s`)
+    }
+    if (this.members.size < this.config.nodes && Number.isFinite(this.config.nodes)) {
+      this.hooks.log(`wait timeout: starting with ${this.members.size} of ${this.config.nodes} node(s)`)
+    }
+  }
+
+  // ------------------------------------------------------------ the run
+
+  /** Read a member's control stream until it is finished or gone. */
+  private async followMember (m: Member): Promise<void> {
+    try {
+      while (true) {
+        const msg = await readControl(m.channel)
+        if (msg === null) break
+        switch (msg.kind) {
+          case 'progress':
+            if (msg.body.writtenThrough > m.writtenThrough) m.lastAdvanceAt = this.now()
+            m.writtenThrough = Math.min(msg.body.writtenThrough, this.image.size)
+            m.bytesReceived = msg.body.bytesReceived
+            break
+          case 'done':
+            await this.onDone(m, msg.body)
+            break
+          case 'failed':
+            this.fail(m, msg.body.code, msg.body.reason, msg.body.writtenThrough)
+            break
+          default:
+            throw new RingcastError('PROTOCOL', `unexpected ${msg.kind} from a node`)
+        }
+      }
+    } catch (err) {
+      if (!isFinished(m)) this.fail(m, 'PROTOCOL', errorMessage(err))
+      await closeWithReason(m.channel, 'PROTOCOL', errorMessage(err))
+      return
+    }
+    if (!isFinished(m)) {
+      if (!this.started) {
+        this.members.delete(m.peerId)
+        this.hooks.log(`${m.name} left before the session started`)
+        return
+      }
+      this.fail(m, 'PEER_GONE', `lost contact with the node at ${m.writtenThrough} bytes`)
+    }
+  }
+
+  private async onDone (m: Member, done: { sha256: Uint8Array, bytesWritten: number, elapsedMs: number, peakRssBytes: number, peakInflightBytes: number }): Promise<void> {
+    if (!this.started || this.sourceDigest === undefined || isFinished(m)) throw new RingcastError('PROTOCOL', 'Done before the session could be complete')
+    const source = await this.sourceDigest.catch(() => undefined)
+    m.state = 'done'
+    m.finishedAt = this.now()
+    m.digest = done.sha256
+    m.writtenThrough = Math.min(done.bytesWritten, this.image.size)
+    m.elapsedMs = done.elapsedMs
+    m.peakRssBytes = done.peakRssBytes
+    m.peakInflightBytes = done.peakInflightBytes
+    m.verified = source !== undefined && sameBytes(source, done.sha256) && done.bytesWritten === this.image.size
+    if (!m.verified) {
+      m.reason = source === undefined ? 'the source failed before the image was complete' : `digest ${toHex(done.sha256).slice(0, 16)}… differs from the source's ${toHex(source).slice(0, 16)}…`
+    }
+    this.hooks.log(`${m.name}: ${m.verified ? 'verified' : `NOT verified: ${m.reason ?? ''}`}`)
+    await sendControl(m.channel, { verdict: { verified: m.verified, sourceSha256: source ?? new Uint8Array(), reason: m.reason ?? '' } }).catch(() => {})
+    this.wake?.()
+  }
+
+  private fail (m: Member, code: string, reason: string, writtenThrough?: number): void {
+    if (isFinished(m)) return
+    m.state = 'failed'
+    m.failCode = code
+    m.reason = `${reason}${reason.includes(' at ') ? '' : ` (at ${writtenThrough ?? m.writtenThrough} of ${this.image.size} bytes)`}`
+    if (writtenThrough !== undefined) m.writtenThrough = Math.min(writtenThrough, this.image.size)
+    m.finishedAt = this.now()
+    this.hooks.log(`${m.name} failed: ${m.reason}`)
+    this.wake?.()
+  }
+
+  /** Stream the image into the head; returns the source digest. */
+  private async feed (head: Member, source: BlockReader): Promise<Uint8Array> {
+    try {
+      const channel = await this.net.dial(head.peerId, head.dialAddrs, BLOCKS_PROTOCOL)
+      this.headSender = new BlockSender(channel, { sessionId: this.sessionId, windowBytes: this.config.windowBytes })
+      await this.headSender.start(0)
+      const { imageDigest } = await streamImage(source, this.headSender, this.image.size)
+      // Keep the stream open until the head has written everything (FINDINGS trap 4).
+      await this.headSender.waitAcked(this.image.size).catch(() => {})
+      return imageDigest
+    } catch (err) {
+      const reason = err instanceof RingcastError && err.code === 'IMAGE_UNREADABLE' ? errorMessage(err) : `the source could not feed it: ${errorMessage(err)}`
+      this.fail(head, err instanceof RingcastError ? err.code : 'PEER_GONE', reason)
+      // Nodes behind the head cannot finish without it; issue #3 re-wires instead.
+      for (const m of this.members.values()) this.fail(m, 'PEER_GONE', `the chain was cut upstream of it: ${reason}`)
+      throw err
+    }
+  }
+
+  private tick (): void {
+    const now = this.now()
+    for (const m of this.members.values()) {
+      if (m.state === 'running' && now - m.lastAdvanceAt > this.config.stallTimeoutMs) {
+        this.fail(m, 'STALLED', `no progress for ${Math.round((now - m.lastAdvanceAt) / 1000)} s at ${m.writtenThrough} of ${this.image.size} bytes`)
+      }
+    }
+    const live = [...this.members.values()].filter(m => m.state !== 'failed')
+    this.hooks.progress?.({
+      imageBytes: this.image.size,
+      sentBytes: this.headSender?.sentThrough ?? 0,
+      slowestBytes: live.length === 0 ? 0 : Math.min(...live.map(m => m.writtenThrough)),
+      fastestBytes: live.length === 0 ? 0 : Math.max(...live.map(m => m.writtenThrough)),
+      running: live.filter(m => m.state === 'running').length,
+      finished: [...this.members.values()].filter(isFinished).length
+    })
+  }
+
+  private async allFinished (): Promise<void> {
+    while (![...this.members.values()].every(isFinished)) {
+      await new Promise<void>(resolve => { this.wake = resolve })
+    }
+    this.wake = undefined
+  }
+
+  /** Close every control stream and give nodes a moment to hang up first. */
+  private async farewell (members: Member[]): Promise<void> {
+    await Promise.race([
+      Promise.all(members.map(async m => {
+        await m.channel.closeWrite().catch(() => {})
+        await m.channel.closed
+      })),
+      new Promise(resolve => setTimeout(resolve, FAREWELL_TIMEOUT_MS).unref())
+    ])
+  }
+}
+
+/** Constant-time token comparison (hash first so lengths do not leak). */
+function tokensMatch (given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}

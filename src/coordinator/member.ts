@@ -1,0 +1,33 @@
+// What the coordinator knows about one admitted node.
+
+import type { Channel } from '../net/channel.js'
+
+export type MemberState = 'waiting' | 'running' | 'done' | 'failed'
+
+export interface Member {
+  peerId: string
+  name: string
+  /** Where the node connected from (multiaddr), for the report. */
+  address: string
+  /** Where its upstream should dial it, best first. */
+  dialAddrs: string[]
+  targetPath: string
+  channel: Channel
+  state: MemberState
+  position: number
+  writtenThrough: number
+  bytesReceived: number
+  /** Clock time of the last progress that moved writtenThrough. */
+  lastAdvanceAt: number
+  /** Outcome fields, set when the node finishes or fails. */
+  digest?: Uint8Array
+  verified?: boolean
+  reason?: string
+  failCode?: string
+  finishedAt?: number
+  elapsedMs?: number
+  peakRssBytes?: number
+  peakInflightBytes?: number
+}
+
+export const isFinished = (m: Member): boolean => m.state === 'done' || m.state === 'failed'

@@ -1,0 +1,99 @@
+// The session report: one row per admitted node, as text for people and JSON
+// for scripts.
+
+import { toHex } from '../relay/hash.js'
+import type { Member } from './member.js'
+
+export type NodeStatus = 'OK' | 'MISMATCH' | 'FAILED'
+
+export interface NodeReport {
+  name: string
+  peerId: string
+  address: string
+  target: string
+  position: number
+  status: NodeStatus
+  /** Bytes verified and written. */
+  bytes: number
+  seconds: number
+  mbPerSecond: number
+  sha256?: string
+  reason?: string
+  peakRssBytes?: number
+  peakInflightBytes?: number
+}
+
+export interface SessionReport {
+  image: string
+  imageBytes: number
+  sha256: string
+  blockBytes: number
+  seconds: number
+  nodes: NodeReport[]
+  verified: number
+  failed: number
+  ok: boolean
+}
+
+const MB = 1_000_000
+
+export function buildReport (args: { image: string, imageBytes: number, sha256: Uint8Array, blockBytes: number, startedAt: number, endedAt: number, members: Member[] }): SessionReport {
+  const nodes = args.members.map((m): NodeReport => {
+    const status: NodeStatus = m.state === 'done' && m.verified === true ? 'OK' : m.state === 'done' ? 'MISMATCH' : 'FAILED'
+    const seconds = ((m.finishedAt ?? args.endedAt) - args.startedAt) / 1000
+    return {
+      name: m.name,
+      peerId: m.peerId,
+      address: m.address,
+      target: m.targetPath,
+      position: m.position,
+      status,
+      bytes: m.writtenThrough,
+      seconds: round(seconds, 3),
+      mbPerSecond: round(seconds > 0 ? m.writtenThrough / MB / seconds : 0, 1),
+      sha256: m.digest === undefined ? undefined : toHex(m.digest),
+      reason: m.reason,
+      peakRssBytes: m.peakRssBytes,
+      peakInflightBytes: m.peakInflightBytes
+    }
+  })
+  const verified = nodes.filter(n => n.status === 'OK').length
+  return {
+    image: args.image,
+    imageBytes: args.imageBytes,
+    sha256: toHex(args.sha256),
+    blockBytes: args.blockBytes,
+    seconds: round((args.endedAt - args.startedAt) / 1000, 3),
+    nodes,
+    verified,
+    failed: nodes.length - verified,
+    ok: nodes.length > 0 && verified === nodes.length
+  }
+}
+
+export function formatReport (r: SessionReport): string {
+  const head = ['#', 'node', 'address', 'bytes', 'MB/s', 'result']
+  const rows = r.nodes.map(n => [
+    String(n.position),
+    n.name,
+    shortAddr(n.address),
+    String(n.bytes),
+    n.mbPerSecond.toFixed(1),
+    n.status === 'OK' ? 'OK digest verified' : n.status === 'MISMATCH' ? `MISMATCH ${n.reason ?? ''}` : `FAILED ${n.reason ?? ''}`
+  ])
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i]!.length)))
+  const line = (cells: string[]): string => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i]!)).join('  ')
+  return [
+    `image ${r.image}: ${r.imageBytes} bytes, sha256 ${r.sha256}`,
+    line(head),
+    ...rows.map(line),
+    `${r.verified} of ${r.nodes.length} node(s) verified in ${r.seconds.toFixed(1)} s${r.ok ? '' : ` — ${r.failed} did not`}`
+  ].join('\n')
+}
+
+const shortAddr = (a: string): string => {
+  const m = /^\/ip[46]\/([^/]+)\/tcp\/(\d+)/.exec(a)
+  return m === null ? a : `${m[1]}:${m[2]}`
+}
+
+const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits

@@ -1,0 +1,53 @@
+// Typed errors with a stable `code`, matched on code (never on message).
+// The CLI maps each code to an exit status and prints the message as one
+// sentence; stack traces only with --debug.
+
+export type ErrorCode =
+  | 'USAGE' // bad flag or argument
+  | 'IMAGE_UNREADABLE' // source image missing or unreadable
+  | 'IMAGE_EMPTY' // source image has no bytes
+  | 'TARGET_MISSING' // target path does not exist
+  | 'TARGET_NOT_WRITABLE' // target cannot be opened for writing
+  | 'TARGET_TOO_SMALL' // target smaller than the image
+  | 'TARGET_MOUNTED' // target block device (or a partition of it) is mounted
+  | 'TARGET_UNSUPPORTED' // target is a directory, socket, ...
+  | 'TARGET_WRITE_FAILED' // a write or fsync on the target failed
+  | 'KEY_INVALID' // identity key file exists but is not a key
+  | 'BAD_TOKEN' // session token does not match
+  | 'VERSION' // peer speaks another protocol version
+  | 'REFUSED' // coordinator refused the node for another reason
+  | 'UNREACHABLE' // coordinator could not be reached
+  | 'PROTOCOL' // peer sent a malformed, oversized or unexpected message
+  | 'INTEGRITY' // a block or the image digest did not match
+  | 'PEER_GONE' // a peer closed or reset its stream early
+  | 'NO_NODES' // no node joined before the wait timeout
+  | 'CLONE_FAILED' // at least one node did not verify its copy
+  | 'INTERNAL'
+
+export class RingcastError extends Error {
+  readonly code: ErrorCode
+
+  constructor (code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'RingcastError'
+    this.code = code
+  }
+}
+
+/** A peer broke the wire contract; the reason goes back on the wire. */
+export class ProtocolError extends RingcastError {
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('PROTOCOL', message, options)
+    this.name = 'ProtocolError'
+  }
+}
+
+export function isRingcastError (err: unknown, code?: ErrorCode): err is RingcastError {
+  return err instanceof RingcastError && (code === undefined || err.code === code)
+}
+
+/** One readable sentence for any thrown value. */
+export function errorMessage (err: unknown): string {
+  if (err instanceof Error) return err.message
+  return String(err)
+}

@@ -1,0 +1,103 @@
+// The upstream end of one hop: sends blocks, reads acks, and never has more
+// than `windowBytes` of payload unacknowledged (the credit window).
+//
+//   ackedThrough          sentThrough
+//        |<---- in flight ---->|
+//   -----+=====================+--------> offset
+//        |<----------- windowBytes ----------->|   may send up to here
+
+import { RingcastError, ProtocolError } from '../errors.js'
+import type { Channel } from '../net/channel.js'
+import { decodeAck, encodeAck, encodeBlockHeader } from '../wire/messages.js'
+import { MAX_ACK_FRAME_BYTES } from '../wire/protocol.js'
+
+export interface SenderOptions {
+  sessionId: Uint8Array
+  windowBytes: number
+}
+
+interface Waiter { through: number, resolve: () => void, reject: (err: Error) => void }
+
+export class BlockSender {
+  sentThrough = 0
+  ackedThrough = 0
+  /** Set once the downstream is gone; every later call rejects with it. */
+  failure?: RingcastError
+  private waiters: Waiter[] = []
+
+  constructor (readonly channel: Channel, private readonly options: SenderOptions) {}
+
+  /** Send HELLO and start reading acks. `fromOffset` is where blocks will start. */
+  async start (fromOffset = 0): Promise<void> {
+    this.sentThrough = fromOffset
+    this.ackedThrough = fromOffset
+    void this.readAcks()
+    await this.channel.send(encodeBlockHeader({ kind: 'hello', sessionId: this.options.sessionId, offset: fromOffset, length: 0, hash: new Uint8Array() }))
+  }
+
+  async sendBlock (offset: number, payload: Uint8Array, hash: Uint8Array): Promise<void> {
+    if (offset !== this.sentThrough) throw new RingcastError('INTERNAL', `block at ${offset} sent out of order (expected ${this.sentThrough})`)
+    await this.waitAcked(offset + payload.byteLength - this.options.windowBytes)
+    await this.channel.send(encodeBlockHeader({ kind: 'block', sessionId: this.options.sessionId, offset, length: payload.byteLength, hash }))
+    await this.channel.send(payload)
+    this.sentThrough = offset + payload.byteLength
+  }
+
+  /** Send END; the downstream checks the image digest against `imageHash`. */
+  async sendEnd (imageSize: number, imageHash: Uint8Array): Promise<void> {
+    this.throwIfFailed()
+    await this.channel.send(encodeBlockHeader({ kind: 'end', sessionId: this.options.sessionId, offset: imageSize, length: 0, hash: imageHash }))
+  }
+
+  /** Resolves once the downstream has written every byte below `through`. */
+  async waitAcked (through: number): Promise<void> {
+    this.throwIfFailed()
+    if (this.ackedThrough >= through) return
+    await new Promise<void>((resolve, reject) => this.waiters.push({ through, resolve, reject }))
+  }
+
+  /** Stop using this hop, telling the downstream why. */
+  close (reason: string): void {
+    this.fail(new RingcastError('PEER_GONE', reason))
+    this.channel.abort(new Error(reason))
+  }
+
+  private throwIfFailed (): void {
+    if (this.failure !== undefined) throw this.failure
+  }
+
+  private async readAcks (): Promise<void> {
+    try {
+      while (true) {
+        const bytes = await this.channel.reader.readFrame(MAX_ACK_FRAME_BYTES)
+        if (bytes === null) throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream`)
+        const ack = decodeAck(bytes)
+        if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream: ${ack.error}`)
+        if (ack.writtenThrough < this.ackedThrough || ack.writtenThrough > this.sentThrough) {
+          throw new ProtocolError(`ack through ${ack.writtenThrough} is outside [${this.ackedThrough}, ${this.sentThrough}]`)
+        }
+        this.ackedThrough = ack.writtenThrough
+        this.waiters = this.waiters.filter(w => {
+          if (w.through > this.ackedThrough) return true
+          w.resolve()
+          return false
+        })
+      }
+    } catch (err) {
+      const failure = err instanceof RingcastError ? err : new RingcastError('PEER_GONE', `block stream to ${short(this.channel.remotePeer)} failed: ${(err as Error).message}`, { cause: err })
+      if (failure.code === 'PROTOCOL') {
+        await this.channel.send(encodeAck({ error: failure.message })).catch(() => {})
+        this.channel.abort(failure)
+      }
+      this.fail(failure)
+    }
+  }
+
+  private fail (err: RingcastError): void {
+    this.failure ??= err
+    for (const w of this.waiters) w.reject(this.failure)
+    this.waiters = []
+  }
+}
+
+export const short = (peer: string): string => peer.length > 12 ? `…${peer.slice(-8)}` : peer

@@ -1,0 +1,66 @@
+// Linux block-device facts from /sys and /proc: size, mounts, swap, holders.
+// A target that is mounted, used as swap or held by dm/LVM/md is never written.
+
+import { readdir, readFile } from 'node:fs/promises'
+
+/** glibc's gnu_dev_major/minor for a dev_t as Node reports it. */
+export function devMajorMinor (rdev: number): { major: number, minor: number } {
+  const big = BigInt(rdev)
+  const major = Number(((big >> 8n) & 0xfffn) | ((big >> 32n) & ~0xfffn))
+  const minor = Number((big & 0xffn) | ((big >> 12n) & ~0xffn))
+  return { major, minor }
+}
+
+const sysDir = (rdev: number): string => {
+  const { major, minor } = devMajorMinor(rdev)
+  return `/sys/dev/block/${major}:${minor}`
+}
+
+/** Size in bytes of a block device (stat reports 0 for devices). */
+export async function blockDeviceSize (rdev: number): Promise<number> {
+  const sectors = Number((await readFile(`${sysDir(rdev)}/size`, 'utf8')).trim())
+  return sectors * 512
+}
+
+/**
+ * Why the device must not be written, or undefined when it is free: mounted
+ * (itself or a partition), active swap, or held by another device (LVM, md, dm).
+ */
+export async function blockDeviceInUse (rdev: number, path: string): Promise<string | undefined> {
+  const { major, minor } = devMajorMinor(rdev)
+  const ids = new Set([`${major}:${minor}`])
+  const names = new Set<string>()
+  const dir = sysDir(rdev)
+  const partitions: string[] = []
+  try {
+    for (const entry of await readdir(dir)) {
+      const dev = await readFile(`${dir}/${entry}/dev`, 'utf8').catch(() => undefined)
+      if (dev !== undefined && await readFile(`${dir}/${entry}/partition`, 'utf8').catch(() => undefined) !== undefined) {
+        ids.add(dev.trim())
+        partitions.push(entry)
+      }
+    }
+  } catch { /* no /sys entry: judge by mountinfo alone */ }
+  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '')
+  for (const line of mountinfo.split('\n')) {
+    const fields = line.split(' ')
+    if (fields.length > 4 && ids.has(fields[2]!)) {
+      return `${path} (or a partition of it) is mounted at ${unescapeMount(fields[4]!)}`
+    }
+  }
+  for (const p of [path, ...partitions.map(p => `/dev/${p}`)]) names.add(p)
+  const swaps = await readFile('/proc/swaps', 'utf8').catch(() => '')
+  for (const line of swaps.split('\n').slice(1)) {
+    const dev = line.split(/\s+/)[0]
+    if (dev !== undefined && dev !== '' && names.has(dev)) return `${dev} is in use as swap`
+  }
+  for (const d of [dir, ...partitions.map(p => `${dir}/${p}`)]) {
+    const holders = await readdir(`${d}/holders`).catch(() => [])
+    if (holders.length > 0) return `${path} is held by ${holders.join(', ')} (LVM, RAID or device-mapper)`
+  }
+  return undefined
+}
+
+function unescapeMount (s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)))
+}

@@ -1,0 +1,121 @@
+// A node's target: where the image is written. Inspected before the node
+// joins (so a bad target is refused before any byte moves) and opened for
+// writing only once the coordinator has admitted the node.
+//
+// Invariant 5: nothing is written to a target that is mounted, smaller than
+// the image, or not the one the operator named (we write the path given, and
+// never follow a rename: the file is opened once and kept open).
+
+import { constants } from 'node:fs'
+import { access, open, stat, type FileHandle } from 'node:fs/promises'
+import { RingcastError } from '../errors.js'
+import { blockDeviceInUse, blockDeviceSize } from './block-device.js'
+
+export interface TargetInfo {
+  path: string
+  kind: 'file' | 'block'
+  /** Bytes available: file size or device size. */
+  size: number
+  /** True for a regular file created or grown by --create. */
+  growable: boolean
+}
+
+export interface InspectOptions {
+  /** Create the file if missing and let it grow to the image size. */
+  create: boolean
+}
+
+export async function inspectTarget (path: string, options: InspectOptions): Promise<TargetInfo> {
+  let st
+  try {
+    st = await stat(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (options.create) return await createTargetFile(path)
+      throw new RingcastError('TARGET_MISSING', `target ${path} does not exist (pass --create to create a file there)`, { cause: err })
+    }
+    throw new RingcastError('TARGET_NOT_WRITABLE', `target ${path} cannot be inspected: ${(err as Error).message}`, { cause: err })
+  }
+  if (st.isBlockDevice()) {
+    const inUse = await blockDeviceInUse(st.rdev, path)
+    if (inUse !== undefined) throw new RingcastError('TARGET_MOUNTED', `refusing to write ${path}: ${inUse}`)
+    await checkWritable(path)
+    return { path, kind: 'block', size: await blockDeviceSize(st.rdev), growable: false }
+  }
+  if (!st.isFile()) throw new RingcastError('TARGET_UNSUPPORTED', `target ${path} is not a regular file or block device`)
+  await checkWritable(path)
+  return { path, kind: 'file', size: st.size, growable: options.create }
+}
+
+async function createTargetFile (path: string): Promise<TargetInfo> {
+  try {
+    const handle = await open(path, 'wx', 0o644)
+    await handle.close()
+  } catch (err) {
+    throw new RingcastError('TARGET_NOT_WRITABLE', `cannot create target ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  return { path, kind: 'file', size: 0, growable: true }
+}
+
+async function checkWritable (path: string): Promise<void> {
+  try {
+    await access(path, constants.W_OK)
+  } catch (err) {
+    throw new RingcastError('TARGET_NOT_WRITABLE', `target ${path} is not writable`, { cause: err })
+  }
+}
+
+export class Target {
+  private constructor (readonly info: TargetInfo, private readonly handle: FileHandle) {}
+
+  /** Open for writing. Block devices are opened O_EXCL: the kernel refuses if mounted. */
+  static async open (info: TargetInfo, imageSize: number): Promise<Target> {
+    if (info.size < imageSize && !info.growable) {
+      throw new RingcastError('TARGET_TOO_SMALL', `target ${info.path} holds ${info.size} bytes but the image is ${imageSize}`)
+    }
+    const flags = info.kind === 'block' ? constants.O_WRONLY | constants.O_EXCL : constants.O_WRONLY
+    let handle: FileHandle
+    try {
+      handle = await open(info.path, flags)
+    } catch (err) {
+      const busy = (err as NodeJS.ErrnoException).code === 'EBUSY'
+      throw new RingcastError(busy ? 'TARGET_MOUNTED' : 'TARGET_NOT_WRITABLE',
+        busy ? `refusing to write ${info.path}: the device is busy (mounted or in use)` : `cannot open target ${info.path} for writing: ${(err as Error).message}`, { cause: err })
+    }
+    return new Target(info, handle)
+  }
+
+  /** Write all of `bytes` at `offset`. */
+  async write (offset: number, bytes: Uint8Array): Promise<void> {
+    let done = 0
+    try {
+      while (done < bytes.byteLength) {
+        const { bytesWritten } = await this.handle.write(bytes, done, bytes.byteLength - done, offset + done)
+        if (bytesWritten === 0) throw new Error('the write made no progress')
+        done += bytesWritten
+      }
+    } catch (err) {
+      throw writeError(this.info.path, `write of ${bytes.byteLength} bytes at ${offset}`, err)
+    }
+  }
+
+  /** Make a file target exactly the image size, then fsync. */
+  async finish (imageSize: number): Promise<void> {
+    try {
+      if (this.info.kind === 'file') await this.handle.truncate(imageSize)
+      await this.handle.sync()
+    } catch (err) {
+      throw writeError(this.info.path, 'fsync', err)
+    }
+  }
+
+  async close (): Promise<void> {
+    await this.handle.close().catch(() => {})
+  }
+}
+
+function writeError (path: string, what: string, err: unknown): RingcastError {
+  const code = (err as NodeJS.ErrnoException).code
+  const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EROFS' ? 'read-only file system' : code === 'EIO' ? 'I/O error' : (err as Error).message
+  return new RingcastError('TARGET_WRITE_FAILED', `${what} on target ${path} failed: ${why}`, { cause: err })
+}

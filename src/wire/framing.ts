@@ -1,0 +1,177 @@
+// Length-prefixed framing over a byte stream.
+//
+//   frame  := varint(len) bytes[len]
+//   block  := frame(BlockFrame{kind: BLOCK, length: n}) payload[n]
+//
+// ByteReader turns pushed chunks into exact reads. It is attached to a stream
+// the moment the stream exists: a libp2p v3 stream drops data that arrives
+// before anyone listens, so reading lazily (starting the stream's async
+// iterator on first read) loses the first frames. Every frame length is
+// checked against a caller-given limit, and the unread buffer has a cap.
+
+import { ProtocolError } from '../errors.js'
+
+/** Anything a stream may yield: Uint8Array or a Uint8ArrayList-like. */
+export type Chunk = Uint8Array | { subarray: () => Uint8Array }
+
+/** Longest varint we accept: 5 bytes encode up to 2^35, far past every limit. */
+const MAX_VARINT_BYTES = 5
+
+export function encodeVarint (value: number): Uint8Array {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`cannot encode ${value} as a varint`)
+  const out: number[] = []
+  let v = value
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80)
+    v = Math.floor(v / 0x80)
+  }
+  out.push(v)
+  return Uint8Array.from(out)
+}
+
+/** Prefix `body` with its varint length, in one buffer (one send). */
+export function frame (body: Uint8Array): Uint8Array {
+  const prefix = encodeVarint(body.byteLength)
+  const out = new Uint8Array(prefix.byteLength + body.byteLength)
+  out.set(prefix, 0)
+  out.set(body, prefix.byteLength)
+  return out
+}
+
+export class ByteReader {
+  private chunks: Uint8Array[] = []
+  private buffered = 0
+  private ended = false
+  private failure?: Error
+  private wake?: () => void
+  /** Total bytes consumed by the caller so far. */
+  consumed = 0
+  /**
+   * Most bytes we hold unread. A peer that pushes past it is cut off: this is
+   * what bounds memory before credits apply (a stranger, or a peer we have
+   * not read from yet). Callers raise it once they know the session window.
+   */
+  maxBufferedBytes = 4 * 1_048_576
+  /** Called when maxBufferedBytes is exceeded (the channel aborts the stream). */
+  onOverflow?: (err: ProtocolError) => void
+
+  /** A reader fed by an async iterable (in-memory tests, plain sockets). */
+  static fromIterable (source: AsyncIterable<Chunk>): ByteReader {
+    const reader = new ByteReader()
+    void (async () => {
+      try {
+        for await (const chunk of source) reader.push(chunk)
+        reader.end()
+      } catch (err) {
+        reader.end(err as Error)
+      }
+    })()
+    return reader
+  }
+
+  /** Bytes received but not yet consumed. */
+  get bufferedBytes (): number {
+    return this.buffered
+  }
+
+  push (chunk: Chunk): void {
+    if (this.ended) return
+    const bytes = chunk instanceof Uint8Array ? chunk : chunk.subarray()
+    if (bytes.byteLength === 0) return
+    this.chunks.push(bytes)
+    this.buffered += bytes.byteLength
+    if (this.buffered > this.maxBufferedBytes) {
+      const err = new ProtocolError(`peer sent ${this.buffered} bytes ahead of the reader, more than the ${this.maxBufferedBytes} allowed`)
+      this.end(err)
+      this.onOverflow?.(err)
+      return
+    }
+    this.wake?.()
+  }
+
+  /** No more data; with `err`, pending and later reads reject with it. */
+  end (err?: Error): void {
+    if (this.ended) return
+    this.ended = true
+    this.failure = err
+    this.wake?.()
+  }
+
+  /**
+   * Read one frame. Returns null on a clean end of stream between frames;
+   * throws ProtocolError on a truncated frame or one longer than maxBytes.
+   */
+  async readFrame (maxBytes: number): Promise<Uint8Array | null> {
+    const length = await this.readVarint()
+    if (length === null) return null
+    if (length > maxBytes) throw new ProtocolError(`frame of ${length} bytes exceeds the limit of ${maxBytes}`)
+    return await this.readExact(length)
+  }
+
+  /** Read exactly n bytes; throws ProtocolError if the stream ends first. */
+  async readExact (n: number): Promise<Uint8Array> {
+    if (!(await this.fill(n))) {
+      throw new ProtocolError(`stream ended ${n - this.buffered} bytes short of a ${n}-byte read`)
+    }
+    this.consumed += n
+    this.buffered -= n
+    const first = this.chunks[0]
+    if (first !== undefined && first.byteLength >= n) {
+      // Common case for small frames and for payloads that arrive whole: no copy.
+      const out = first.subarray(0, n)
+      if (first.byteLength === n) this.chunks.shift()
+      else this.chunks[0] = first.subarray(n)
+      return out
+    }
+    const out = new Uint8Array(n)
+    let filled = 0
+    while (filled < n) {
+      const chunk = this.chunks[0]!
+      const take = Math.min(chunk.byteLength, n - filled)
+      out.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), filled)
+      filled += take
+      if (take === chunk.byteLength) this.chunks.shift()
+      else this.chunks[0] = chunk.subarray(take)
+    }
+    return out
+  }
+
+  private async readVarint (): Promise<number | null> {
+    let value = 0
+    let scale = 1
+    for (let i = 0; i < MAX_VARINT_BYTES; i++) {
+      if (!(await this.fill(1))) {
+        if (i === 0) return null
+        throw new ProtocolError('stream ended inside a length prefix')
+      }
+      const byte = this.takeByte()
+      value += (byte & 0x7f) * scale
+      if ((byte & 0x80) === 0) return value
+      scale *= 0x80
+    }
+    throw new ProtocolError('length prefix longer than 5 bytes')
+  }
+
+  private takeByte (): number {
+    const chunk = this.chunks[0]!
+    const byte = chunk[0]!
+    if (chunk.byteLength === 1) this.chunks.shift()
+    else this.chunks[0] = chunk.subarray(1)
+    this.buffered -= 1
+    this.consumed += 1
+    return byte
+  }
+
+  /** Wait until at least n bytes are buffered; false when the stream ended first. */
+  private async fill (n: number): Promise<boolean> {
+    while (this.buffered < n) {
+      if (this.ended) {
+        if (this.failure !== undefined) throw this.failure
+        return false
+      }
+      await new Promise<void>(resolve => { this.wake = resolve })
+      this.wake = undefined
+    }
+    return true
+  }
+}

@@ -1,0 +1,1060 @@
+import * as $protobuf from "protobufjs";
+import Long = require("long");
+
+/** Namespace ringcast. */
+export namespace ringcast {
+
+    /**
+     * Properties of a Join.
+     * @deprecated Use ringcast.Join.$Properties instead.
+     */
+    interface IJoin extends ringcast.Join.$Properties {
+    }
+
+    /** Represents a Join. */
+    class Join {
+
+        /**
+         * Constructs a new Join.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Join.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Join protocolVersion. */
+        protocolVersion: number;
+
+        /** Join name. */
+        name: string;
+
+        /** Join token. */
+        token: string;
+
+        /** Join targetPath. */
+        targetPath: string;
+
+        /** Join targetSize. */
+        targetSize: number;
+
+        /** Join targetGrowable. */
+        targetGrowable: boolean;
+
+        /** Join listenPort. */
+        listenPort: number;
+
+        /** Join listenAddrs. */
+        listenAddrs: string[];
+
+        /**
+         * Creates a new Join instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Join instance
+         */
+        static create(properties: ringcast.Join.$Shape): ringcast.Join & ringcast.Join.$Shape;
+        static create(properties?: ringcast.Join.$Properties): ringcast.Join;
+
+        /**
+         * Encodes the specified Join message. Does not implicitly {@link ringcast.Join.verify|verify} messages.
+         * @param message Join message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Join.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Join message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Join & ringcast.Join.$Shape} Join
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Join & ringcast.Join.$Shape;
+
+        /**
+         * Gets the type url for Join
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Join {
+
+        /** Properties of a Join. */
+        interface $Properties {
+
+            /** Join protocolVersion */
+            protocolVersion?: (number|null);
+
+            /** Join name */
+            name?: (string|null);
+
+            /** Join token */
+            token?: (string|null);
+
+            /** Join targetPath */
+            targetPath?: (string|null);
+
+            /** Join targetSize */
+            targetSize?: (number|null);
+
+            /** Join targetGrowable */
+            targetGrowable?: (boolean|null);
+
+            /** Join listenPort */
+            listenPort?: (number|null);
+
+            /** Join listenAddrs */
+            listenAddrs?: (string[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Join. */
+        type $Shape = ringcast.Join.$Properties;
+    }
+
+    /**
+     * Properties of a Welcome.
+     * @deprecated Use ringcast.Welcome.$Properties instead.
+     */
+    interface IWelcome extends ringcast.Welcome.$Properties {
+    }
+
+    /** Represents a Welcome. */
+    class Welcome {
+
+        /**
+         * Constructs a new Welcome.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Welcome.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Welcome sessionId. */
+        sessionId: Uint8Array;
+
+        /** Welcome imageName. */
+        imageName: string;
+
+        /** Welcome imageSize. */
+        imageSize: number;
+
+        /** Welcome blockSize. */
+        blockSize: number;
+
+        /** Welcome windowBytes. */
+        windowBytes: number;
+
+        /**
+         * Creates a new Welcome instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Welcome instance
+         */
+        static create(properties: ringcast.Welcome.$Shape): ringcast.Welcome & ringcast.Welcome.$Shape;
+        static create(properties?: ringcast.Welcome.$Properties): ringcast.Welcome;
+
+        /**
+         * Encodes the specified Welcome message. Does not implicitly {@link ringcast.Welcome.verify|verify} messages.
+         * @param message Welcome message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Welcome.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Welcome message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Welcome & ringcast.Welcome.$Shape} Welcome
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Welcome & ringcast.Welcome.$Shape;
+
+        /**
+         * Gets the type url for Welcome
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Welcome {
+
+        /** Properties of a Welcome. */
+        interface $Properties {
+
+            /** Welcome sessionId */
+            sessionId?: (Uint8Array|null);
+
+            /** Welcome imageName */
+            imageName?: (string|null);
+
+            /** Welcome imageSize */
+            imageSize?: (number|null);
+
+            /** Welcome blockSize */
+            blockSize?: (number|null);
+
+            /** Welcome windowBytes */
+            windowBytes?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Welcome. */
+        type $Shape = ringcast.Welcome.$Properties;
+    }
+
+    /**
+     * Properties of a Refuse.
+     * @deprecated Use ringcast.Refuse.$Properties instead.
+     */
+    interface IRefuse extends ringcast.Refuse.$Properties {
+    }
+
+    /** Represents a Refuse. */
+    class Refuse {
+
+        /**
+         * Constructs a new Refuse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Refuse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Refuse code. */
+        code: string;
+
+        /** Refuse reason. */
+        reason: string;
+
+        /**
+         * Creates a new Refuse instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Refuse instance
+         */
+        static create(properties: ringcast.Refuse.$Shape): ringcast.Refuse & ringcast.Refuse.$Shape;
+        static create(properties?: ringcast.Refuse.$Properties): ringcast.Refuse;
+
+        /**
+         * Encodes the specified Refuse message. Does not implicitly {@link ringcast.Refuse.verify|verify} messages.
+         * @param message Refuse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Refuse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Refuse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Refuse & ringcast.Refuse.$Shape} Refuse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Refuse & ringcast.Refuse.$Shape;
+
+        /**
+         * Gets the type url for Refuse
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Refuse {
+
+        /** Properties of a Refuse. */
+        interface $Properties {
+
+            /** Refuse code */
+            code?: (string|null);
+
+            /** Refuse reason */
+            reason?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Refuse. */
+        type $Shape = ringcast.Refuse.$Properties;
+    }
+
+    /**
+     * Properties of a Plan.
+     * @deprecated Use ringcast.Plan.$Properties instead.
+     */
+    interface IPlan extends ringcast.Plan.$Properties {
+    }
+
+    /** Represents a Plan. */
+    class Plan {
+
+        /**
+         * Constructs a new Plan.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Plan.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Plan upstreamPeer. */
+        upstreamPeer: string;
+
+        /** Plan downstreamPeer. */
+        downstreamPeer: string;
+
+        /** Plan downstreamAddrs. */
+        downstreamAddrs: string[];
+
+        /** Plan position. */
+        position: number;
+
+        /** Plan chainLength. */
+        chainLength: number;
+
+        /**
+         * Creates a new Plan instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Plan instance
+         */
+        static create(properties: ringcast.Plan.$Shape): ringcast.Plan & ringcast.Plan.$Shape;
+        static create(properties?: ringcast.Plan.$Properties): ringcast.Plan;
+
+        /**
+         * Encodes the specified Plan message. Does not implicitly {@link ringcast.Plan.verify|verify} messages.
+         * @param message Plan message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Plan.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Plan message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Plan & ringcast.Plan.$Shape} Plan
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Plan & ringcast.Plan.$Shape;
+
+        /**
+         * Gets the type url for Plan
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Plan {
+
+        /** Properties of a Plan. */
+        interface $Properties {
+
+            /** Plan upstreamPeer */
+            upstreamPeer?: (string|null);
+
+            /** Plan downstreamPeer */
+            downstreamPeer?: (string|null);
+
+            /** Plan downstreamAddrs */
+            downstreamAddrs?: (string[]|null);
+
+            /** Plan position */
+            position?: (number|null);
+
+            /** Plan chainLength */
+            chainLength?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Plan. */
+        type $Shape = ringcast.Plan.$Properties;
+    }
+
+    /**
+     * Properties of a Progress.
+     * @deprecated Use ringcast.Progress.$Properties instead.
+     */
+    interface IProgress extends ringcast.Progress.$Properties {
+    }
+
+    /** Represents a Progress. */
+    class Progress {
+
+        /**
+         * Constructs a new Progress.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Progress.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Progress writtenThrough. */
+        writtenThrough: number;
+
+        /** Progress bytesReceived. */
+        bytesReceived: number;
+
+        /** Progress bytesForwarded. */
+        bytesForwarded: number;
+
+        /**
+         * Creates a new Progress instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Progress instance
+         */
+        static create(properties: ringcast.Progress.$Shape): ringcast.Progress & ringcast.Progress.$Shape;
+        static create(properties?: ringcast.Progress.$Properties): ringcast.Progress;
+
+        /**
+         * Encodes the specified Progress message. Does not implicitly {@link ringcast.Progress.verify|verify} messages.
+         * @param message Progress message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Progress.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Progress message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Progress & ringcast.Progress.$Shape} Progress
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Progress & ringcast.Progress.$Shape;
+
+        /**
+         * Gets the type url for Progress
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Progress {
+
+        /** Properties of a Progress. */
+        interface $Properties {
+
+            /** Progress writtenThrough */
+            writtenThrough?: (number|null);
+
+            /** Progress bytesReceived */
+            bytesReceived?: (number|null);
+
+            /** Progress bytesForwarded */
+            bytesForwarded?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Progress. */
+        type $Shape = ringcast.Progress.$Properties;
+    }
+
+    /**
+     * Properties of a Done.
+     * @deprecated Use ringcast.Done.$Properties instead.
+     */
+    interface IDone extends ringcast.Done.$Properties {
+    }
+
+    /** Represents a Done. */
+    class Done {
+
+        /**
+         * Constructs a new Done.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Done.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Done sha256. */
+        sha256: Uint8Array;
+
+        /** Done bytesWritten. */
+        bytesWritten: number;
+
+        /** Done elapsedMs. */
+        elapsedMs: number;
+
+        /** Done peakRssBytes. */
+        peakRssBytes: number;
+
+        /** Done peakInflightBytes. */
+        peakInflightBytes: number;
+
+        /**
+         * Creates a new Done instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Done instance
+         */
+        static create(properties: ringcast.Done.$Shape): ringcast.Done & ringcast.Done.$Shape;
+        static create(properties?: ringcast.Done.$Properties): ringcast.Done;
+
+        /**
+         * Encodes the specified Done message. Does not implicitly {@link ringcast.Done.verify|verify} messages.
+         * @param message Done message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Done.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Done message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Done & ringcast.Done.$Shape} Done
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Done & ringcast.Done.$Shape;
+
+        /**
+         * Gets the type url for Done
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Done {
+
+        /** Properties of a Done. */
+        interface $Properties {
+
+            /** Done sha256 */
+            sha256?: (Uint8Array|null);
+
+            /** Done bytesWritten */
+            bytesWritten?: (number|null);
+
+            /** Done elapsedMs */
+            elapsedMs?: (number|null);
+
+            /** Done peakRssBytes */
+            peakRssBytes?: (number|null);
+
+            /** Done peakInflightBytes */
+            peakInflightBytes?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Done. */
+        type $Shape = ringcast.Done.$Properties;
+    }
+
+    /**
+     * Properties of a Failed.
+     * @deprecated Use ringcast.Failed.$Properties instead.
+     */
+    interface IFailed extends ringcast.Failed.$Properties {
+    }
+
+    /** Represents a Failed. */
+    class Failed {
+
+        /**
+         * Constructs a new Failed.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Failed.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Failed code. */
+        code: string;
+
+        /** Failed reason. */
+        reason: string;
+
+        /** Failed writtenThrough. */
+        writtenThrough: number;
+
+        /**
+         * Creates a new Failed instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Failed instance
+         */
+        static create(properties: ringcast.Failed.$Shape): ringcast.Failed & ringcast.Failed.$Shape;
+        static create(properties?: ringcast.Failed.$Properties): ringcast.Failed;
+
+        /**
+         * Encodes the specified Failed message. Does not implicitly {@link ringcast.Failed.verify|verify} messages.
+         * @param message Failed message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Failed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Failed message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Failed & ringcast.Failed.$Shape} Failed
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Failed & ringcast.Failed.$Shape;
+
+        /**
+         * Gets the type url for Failed
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Failed {
+
+        /** Properties of a Failed. */
+        interface $Properties {
+
+            /** Failed code */
+            code?: (string|null);
+
+            /** Failed reason */
+            reason?: (string|null);
+
+            /** Failed writtenThrough */
+            writtenThrough?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Failed. */
+        type $Shape = ringcast.Failed.$Properties;
+    }
+
+    /**
+     * Properties of a Verdict.
+     * @deprecated Use ringcast.Verdict.$Properties instead.
+     */
+    interface IVerdict extends ringcast.Verdict.$Properties {
+    }
+
+    /** Represents a Verdict. */
+    class Verdict {
+
+        /**
+         * Constructs a new Verdict.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Verdict.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Verdict verified. */
+        verified: boolean;
+
+        /** Verdict sourceSha256. */
+        sourceSha256: Uint8Array;
+
+        /** Verdict reason. */
+        reason: string;
+
+        /**
+         * Creates a new Verdict instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Verdict instance
+         */
+        static create(properties: ringcast.Verdict.$Shape): ringcast.Verdict & ringcast.Verdict.$Shape;
+        static create(properties?: ringcast.Verdict.$Properties): ringcast.Verdict;
+
+        /**
+         * Encodes the specified Verdict message. Does not implicitly {@link ringcast.Verdict.verify|verify} messages.
+         * @param message Verdict message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Verdict.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Verdict message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Verdict & ringcast.Verdict.$Shape} Verdict
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Verdict & ringcast.Verdict.$Shape;
+
+        /**
+         * Gets the type url for Verdict
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Verdict {
+
+        /** Properties of a Verdict. */
+        interface $Properties {
+
+            /** Verdict verified */
+            verified?: (boolean|null);
+
+            /** Verdict sourceSha256 */
+            sourceSha256?: (Uint8Array|null);
+
+            /** Verdict reason */
+            reason?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Verdict. */
+        type $Shape = ringcast.Verdict.$Properties;
+    }
+
+    /**
+     * Properties of a ControlMessage.
+     * @deprecated Use ringcast.ControlMessage.$Properties instead.
+     */
+    interface IControlMessage extends ringcast.ControlMessage.$Properties {
+    }
+
+    /** Represents a ControlMessage. */
+    class ControlMessage {
+
+        /**
+         * Constructs a new ControlMessage.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.ControlMessage.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ControlMessage join. */
+        join?: (ringcast.Join.$Properties|null);
+
+        /** ControlMessage welcome. */
+        welcome?: (ringcast.Welcome.$Properties|null);
+
+        /** ControlMessage refuse. */
+        refuse?: (ringcast.Refuse.$Properties|null);
+
+        /** ControlMessage plan. */
+        plan?: (ringcast.Plan.$Properties|null);
+
+        /** ControlMessage progress. */
+        progress?: (ringcast.Progress.$Properties|null);
+
+        /** ControlMessage done. */
+        done?: (ringcast.Done.$Properties|null);
+
+        /** ControlMessage failed. */
+        failed?: (ringcast.Failed.$Properties|null);
+
+        /** ControlMessage verdict. */
+        verdict?: (ringcast.Verdict.$Properties|null);
+
+        /** ControlMessage body. */
+        body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict");
+
+        /**
+         * Creates a new ControlMessage instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ControlMessage instance
+         */
+        static create(properties: ringcast.ControlMessage.$Shape): ringcast.ControlMessage & ringcast.ControlMessage.$Shape;
+        static create(properties?: ringcast.ControlMessage.$Properties): ringcast.ControlMessage;
+
+        /**
+         * Encodes the specified ControlMessage message. Does not implicitly {@link ringcast.ControlMessage.verify|verify} messages.
+         * @param message ControlMessage message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.ControlMessage.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ControlMessage message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.ControlMessage & ringcast.ControlMessage.$Shape} ControlMessage
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.ControlMessage & ringcast.ControlMessage.$Shape;
+
+        /**
+         * Gets the type url for ControlMessage
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ControlMessage {
+
+        /** Properties of a ControlMessage. */
+        interface $Properties {
+
+            /** ControlMessage join */
+            join?: (ringcast.Join.$Properties|null);
+
+            /** ControlMessage welcome */
+            welcome?: (ringcast.Welcome.$Properties|null);
+
+            /** ControlMessage refuse */
+            refuse?: (ringcast.Refuse.$Properties|null);
+
+            /** ControlMessage plan */
+            plan?: (ringcast.Plan.$Properties|null);
+
+            /** ControlMessage progress */
+            progress?: (ringcast.Progress.$Properties|null);
+
+            /** ControlMessage done */
+            done?: (ringcast.Done.$Properties|null);
+
+            /** ControlMessage failed */
+            failed?: (ringcast.Failed.$Properties|null);
+
+            /** ControlMessage verdict */
+            verdict?: (ringcast.Verdict.$Properties|null);
+
+            /** ControlMessage body */
+            body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict");
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Narrowed shape of a ControlMessage. */
+        type $Shape = {
+          join?: ringcast.Join.$Shape|null;
+          welcome?: ringcast.Welcome.$Shape|null;
+          refuse?: ringcast.Refuse.$Shape|null;
+          plan?: ringcast.Plan.$Shape|null;
+          progress?: ringcast.Progress.$Shape|null;
+          done?: ringcast.Done.$Shape|null;
+          failed?: ringcast.Failed.$Shape|null;
+          verdict?: ringcast.Verdict.$Shape|null;
+          $unknowns?: Uint8Array[];
+        } & (
+          ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape })
+        );
+    }
+
+    /**
+     * Properties of a BlockFrame.
+     * @deprecated Use ringcast.BlockFrame.$Properties instead.
+     */
+    interface IBlockFrame extends ringcast.BlockFrame.$Properties {
+    }
+
+    /** Represents a BlockFrame. */
+    class BlockFrame {
+
+        /**
+         * Constructs a new BlockFrame.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.BlockFrame.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** BlockFrame kind. */
+        kind: ringcast.BlockFrame.Kind;
+
+        /** BlockFrame sessionId. */
+        sessionId: Uint8Array;
+
+        /** BlockFrame offset. */
+        offset: number;
+
+        /** BlockFrame length. */
+        length: number;
+
+        /** BlockFrame hash. */
+        hash: Uint8Array;
+
+        /**
+         * Creates a new BlockFrame instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns BlockFrame instance
+         */
+        static create(properties: ringcast.BlockFrame.$Shape): ringcast.BlockFrame & ringcast.BlockFrame.$Shape;
+        static create(properties?: ringcast.BlockFrame.$Properties): ringcast.BlockFrame;
+
+        /**
+         * Encodes the specified BlockFrame message. Does not implicitly {@link ringcast.BlockFrame.verify|verify} messages.
+         * @param message BlockFrame message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.BlockFrame.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a BlockFrame message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.BlockFrame & ringcast.BlockFrame.$Shape} BlockFrame
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.BlockFrame & ringcast.BlockFrame.$Shape;
+
+        /**
+         * Gets the type url for BlockFrame
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace BlockFrame {
+
+        /** Properties of a BlockFrame. */
+        interface $Properties {
+
+            /** BlockFrame kind */
+            kind?: (ringcast.BlockFrame.Kind|null);
+
+            /** BlockFrame sessionId */
+            sessionId?: (Uint8Array|null);
+
+            /** BlockFrame offset */
+            offset?: (number|null);
+
+            /** BlockFrame length */
+            length?: (number|null);
+
+            /** BlockFrame hash */
+            hash?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a BlockFrame. */
+        type $Shape = ringcast.BlockFrame.$Properties;
+
+        /** Kind enum. */
+        enum Kind {
+
+            /** KIND_UNSPECIFIED value */
+            KIND_UNSPECIFIED = 0,
+
+            /** HELLO value */
+            HELLO = 1,
+
+            /** BLOCK value */
+            BLOCK = 2,
+
+            /** END value */
+            END = 3
+        }
+    }
+
+    /**
+     * Properties of an Ack.
+     * @deprecated Use ringcast.Ack.$Properties instead.
+     */
+    interface IAck extends ringcast.Ack.$Properties {
+    }
+
+    /** Represents an Ack. */
+    class Ack {
+
+        /**
+         * Constructs a new Ack.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Ack.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Ack writtenThrough. */
+        writtenThrough: number;
+
+        /** Ack error. */
+        error: string;
+
+        /**
+         * Creates a new Ack instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Ack instance
+         */
+        static create(properties: ringcast.Ack.$Shape): ringcast.Ack & ringcast.Ack.$Shape;
+        static create(properties?: ringcast.Ack.$Properties): ringcast.Ack;
+
+        /**
+         * Encodes the specified Ack message. Does not implicitly {@link ringcast.Ack.verify|verify} messages.
+         * @param message Ack message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Ack.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an Ack message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Ack & ringcast.Ack.$Shape} Ack
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Ack & ringcast.Ack.$Shape;
+
+        /**
+         * Gets the type url for Ack
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Ack {
+
+        /** Properties of an Ack. */
+        interface $Properties {
+
+            /** Ack writtenThrough */
+            writtenThrough?: (number|null);
+
+            /** Ack error */
+            error?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an Ack. */
+        type $Shape = ringcast.Ack.$Properties;
+    }
+}

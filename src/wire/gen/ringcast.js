@@ -1,0 +1,2642 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
+import $protobuf from "protobufjs/minimal.js";
+
+// Common aliases
+const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError;
+
+// Exported root namespace
+const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
+
+export const ringcast = $root.ringcast = (() => {
+
+    /**
+     * Namespace ringcast.
+     * @exports ringcast
+     * @namespace
+     */
+    const ringcast = {};
+
+    ringcast.Join = (function() {
+
+        /**
+         * Properties of a Join.
+         * @typedef {Object} ringcast.Join.$Properties
+         * @property {number|null} [protocolVersion] Join protocolVersion
+         * @property {string|null} [name] Join name
+         * @property {string|null} [token] Join token
+         * @property {string|null} [targetPath] Join targetPath
+         * @property {number|null} [targetSize] Join targetSize
+         * @property {boolean|null} [targetGrowable] Join targetGrowable
+         * @property {number|null} [listenPort] Join listenPort
+         * @property {Array.<string>|null} [listenAddrs] Join listenAddrs
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Join.
+         * @memberof ringcast
+         * @interface IJoin
+         * @augments ringcast.Join.$Properties
+         * @deprecated Use ringcast.Join.$Properties instead.
+         */
+
+        /**
+         * Shape of a Join.
+         * @typedef {ringcast.Join.$Properties} ringcast.Join.$Shape
+         */
+
+        /**
+         * Constructs a new Join.
+         * @memberof ringcast
+         * @classdesc Represents a Join.
+         * @constructor
+         * @param {ringcast.Join.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Join = function (properties) {
+            this.listenAddrs = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Join protocolVersion.
+         * @member {number} protocolVersion
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.protocolVersion = 0;
+
+        /**
+         * Join name.
+         * @member {string} name
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.name = "";
+
+        /**
+         * Join token.
+         * @member {string} token
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.token = "";
+
+        /**
+         * Join targetPath.
+         * @member {string} targetPath
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.targetPath = "";
+
+        /**
+         * Join targetSize.
+         * @member {number} targetSize
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.targetSize = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Join targetGrowable.
+         * @member {boolean} targetGrowable
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.targetGrowable = false;
+
+        /**
+         * Join listenPort.
+         * @member {number} listenPort
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.listenPort = 0;
+
+        /**
+         * Join listenAddrs.
+         * @member {Array.<string>} listenAddrs
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.listenAddrs = $util.emptyArray;
+
+        /**
+         * Creates a new Join instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Join
+         * @static
+         * @param {ringcast.Join.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Join} Join instance
+         * @type {{
+         *   (properties: ringcast.Join.$Shape): ringcast.Join & ringcast.Join.$Shape;
+         *   (properties?: ringcast.Join.$Properties): ringcast.Join;
+         * }}
+         */
+        Join.create = function(properties) {
+            return new Join(properties);
+        };
+
+        /**
+         * Encodes the specified Join message. Does not implicitly {@link ringcast.Join.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Join
+         * @static
+         * @param {ringcast.Join.$Properties} message Join message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Join.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.protocolVersion != null && $Object.hasOwnProperty.call(message, "protocolVersion") && message.protocolVersion !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.protocolVersion);
+            if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.name);
+            if (message.token != null && $Object.hasOwnProperty.call(message, "token") && message.token !== "")
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.token);
+            if (message.targetPath != null && $Object.hasOwnProperty.call(message, "targetPath") && message.targetPath !== "")
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.targetPath);
+            if (message.targetSize != null && $Object.hasOwnProperty.call(message, "targetSize") && (typeof message.targetSize === "object" ? message.targetSize.low || message.targetSize.high : message.targetSize !== 0))
+                writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.targetSize);
+            if (message.targetGrowable != null && $Object.hasOwnProperty.call(message, "targetGrowable") && message.targetGrowable !== false)
+                writer.uint32(/* id 6, wireType 0 =*/48).bool(message.targetGrowable);
+            if (message.listenPort != null && $Object.hasOwnProperty.call(message, "listenPort") && message.listenPort !== 0)
+                writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.listenPort);
+            if (message.listenAddrs != null && message.listenAddrs.length)
+                for (let i = 0; i < message.listenAddrs.length; ++i)
+                    writer.uint32(/* id 8, wireType 2 =*/66).string(message.listenAddrs[i]);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Join message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Join
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Join & ringcast.Join.$Shape} Join
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Join.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Join();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.protocolVersion = value;
+                        else
+                            delete message.protocolVersion;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.name = value;
+                        else
+                            delete message.name;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.token = value;
+                        else
+                            delete message.token;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.targetPath = value;
+                        else
+                            delete message.targetPath;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.targetSize = value;
+                        else
+                            delete message.targetSize;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.targetGrowable = value;
+                        else
+                            delete message.targetGrowable;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.listenPort = value;
+                        else
+                            delete message.listenPort;
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.listenAddrs && message.listenAddrs.length))
+                            message.listenAddrs = [];
+                        message.listenAddrs.push(reader.stringVerify());
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Join
+         * @function getTypeUrl
+         * @memberof ringcast.Join
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Join.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Join";
+        };
+
+        return Join;
+    })();
+
+    ringcast.Welcome = (function() {
+
+        /**
+         * Properties of a Welcome.
+         * @typedef {Object} ringcast.Welcome.$Properties
+         * @property {Uint8Array|null} [sessionId] Welcome sessionId
+         * @property {string|null} [imageName] Welcome imageName
+         * @property {number|null} [imageSize] Welcome imageSize
+         * @property {number|null} [blockSize] Welcome blockSize
+         * @property {number|null} [windowBytes] Welcome windowBytes
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Welcome.
+         * @memberof ringcast
+         * @interface IWelcome
+         * @augments ringcast.Welcome.$Properties
+         * @deprecated Use ringcast.Welcome.$Properties instead.
+         */
+
+        /**
+         * Shape of a Welcome.
+         * @typedef {ringcast.Welcome.$Properties} ringcast.Welcome.$Shape
+         */
+
+        /**
+         * Constructs a new Welcome.
+         * @memberof ringcast
+         * @classdesc Represents a Welcome.
+         * @constructor
+         * @param {ringcast.Welcome.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Welcome = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Welcome sessionId.
+         * @member {Uint8Array} sessionId
+         * @memberof ringcast.Welcome
+         * @instance
+         */
+        Welcome.prototype.sessionId = $util.newBuffer([]);
+
+        /**
+         * Welcome imageName.
+         * @member {string} imageName
+         * @memberof ringcast.Welcome
+         * @instance
+         */
+        Welcome.prototype.imageName = "";
+
+        /**
+         * Welcome imageSize.
+         * @member {number} imageSize
+         * @memberof ringcast.Welcome
+         * @instance
+         */
+        Welcome.prototype.imageSize = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Welcome blockSize.
+         * @member {number} blockSize
+         * @memberof ringcast.Welcome
+         * @instance
+         */
+        Welcome.prototype.blockSize = 0;
+
+        /**
+         * Welcome windowBytes.
+         * @member {number} windowBytes
+         * @memberof ringcast.Welcome
+         * @instance
+         */
+        Welcome.prototype.windowBytes = 0;
+
+        /**
+         * Creates a new Welcome instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Welcome
+         * @static
+         * @param {ringcast.Welcome.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Welcome} Welcome instance
+         * @type {{
+         *   (properties: ringcast.Welcome.$Shape): ringcast.Welcome & ringcast.Welcome.$Shape;
+         *   (properties?: ringcast.Welcome.$Properties): ringcast.Welcome;
+         * }}
+         */
+        Welcome.create = function(properties) {
+            return new Welcome(properties);
+        };
+
+        /**
+         * Encodes the specified Welcome message. Does not implicitly {@link ringcast.Welcome.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Welcome
+         * @static
+         * @param {ringcast.Welcome.$Properties} message Welcome message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Welcome.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId") && message.sessionId.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.sessionId);
+            if (message.imageName != null && $Object.hasOwnProperty.call(message, "imageName") && message.imageName !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.imageName);
+            if (message.imageSize != null && $Object.hasOwnProperty.call(message, "imageSize") && (typeof message.imageSize === "object" ? message.imageSize.low || message.imageSize.high : message.imageSize !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.imageSize);
+            if (message.blockSize != null && $Object.hasOwnProperty.call(message, "blockSize") && message.blockSize !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.blockSize);
+            if (message.windowBytes != null && $Object.hasOwnProperty.call(message, "windowBytes") && message.windowBytes !== 0)
+                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.windowBytes);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Welcome message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Welcome
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Welcome & ringcast.Welcome.$Shape} Welcome
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Welcome.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Welcome();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.sessionId = value;
+                        else
+                            delete message.sessionId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.imageName = value;
+                        else
+                            delete message.imageName;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.imageSize = value;
+                        else
+                            delete message.imageSize;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.blockSize = value;
+                        else
+                            delete message.blockSize;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.windowBytes = value;
+                        else
+                            delete message.windowBytes;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Welcome
+         * @function getTypeUrl
+         * @memberof ringcast.Welcome
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Welcome.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Welcome";
+        };
+
+        return Welcome;
+    })();
+
+    ringcast.Refuse = (function() {
+
+        /**
+         * Properties of a Refuse.
+         * @typedef {Object} ringcast.Refuse.$Properties
+         * @property {string|null} [code] Refuse code
+         * @property {string|null} [reason] Refuse reason
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Refuse.
+         * @memberof ringcast
+         * @interface IRefuse
+         * @augments ringcast.Refuse.$Properties
+         * @deprecated Use ringcast.Refuse.$Properties instead.
+         */
+
+        /**
+         * Shape of a Refuse.
+         * @typedef {ringcast.Refuse.$Properties} ringcast.Refuse.$Shape
+         */
+
+        /**
+         * Constructs a new Refuse.
+         * @memberof ringcast
+         * @classdesc Represents a Refuse.
+         * @constructor
+         * @param {ringcast.Refuse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Refuse = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Refuse code.
+         * @member {string} code
+         * @memberof ringcast.Refuse
+         * @instance
+         */
+        Refuse.prototype.code = "";
+
+        /**
+         * Refuse reason.
+         * @member {string} reason
+         * @memberof ringcast.Refuse
+         * @instance
+         */
+        Refuse.prototype.reason = "";
+
+        /**
+         * Creates a new Refuse instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Refuse
+         * @static
+         * @param {ringcast.Refuse.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Refuse} Refuse instance
+         * @type {{
+         *   (properties: ringcast.Refuse.$Shape): ringcast.Refuse & ringcast.Refuse.$Shape;
+         *   (properties?: ringcast.Refuse.$Properties): ringcast.Refuse;
+         * }}
+         */
+        Refuse.create = function(properties) {
+            return new Refuse(properties);
+        };
+
+        /**
+         * Encodes the specified Refuse message. Does not implicitly {@link ringcast.Refuse.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Refuse
+         * @static
+         * @param {ringcast.Refuse.$Properties} message Refuse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Refuse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.code);
+            if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.reason);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Refuse message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Refuse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Refuse & ringcast.Refuse.$Shape} Refuse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Refuse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Refuse();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.code = value;
+                        else
+                            delete message.code;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.reason = value;
+                        else
+                            delete message.reason;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Refuse
+         * @function getTypeUrl
+         * @memberof ringcast.Refuse
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Refuse.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Refuse";
+        };
+
+        return Refuse;
+    })();
+
+    ringcast.Plan = (function() {
+
+        /**
+         * Properties of a Plan.
+         * @typedef {Object} ringcast.Plan.$Properties
+         * @property {string|null} [upstreamPeer] Plan upstreamPeer
+         * @property {string|null} [downstreamPeer] Plan downstreamPeer
+         * @property {Array.<string>|null} [downstreamAddrs] Plan downstreamAddrs
+         * @property {number|null} [position] Plan position
+         * @property {number|null} [chainLength] Plan chainLength
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Plan.
+         * @memberof ringcast
+         * @interface IPlan
+         * @augments ringcast.Plan.$Properties
+         * @deprecated Use ringcast.Plan.$Properties instead.
+         */
+
+        /**
+         * Shape of a Plan.
+         * @typedef {ringcast.Plan.$Properties} ringcast.Plan.$Shape
+         */
+
+        /**
+         * Constructs a new Plan.
+         * @memberof ringcast
+         * @classdesc Represents a Plan.
+         * @constructor
+         * @param {ringcast.Plan.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Plan = function (properties) {
+            this.downstreamAddrs = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Plan upstreamPeer.
+         * @member {string} upstreamPeer
+         * @memberof ringcast.Plan
+         * @instance
+         */
+        Plan.prototype.upstreamPeer = "";
+
+        /**
+         * Plan downstreamPeer.
+         * @member {string} downstreamPeer
+         * @memberof ringcast.Plan
+         * @instance
+         */
+        Plan.prototype.downstreamPeer = "";
+
+        /**
+         * Plan downstreamAddrs.
+         * @member {Array.<string>} downstreamAddrs
+         * @memberof ringcast.Plan
+         * @instance
+         */
+        Plan.prototype.downstreamAddrs = $util.emptyArray;
+
+        /**
+         * Plan position.
+         * @member {number} position
+         * @memberof ringcast.Plan
+         * @instance
+         */
+        Plan.prototype.position = 0;
+
+        /**
+         * Plan chainLength.
+         * @member {number} chainLength
+         * @memberof ringcast.Plan
+         * @instance
+         */
+        Plan.prototype.chainLength = 0;
+
+        /**
+         * Creates a new Plan instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Plan
+         * @static
+         * @param {ringcast.Plan.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Plan} Plan instance
+         * @type {{
+         *   (properties: ringcast.Plan.$Shape): ringcast.Plan & ringcast.Plan.$Shape;
+         *   (properties?: ringcast.Plan.$Properties): ringcast.Plan;
+         * }}
+         */
+        Plan.create = function(properties) {
+            return new Plan(properties);
+        };
+
+        /**
+         * Encodes the specified Plan message. Does not implicitly {@link ringcast.Plan.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Plan
+         * @static
+         * @param {ringcast.Plan.$Properties} message Plan message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Plan.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.upstreamPeer != null && $Object.hasOwnProperty.call(message, "upstreamPeer") && message.upstreamPeer !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.upstreamPeer);
+            if (message.downstreamPeer != null && $Object.hasOwnProperty.call(message, "downstreamPeer") && message.downstreamPeer !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.downstreamPeer);
+            if (message.downstreamAddrs != null && message.downstreamAddrs.length)
+                for (let i = 0; i < message.downstreamAddrs.length; ++i)
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.downstreamAddrs[i]);
+            if (message.position != null && $Object.hasOwnProperty.call(message, "position") && message.position !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.position);
+            if (message.chainLength != null && $Object.hasOwnProperty.call(message, "chainLength") && message.chainLength !== 0)
+                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.chainLength);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Plan message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Plan
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Plan & ringcast.Plan.$Shape} Plan
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Plan.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Plan();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.upstreamPeer = value;
+                        else
+                            delete message.upstreamPeer;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.downstreamPeer = value;
+                        else
+                            delete message.downstreamPeer;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.downstreamAddrs && message.downstreamAddrs.length))
+                            message.downstreamAddrs = [];
+                        message.downstreamAddrs.push(reader.stringVerify());
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.position = value;
+                        else
+                            delete message.position;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.chainLength = value;
+                        else
+                            delete message.chainLength;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Plan
+         * @function getTypeUrl
+         * @memberof ringcast.Plan
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Plan.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Plan";
+        };
+
+        return Plan;
+    })();
+
+    ringcast.Progress = (function() {
+
+        /**
+         * Properties of a Progress.
+         * @typedef {Object} ringcast.Progress.$Properties
+         * @property {number|null} [writtenThrough] Progress writtenThrough
+         * @property {number|null} [bytesReceived] Progress bytesReceived
+         * @property {number|null} [bytesForwarded] Progress bytesForwarded
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Progress.
+         * @memberof ringcast
+         * @interface IProgress
+         * @augments ringcast.Progress.$Properties
+         * @deprecated Use ringcast.Progress.$Properties instead.
+         */
+
+        /**
+         * Shape of a Progress.
+         * @typedef {ringcast.Progress.$Properties} ringcast.Progress.$Shape
+         */
+
+        /**
+         * Constructs a new Progress.
+         * @memberof ringcast
+         * @classdesc Represents a Progress.
+         * @constructor
+         * @param {ringcast.Progress.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Progress = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Progress writtenThrough.
+         * @member {number} writtenThrough
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.writtenThrough = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Progress bytesReceived.
+         * @member {number} bytesReceived
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.bytesReceived = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Progress bytesForwarded.
+         * @member {number} bytesForwarded
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.bytesForwarded = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Creates a new Progress instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Progress
+         * @static
+         * @param {ringcast.Progress.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Progress} Progress instance
+         * @type {{
+         *   (properties: ringcast.Progress.$Shape): ringcast.Progress & ringcast.Progress.$Shape;
+         *   (properties?: ringcast.Progress.$Properties): ringcast.Progress;
+         * }}
+         */
+        Progress.create = function(properties) {
+            return new Progress(properties);
+        };
+
+        /**
+         * Encodes the specified Progress message. Does not implicitly {@link ringcast.Progress.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Progress
+         * @static
+         * @param {ringcast.Progress.$Properties} message Progress message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Progress.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.writtenThrough != null && $Object.hasOwnProperty.call(message, "writtenThrough") && (typeof message.writtenThrough === "object" ? message.writtenThrough.low || message.writtenThrough.high : message.writtenThrough !== 0))
+                writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.writtenThrough);
+            if (message.bytesReceived != null && $Object.hasOwnProperty.call(message, "bytesReceived") && (typeof message.bytesReceived === "object" ? message.bytesReceived.low || message.bytesReceived.high : message.bytesReceived !== 0))
+                writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.bytesReceived);
+            if (message.bytesForwarded != null && $Object.hasOwnProperty.call(message, "bytesForwarded") && (typeof message.bytesForwarded === "object" ? message.bytesForwarded.low || message.bytesForwarded.high : message.bytesForwarded !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.bytesForwarded);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Progress message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Progress
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Progress & ringcast.Progress.$Shape} Progress
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Progress.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Progress();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.writtenThrough = value;
+                        else
+                            delete message.writtenThrough;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.bytesReceived = value;
+                        else
+                            delete message.bytesReceived;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.bytesForwarded = value;
+                        else
+                            delete message.bytesForwarded;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Progress
+         * @function getTypeUrl
+         * @memberof ringcast.Progress
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Progress.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Progress";
+        };
+
+        return Progress;
+    })();
+
+    ringcast.Done = (function() {
+
+        /**
+         * Properties of a Done.
+         * @typedef {Object} ringcast.Done.$Properties
+         * @property {Uint8Array|null} [sha256] Done sha256
+         * @property {number|null} [bytesWritten] Done bytesWritten
+         * @property {number|null} [elapsedMs] Done elapsedMs
+         * @property {number|null} [peakRssBytes] Done peakRssBytes
+         * @property {number|null} [peakInflightBytes] Done peakInflightBytes
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Done.
+         * @memberof ringcast
+         * @interface IDone
+         * @augments ringcast.Done.$Properties
+         * @deprecated Use ringcast.Done.$Properties instead.
+         */
+
+        /**
+         * Shape of a Done.
+         * @typedef {ringcast.Done.$Properties} ringcast.Done.$Shape
+         */
+
+        /**
+         * Constructs a new Done.
+         * @memberof ringcast
+         * @classdesc Represents a Done.
+         * @constructor
+         * @param {ringcast.Done.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Done = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Done sha256.
+         * @member {Uint8Array} sha256
+         * @memberof ringcast.Done
+         * @instance
+         */
+        Done.prototype.sha256 = $util.newBuffer([]);
+
+        /**
+         * Done bytesWritten.
+         * @member {number} bytesWritten
+         * @memberof ringcast.Done
+         * @instance
+         */
+        Done.prototype.bytesWritten = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Done elapsedMs.
+         * @member {number} elapsedMs
+         * @memberof ringcast.Done
+         * @instance
+         */
+        Done.prototype.elapsedMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Done peakRssBytes.
+         * @member {number} peakRssBytes
+         * @memberof ringcast.Done
+         * @instance
+         */
+        Done.prototype.peakRssBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Done peakInflightBytes.
+         * @member {number} peakInflightBytes
+         * @memberof ringcast.Done
+         * @instance
+         */
+        Done.prototype.peakInflightBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Creates a new Done instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Done
+         * @static
+         * @param {ringcast.Done.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Done} Done instance
+         * @type {{
+         *   (properties: ringcast.Done.$Shape): ringcast.Done & ringcast.Done.$Shape;
+         *   (properties?: ringcast.Done.$Properties): ringcast.Done;
+         * }}
+         */
+        Done.create = function(properties) {
+            return new Done(properties);
+        };
+
+        /**
+         * Encodes the specified Done message. Does not implicitly {@link ringcast.Done.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Done
+         * @static
+         * @param {ringcast.Done.$Properties} message Done message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Done.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.sha256 != null && $Object.hasOwnProperty.call(message, "sha256") && message.sha256.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.sha256);
+            if (message.bytesWritten != null && $Object.hasOwnProperty.call(message, "bytesWritten") && (typeof message.bytesWritten === "object" ? message.bytesWritten.low || message.bytesWritten.high : message.bytesWritten !== 0))
+                writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.bytesWritten);
+            if (message.elapsedMs != null && $Object.hasOwnProperty.call(message, "elapsedMs") && (typeof message.elapsedMs === "object" ? message.elapsedMs.low || message.elapsedMs.high : message.elapsedMs !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.elapsedMs);
+            if (message.peakRssBytes != null && $Object.hasOwnProperty.call(message, "peakRssBytes") && (typeof message.peakRssBytes === "object" ? message.peakRssBytes.low || message.peakRssBytes.high : message.peakRssBytes !== 0))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.peakRssBytes);
+            if (message.peakInflightBytes != null && $Object.hasOwnProperty.call(message, "peakInflightBytes") && (typeof message.peakInflightBytes === "object" ? message.peakInflightBytes.low || message.peakInflightBytes.high : message.peakInflightBytes !== 0))
+                writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.peakInflightBytes);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Done message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Done
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Done & ringcast.Done.$Shape} Done
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Done.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Done();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.sha256 = value;
+                        else
+                            delete message.sha256;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.bytesWritten = value;
+                        else
+                            delete message.bytesWritten;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.elapsedMs = value;
+                        else
+                            delete message.elapsedMs;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.peakRssBytes = value;
+                        else
+                            delete message.peakRssBytes;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.peakInflightBytes = value;
+                        else
+                            delete message.peakInflightBytes;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Done
+         * @function getTypeUrl
+         * @memberof ringcast.Done
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Done.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Done";
+        };
+
+        return Done;
+    })();
+
+    ringcast.Failed = (function() {
+
+        /**
+         * Properties of a Failed.
+         * @typedef {Object} ringcast.Failed.$Properties
+         * @property {string|null} [code] Failed code
+         * @property {string|null} [reason] Failed reason
+         * @property {number|null} [writtenThrough] Failed writtenThrough
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Failed.
+         * @memberof ringcast
+         * @interface IFailed
+         * @augments ringcast.Failed.$Properties
+         * @deprecated Use ringcast.Failed.$Properties instead.
+         */
+
+        /**
+         * Shape of a Failed.
+         * @typedef {ringcast.Failed.$Properties} ringcast.Failed.$Shape
+         */
+
+        /**
+         * Constructs a new Failed.
+         * @memberof ringcast
+         * @classdesc Represents a Failed.
+         * @constructor
+         * @param {ringcast.Failed.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Failed = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Failed code.
+         * @member {string} code
+         * @memberof ringcast.Failed
+         * @instance
+         */
+        Failed.prototype.code = "";
+
+        /**
+         * Failed reason.
+         * @member {string} reason
+         * @memberof ringcast.Failed
+         * @instance
+         */
+        Failed.prototype.reason = "";
+
+        /**
+         * Failed writtenThrough.
+         * @member {number} writtenThrough
+         * @memberof ringcast.Failed
+         * @instance
+         */
+        Failed.prototype.writtenThrough = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Creates a new Failed instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Failed
+         * @static
+         * @param {ringcast.Failed.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Failed} Failed instance
+         * @type {{
+         *   (properties: ringcast.Failed.$Shape): ringcast.Failed & ringcast.Failed.$Shape;
+         *   (properties?: ringcast.Failed.$Properties): ringcast.Failed;
+         * }}
+         */
+        Failed.create = function(properties) {
+            return new Failed(properties);
+        };
+
+        /**
+         * Encodes the specified Failed message. Does not implicitly {@link ringcast.Failed.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Failed
+         * @static
+         * @param {ringcast.Failed.$Properties} message Failed message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Failed.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.code);
+            if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.reason);
+            if (message.writtenThrough != null && $Object.hasOwnProperty.call(message, "writtenThrough") && (typeof message.writtenThrough === "object" ? message.writtenThrough.low || message.writtenThrough.high : message.writtenThrough !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.writtenThrough);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Failed message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Failed
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Failed & ringcast.Failed.$Shape} Failed
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Failed.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Failed();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.code = value;
+                        else
+                            delete message.code;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.reason = value;
+                        else
+                            delete message.reason;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.writtenThrough = value;
+                        else
+                            delete message.writtenThrough;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Failed
+         * @function getTypeUrl
+         * @memberof ringcast.Failed
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Failed.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Failed";
+        };
+
+        return Failed;
+    })();
+
+    ringcast.Verdict = (function() {
+
+        /**
+         * Properties of a Verdict.
+         * @typedef {Object} ringcast.Verdict.$Properties
+         * @property {boolean|null} [verified] Verdict verified
+         * @property {Uint8Array|null} [sourceSha256] Verdict sourceSha256
+         * @property {string|null} [reason] Verdict reason
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Verdict.
+         * @memberof ringcast
+         * @interface IVerdict
+         * @augments ringcast.Verdict.$Properties
+         * @deprecated Use ringcast.Verdict.$Properties instead.
+         */
+
+        /**
+         * Shape of a Verdict.
+         * @typedef {ringcast.Verdict.$Properties} ringcast.Verdict.$Shape
+         */
+
+        /**
+         * Constructs a new Verdict.
+         * @memberof ringcast
+         * @classdesc Represents a Verdict.
+         * @constructor
+         * @param {ringcast.Verdict.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Verdict = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Verdict verified.
+         * @member {boolean} verified
+         * @memberof ringcast.Verdict
+         * @instance
+         */
+        Verdict.prototype.verified = false;
+
+        /**
+         * Verdict sourceSha256.
+         * @member {Uint8Array} sourceSha256
+         * @memberof ringcast.Verdict
+         * @instance
+         */
+        Verdict.prototype.sourceSha256 = $util.newBuffer([]);
+
+        /**
+         * Verdict reason.
+         * @member {string} reason
+         * @memberof ringcast.Verdict
+         * @instance
+         */
+        Verdict.prototype.reason = "";
+
+        /**
+         * Creates a new Verdict instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Verdict
+         * @static
+         * @param {ringcast.Verdict.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Verdict} Verdict instance
+         * @type {{
+         *   (properties: ringcast.Verdict.$Shape): ringcast.Verdict & ringcast.Verdict.$Shape;
+         *   (properties?: ringcast.Verdict.$Properties): ringcast.Verdict;
+         * }}
+         */
+        Verdict.create = function(properties) {
+            return new Verdict(properties);
+        };
+
+        /**
+         * Encodes the specified Verdict message. Does not implicitly {@link ringcast.Verdict.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Verdict
+         * @static
+         * @param {ringcast.Verdict.$Properties} message Verdict message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Verdict.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.verified != null && $Object.hasOwnProperty.call(message, "verified") && message.verified !== false)
+                writer.uint32(/* id 1, wireType 0 =*/8).bool(message.verified);
+            if (message.sourceSha256 != null && $Object.hasOwnProperty.call(message, "sourceSha256") && message.sourceSha256.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.sourceSha256);
+            if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.reason);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Verdict message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Verdict
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Verdict & ringcast.Verdict.$Shape} Verdict
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Verdict.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Verdict();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.verified = value;
+                        else
+                            delete message.verified;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.sourceSha256 = value;
+                        else
+                            delete message.sourceSha256;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.reason = value;
+                        else
+                            delete message.reason;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Verdict
+         * @function getTypeUrl
+         * @memberof ringcast.Verdict
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Verdict.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Verdict";
+        };
+
+        return Verdict;
+    })();
+
+    ringcast.ControlMessage = (function() {
+
+        /**
+         * Properties of a ControlMessage.
+         * @typedef {Object} ringcast.ControlMessage.$Properties
+         * @property {ringcast.Join.$Properties|null} [join] ControlMessage join
+         * @property {ringcast.Welcome.$Properties|null} [welcome] ControlMessage welcome
+         * @property {ringcast.Refuse.$Properties|null} [refuse] ControlMessage refuse
+         * @property {ringcast.Plan.$Properties|null} [plan] ControlMessage plan
+         * @property {ringcast.Progress.$Properties|null} [progress] ControlMessage progress
+         * @property {ringcast.Done.$Properties|null} [done] ControlMessage done
+         * @property {ringcast.Failed.$Properties|null} [failed] ControlMessage failed
+         * @property {ringcast.Verdict.$Properties|null} [verdict] ControlMessage verdict
+         * @property {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"} [body] ControlMessage body
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ControlMessage.
+         * @memberof ringcast
+         * @interface IControlMessage
+         * @augments ringcast.ControlMessage.$Properties
+         * @deprecated Use ringcast.ControlMessage.$Properties instead.
+         */
+
+        /**
+         * Narrowed shape of a ControlMessage.
+         * @typedef {{
+         *   join?: ringcast.Join.$Shape|null;
+         *   welcome?: ringcast.Welcome.$Shape|null;
+         *   refuse?: ringcast.Refuse.$Shape|null;
+         *   plan?: ringcast.Plan.$Shape|null;
+         *   progress?: ringcast.Progress.$Shape|null;
+         *   done?: ringcast.Done.$Shape|null;
+         *   failed?: ringcast.Failed.$Shape|null;
+         *   verdict?: ringcast.Verdict.$Shape|null;
+         *   $unknowns?: Array.<Uint8Array>;
+         * } & (
+         *   ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape })
+         * )} ringcast.ControlMessage.$Shape
+         */
+
+        /**
+         * Constructs a new ControlMessage.
+         * @memberof ringcast
+         * @classdesc Represents a ControlMessage.
+         * @constructor
+         * @param {ringcast.ControlMessage.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const ControlMessage = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ControlMessage join.
+         * @member {ringcast.Join.$Properties|null|undefined} join
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.join = null;
+
+        /**
+         * ControlMessage welcome.
+         * @member {ringcast.Welcome.$Properties|null|undefined} welcome
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.welcome = null;
+
+        /**
+         * ControlMessage refuse.
+         * @member {ringcast.Refuse.$Properties|null|undefined} refuse
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.refuse = null;
+
+        /**
+         * ControlMessage plan.
+         * @member {ringcast.Plan.$Properties|null|undefined} plan
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.plan = null;
+
+        /**
+         * ControlMessage progress.
+         * @member {ringcast.Progress.$Properties|null|undefined} progress
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.progress = null;
+
+        /**
+         * ControlMessage done.
+         * @member {ringcast.Done.$Properties|null|undefined} done
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.done = null;
+
+        /**
+         * ControlMessage failed.
+         * @member {ringcast.Failed.$Properties|null|undefined} failed
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.failed = null;
+
+        /**
+         * ControlMessage verdict.
+         * @member {ringcast.Verdict.$Properties|null|undefined} verdict
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.verdict = null;
+
+        // OneOf field names bound to virtual getters and setters
+        let $oneOfFields;
+
+        /**
+         * ControlMessage body.
+         * @member {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|undefined} body
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        $Object.defineProperty(ControlMessage.prototype, "body", {
+            get: $util.oneOfGetter($oneOfFields = ["join", "welcome", "refuse", "plan", "progress", "done", "failed", "verdict"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Creates a new ControlMessage instance using the specified properties.
+         * @function create
+         * @memberof ringcast.ControlMessage
+         * @static
+         * @param {ringcast.ControlMessage.$Properties=} [properties] Properties to set
+         * @returns {ringcast.ControlMessage} ControlMessage instance
+         * @type {{
+         *   (properties: ringcast.ControlMessage.$Shape): ringcast.ControlMessage & ringcast.ControlMessage.$Shape;
+         *   (properties?: ringcast.ControlMessage.$Properties): ringcast.ControlMessage;
+         * }}
+         */
+        ControlMessage.create = function(properties) {
+            return new ControlMessage(properties);
+        };
+
+        /**
+         * Encodes the specified ControlMessage message. Does not implicitly {@link ringcast.ControlMessage.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.ControlMessage
+         * @static
+         * @param {ringcast.ControlMessage.$Properties} message ControlMessage message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ControlMessage.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.join != null && $Object.hasOwnProperty.call(message, "join"))
+                $root.ringcast.Join.encode(message.join, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.welcome != null && $Object.hasOwnProperty.call(message, "welcome"))
+                $root.ringcast.Welcome.encode(message.welcome, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.refuse != null && $Object.hasOwnProperty.call(message, "refuse"))
+                $root.ringcast.Refuse.encode(message.refuse, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+            if (message.plan != null && $Object.hasOwnProperty.call(message, "plan"))
+                $root.ringcast.Plan.encode(message.plan, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+            if (message.progress != null && $Object.hasOwnProperty.call(message, "progress"))
+                $root.ringcast.Progress.encode(message.progress, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+            if (message.done != null && $Object.hasOwnProperty.call(message, "done"))
+                $root.ringcast.Done.encode(message.done, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+            if (message.failed != null && $Object.hasOwnProperty.call(message, "failed"))
+                $root.ringcast.Failed.encode(message.failed, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+            if (message.verdict != null && $Object.hasOwnProperty.call(message, "verdict"))
+                $root.ringcast.Verdict.encode(message.verdict, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ControlMessage message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.ControlMessage
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.ControlMessage & ringcast.ControlMessage.$Shape} ControlMessage
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ControlMessage.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.ControlMessage();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        message.join = $root.ringcast.Join.decode(reader, reader.size(), $undefined, _depth + 1, message.join);
+                        message.body = "join";
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.welcome = $root.ringcast.Welcome.decode(reader, reader.size(), $undefined, _depth + 1, message.welcome);
+                        message.body = "welcome";
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        message.refuse = $root.ringcast.Refuse.decode(reader, reader.size(), $undefined, _depth + 1, message.refuse);
+                        message.body = "refuse";
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.plan = $root.ringcast.Plan.decode(reader, reader.size(), $undefined, _depth + 1, message.plan);
+                        message.body = "plan";
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        message.progress = $root.ringcast.Progress.decode(reader, reader.size(), $undefined, _depth + 1, message.progress);
+                        message.body = "progress";
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        message.done = $root.ringcast.Done.decode(reader, reader.size(), $undefined, _depth + 1, message.done);
+                        message.body = "done";
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        message.failed = $root.ringcast.Failed.decode(reader, reader.size(), $undefined, _depth + 1, message.failed);
+                        message.body = "failed";
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        message.verdict = $root.ringcast.Verdict.decode(reader, reader.size(), $undefined, _depth + 1, message.verdict);
+                        message.body = "verdict";
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for ControlMessage
+         * @function getTypeUrl
+         * @memberof ringcast.ControlMessage
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        ControlMessage.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.ControlMessage";
+        };
+
+        return ControlMessage;
+    })();
+
+    ringcast.BlockFrame = (function() {
+
+        /**
+         * Properties of a BlockFrame.
+         * @typedef {Object} ringcast.BlockFrame.$Properties
+         * @property {ringcast.BlockFrame.Kind|null} [kind] BlockFrame kind
+         * @property {Uint8Array|null} [sessionId] BlockFrame sessionId
+         * @property {number|null} [offset] BlockFrame offset
+         * @property {number|null} [length] BlockFrame length
+         * @property {Uint8Array|null} [hash] BlockFrame hash
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a BlockFrame.
+         * @memberof ringcast
+         * @interface IBlockFrame
+         * @augments ringcast.BlockFrame.$Properties
+         * @deprecated Use ringcast.BlockFrame.$Properties instead.
+         */
+
+        /**
+         * Shape of a BlockFrame.
+         * @typedef {ringcast.BlockFrame.$Properties} ringcast.BlockFrame.$Shape
+         */
+
+        /**
+         * Constructs a new BlockFrame.
+         * @memberof ringcast
+         * @classdesc Represents a BlockFrame.
+         * @constructor
+         * @param {ringcast.BlockFrame.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const BlockFrame = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * BlockFrame kind.
+         * @member {ringcast.BlockFrame.Kind} kind
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.kind = 0;
+
+        /**
+         * BlockFrame sessionId.
+         * @member {Uint8Array} sessionId
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.sessionId = $util.newBuffer([]);
+
+        /**
+         * BlockFrame offset.
+         * @member {number} offset
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.offset = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * BlockFrame length.
+         * @member {number} length
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.length = 0;
+
+        /**
+         * BlockFrame hash.
+         * @member {Uint8Array} hash
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.hash = $util.newBuffer([]);
+
+        /**
+         * Creates a new BlockFrame instance using the specified properties.
+         * @function create
+         * @memberof ringcast.BlockFrame
+         * @static
+         * @param {ringcast.BlockFrame.$Properties=} [properties] Properties to set
+         * @returns {ringcast.BlockFrame} BlockFrame instance
+         * @type {{
+         *   (properties: ringcast.BlockFrame.$Shape): ringcast.BlockFrame & ringcast.BlockFrame.$Shape;
+         *   (properties?: ringcast.BlockFrame.$Properties): ringcast.BlockFrame;
+         * }}
+         */
+        BlockFrame.create = function(properties) {
+            return new BlockFrame(properties);
+        };
+
+        /**
+         * Encodes the specified BlockFrame message. Does not implicitly {@link ringcast.BlockFrame.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.BlockFrame
+         * @static
+         * @param {ringcast.BlockFrame.$Properties} message BlockFrame message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        BlockFrame.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.kind);
+            if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId") && message.sessionId.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.sessionId);
+            if (message.offset != null && $Object.hasOwnProperty.call(message, "offset") && (typeof message.offset === "object" ? message.offset.low || message.offset.high : message.offset !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.offset);
+            if (message.length != null && $Object.hasOwnProperty.call(message, "length") && message.length !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.length);
+            if (message.hash != null && $Object.hasOwnProperty.call(message, "hash") && message.hash.length)
+                writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.hash);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a BlockFrame message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.BlockFrame
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.BlockFrame & ringcast.BlockFrame.$Shape} BlockFrame
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        BlockFrame.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.BlockFrame();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.kind = value;
+                        else
+                            delete message.kind;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.sessionId = value;
+                        else
+                            delete message.sessionId;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.offset = value;
+                        else
+                            delete message.offset;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.length = value;
+                        else
+                            delete message.length;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.hash = value;
+                        else
+                            delete message.hash;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for BlockFrame
+         * @function getTypeUrl
+         * @memberof ringcast.BlockFrame
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        BlockFrame.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.BlockFrame";
+        };
+
+        /**
+         * Kind enum.
+         * @name ringcast.BlockFrame.Kind
+         * @enum {number}
+         * @property {number} KIND_UNSPECIFIED=0 KIND_UNSPECIFIED value
+         * @property {number} HELLO=1 HELLO value
+         * @property {number} BLOCK=2 BLOCK value
+         * @property {number} END=3 END value
+         */
+        BlockFrame.Kind = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "KIND_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "HELLO"] = 1;
+            values[valuesById[2] = "BLOCK"] = 2;
+            values[valuesById[3] = "END"] = 3;
+            return values;
+        })();
+
+        return BlockFrame;
+    })();
+
+    ringcast.Ack = (function() {
+
+        /**
+         * Properties of an Ack.
+         * @typedef {Object} ringcast.Ack.$Properties
+         * @property {number|null} [writtenThrough] Ack writtenThrough
+         * @property {string|null} [error] Ack error
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an Ack.
+         * @memberof ringcast
+         * @interface IAck
+         * @augments ringcast.Ack.$Properties
+         * @deprecated Use ringcast.Ack.$Properties instead.
+         */
+
+        /**
+         * Shape of an Ack.
+         * @typedef {ringcast.Ack.$Properties} ringcast.Ack.$Shape
+         */
+
+        /**
+         * Constructs a new Ack.
+         * @memberof ringcast
+         * @classdesc Represents an Ack.
+         * @constructor
+         * @param {ringcast.Ack.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Ack = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Ack writtenThrough.
+         * @member {number} writtenThrough
+         * @memberof ringcast.Ack
+         * @instance
+         */
+        Ack.prototype.writtenThrough = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Ack error.
+         * @member {string} error
+         * @memberof ringcast.Ack
+         * @instance
+         */
+        Ack.prototype.error = "";
+
+        /**
+         * Creates a new Ack instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Ack
+         * @static
+         * @param {ringcast.Ack.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Ack} Ack instance
+         * @type {{
+         *   (properties: ringcast.Ack.$Shape): ringcast.Ack & ringcast.Ack.$Shape;
+         *   (properties?: ringcast.Ack.$Properties): ringcast.Ack;
+         * }}
+         */
+        Ack.create = function(properties) {
+            return new Ack(properties);
+        };
+
+        /**
+         * Encodes the specified Ack message. Does not implicitly {@link ringcast.Ack.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Ack
+         * @static
+         * @param {ringcast.Ack.$Properties} message Ack message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Ack.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.writtenThrough != null && $Object.hasOwnProperty.call(message, "writtenThrough") && (typeof message.writtenThrough === "object" ? message.writtenThrough.low || message.writtenThrough.high : message.writtenThrough !== 0))
+                writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.writtenThrough);
+            if (message.error != null && $Object.hasOwnProperty.call(message, "error") && message.error !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.error);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an Ack message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Ack
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Ack & ringcast.Ack.$Shape} Ack
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Ack.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Ack();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.writtenThrough = value;
+                        else
+                            delete message.writtenThrough;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.error = value;
+                        else
+                            delete message.error;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Ack
+         * @function getTypeUrl
+         * @memberof ringcast.Ack
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Ack.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Ack";
+        };
+
+        return Ack;
+    })();
+
+    return ringcast;
+})();
+
+export {
+  $root as default
+};

@@ -1,0 +1,164 @@
+// Typed encode/decode for both protocols, with validation that the generated
+// code does not do: numbers must be safe integers, enums known, digests the
+// right length. Anything else is a ProtocolError whose message goes back to
+// the peer as the reason its stream was closed.
+
+import { ProtocolError } from '../errors.js'
+import { frame } from './framing.js'
+import './numbers.js'
+import { ringcast } from './gen/ringcast.js'
+import { HASH_BYTES } from './protocol.js'
+
+export type Join = ringcast.Join
+export type Welcome = ringcast.Welcome
+export type Refuse = ringcast.Refuse
+export type Plan = ringcast.Plan
+export type Progress = ringcast.Progress
+export type Done = ringcast.Done
+export type Failed = ringcast.Failed
+export type Verdict = ringcast.Verdict
+
+/** The control messages, by the name of their oneof field. */
+export interface ControlBodies {
+  join: Join
+  welcome: Welcome
+  refuse: Refuse
+  plan: Plan
+  progress: Progress
+  done: Done
+  failed: Failed
+  verdict: Verdict
+}
+export type ControlKind = keyof ControlBodies
+
+/** A decoded control message: `kind` says which body is present. */
+export type Control = { [K in ControlKind]: { kind: K, body: ControlBodies[K] } }[ControlKind]
+
+/** What callers pass to encode: plain objects, all fields optional. */
+export type ControlInput = { [K in ControlKind]: { [P in K]: ringcast.ControlMessage.$Properties[P] } }[ControlKind]
+
+const CONTROL_KINDS: readonly ControlKind[] = ['join', 'welcome', 'refuse', 'plan', 'progress', 'done', 'failed', 'verdict']
+
+/** Encode one control message as a length-prefixed frame. */
+export function encodeControl (message: ControlInput): Uint8Array {
+  return frame(ringcast.ControlMessage.encode(message).finish())
+}
+
+export function decodeControl (bytes: Uint8Array): Control {
+  let decoded: ringcast.ControlMessage
+  try {
+    decoded = ringcast.ControlMessage.decode(bytes)
+  } catch (err) {
+    throw new ProtocolError(`malformed control message (${(err as Error).message})`, { cause: err })
+  }
+  const kind = decoded.body
+  if (kind === undefined || !CONTROL_KINDS.includes(kind)) throw new ProtocolError('control message carries no known body')
+  const body = decoded[kind]
+  if (body == null) throw new ProtocolError(`control message ${kind} has no body`)
+  checkNumbers(kind, body as unknown as Record<string, unknown>)
+  return { kind, body } as Control
+}
+
+// ------------------------------------------------------------------ blocks
+
+export type BlockKind = 'hello' | 'block' | 'end'
+
+export interface BlockHeader {
+  kind: BlockKind
+  sessionId: Uint8Array
+  /** BLOCK: offset of the payload; END: image size. */
+  offset: number
+  /** BLOCK: payload bytes that follow. */
+  length: number
+  /** BLOCK: SHA-256 of the payload; END: SHA-256 of the image; HELLO: empty. */
+  hash: Uint8Array
+}
+
+const KIND_TO_WIRE: Record<BlockKind, ringcast.BlockFrame.Kind> = {
+  hello: ringcast.BlockFrame.Kind.HELLO,
+  block: ringcast.BlockFrame.Kind.BLOCK,
+  end: ringcast.BlockFrame.Kind.END
+}
+const WIRE_TO_KIND = new Map<number, BlockKind>(Object.entries(KIND_TO_WIRE).map(([k, v]) => [v, k as BlockKind]))
+
+export function encodeBlockHeader (header: BlockHeader): Uint8Array {
+  return frame(ringcast.BlockFrame.encode({
+    kind: KIND_TO_WIRE[header.kind],
+    sessionId: header.sessionId,
+    offset: header.offset,
+    length: header.length,
+    hash: header.hash
+  }).finish())
+}
+
+export function decodeBlockHeader (bytes: Uint8Array): BlockHeader {
+  let decoded: ringcast.BlockFrame
+  try {
+    decoded = ringcast.BlockFrame.decode(bytes)
+  } catch (err) {
+    throw new ProtocolError(`malformed block header (${(err as Error).message})`, { cause: err })
+  }
+  const kind = WIRE_TO_KIND.get(decoded.kind)
+  if (kind === undefined) throw new ProtocolError(`block header has unknown kind ${decoded.kind}`)
+  checkNumbers('block header', decoded as unknown as Record<string, unknown>)
+  if (kind !== 'hello' && decoded.hash.byteLength !== HASH_BYTES) {
+    throw new ProtocolError(`block header hash is ${decoded.hash.byteLength} bytes, expected ${HASH_BYTES}`)
+  }
+  return { kind, sessionId: decoded.sessionId, offset: decoded.offset, length: decoded.length, hash: decoded.hash }
+}
+
+export interface Ack {
+  writtenThrough: number
+  /** Non-empty when the downstream closes the stream on purpose. */
+  error: string
+}
+
+export function encodeAck (ack: Partial<Ack>): Uint8Array {
+  return frame(ringcast.Ack.encode(ack).finish())
+}
+
+export function decodeAck (bytes: Uint8Array): Ack {
+  let decoded: ringcast.Ack
+  try {
+    decoded = ringcast.Ack.decode(bytes)
+  } catch (err) {
+    throw new ProtocolError(`malformed ack (${(err as Error).message})`, { cause: err })
+  }
+  checkNumbers('ack', decoded as unknown as Record<string, unknown>)
+  return { writtenThrough: decoded.writtenThrough, error: decoded.error }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/** uint64 fields decode as JS numbers; past 2^53 they would silently round. */
+function checkNumbers (what: string, body: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(body)) {
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+      throw new ProtocolError(`${what}.${field} = ${value} is not a safe integer`)
+    }
+  }
+}
+
+const hex = (b: Uint8Array | null | undefined, n = 8): string =>
+  b == null || b.byteLength === 0 ? '-' : Buffer.from(b.subarray(0, n)).toString('hex')
+
+/** One readable line about a message, for logs. Never prints a token. */
+export function describe (message: Control | BlockHeader | Ack): string {
+  if ('writtenThrough' in message) return `ack through ${message.writtenThrough}${message.error !== '' ? ` error="${message.error}"` : ''}`
+  if ('sessionId' in message) {
+    if (message.kind === 'block') return `block @${message.offset}+${message.length} hash=${hex(message.hash)}`
+    if (message.kind === 'end') return `end size=${message.offset} sha256=${hex(message.hash)}`
+    return `hello session=${hex(message.sessionId)}`
+  }
+  const b = message.body as unknown as Record<string, unknown>
+  switch (message.kind) {
+    case 'join': return `join name=${String(b.name)} target=${String(b.targetPath)} size=${String(b.targetSize)} v${String(b.protocolVersion)}`
+    case 'welcome': return `welcome image=${String(b.imageName)} size=${String(b.imageSize)} block=${String(b.blockSize)}`
+    case 'refuse': return `refuse ${String(b.code)}: ${String(b.reason)}`
+    case 'plan': return `plan #${String(b.position)}/${String(b.chainLength)} up=${String(b.upstreamPeer).slice(-8)} down=${String(b.downstreamPeer).slice(-8) || '-'}`
+    case 'progress': return `progress written=${String(b.writtenThrough)} received=${String(b.bytesReceived)}`
+    case 'done': return `done bytes=${String(b.bytesWritten)} sha256=${hex(b.sha256 as Uint8Array)}`
+    case 'failed': return `failed ${String(b.code)}: ${String(b.reason)} at ${String(b.writtenThrough)}`
+    case 'verdict': return `verdict ${b.verified === true ? 'verified' : `not verified: ${String(b.reason)}`}`
+  }
+}

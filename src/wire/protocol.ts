@@ -1,0 +1,29 @@
+// Protocol ids and the hard limits every decoder enforces. A limit protects a
+// process from a hostile peer: nothing is buffered on a peer's say-so past it.
+
+/** Wire version carried in Join; bump together with the protocol ids. */
+export const PROTOCOL_VERSION = 1
+
+export const CONTROL_PROTOCOL = '/ringcast/control/1.0.0'
+export const BLOCKS_PROTOCOL = '/ringcast/blocks/1.0.0'
+
+/** A control message is small; 64 KiB fits a Join with hundreds of addresses. */
+export const MAX_CONTROL_FRAME_BYTES = 65_536
+
+/** A block header is ~60 bytes; 1 KiB leaves room for future fields. */
+export const MAX_BLOCK_HEADER_BYTES = 1024
+
+/** An Ack is a varint and a short reason. */
+export const MAX_ACK_FRAME_BYTES = 1024
+
+/** Largest block size a session may use: bounds one payload read. */
+export const MAX_BLOCK_BYTES = 64 * 1_048_576
+
+/** Smallest block size: below this, per-block overhead dominates. */
+export const MIN_BLOCK_BYTES = 4096
+
+/** Session ids are 16 random bytes. */
+export const SESSION_ID_BYTES = 16
+
+/** SHA-256 digests. */
+export const HASH_BYTES = 32
