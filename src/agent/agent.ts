@@ -57,6 +57,12 @@ const WELCOME_TIMEOUT_MS = 30_000
 /** How long the named upstream has to open its block stream after the Plan. */
 const UPSTREAM_TIMEOUT_MS = 60_000
 const PROGRESS_INTERVAL_MS = 500
+/**
+ * Block streams waiting for the Plan before we can tell whether they come
+ * from our upstream. Each may buffer up to one window, so strangers get at
+ * most this many windows of our memory.
+ */
+const MAX_PENDING_BLOCK_STREAMS = 2
 const BACKOFF_FIRST_MS = 250
 const BACKOFF_MAX_MS = 5_000
 
@@ -80,6 +86,7 @@ class Agent {
   private verdict = Promise.withResolvers<Verdict>()
   private upstream = Promise.withResolvers<Channel>()
   private upstreamTaken = false
+  private pendingBlockStreams = 0
   private welcome?: Welcome
   private control?: Channel
   private sessionOver = false
@@ -93,6 +100,7 @@ class Agent {
 
   async run (info: Awaited<ReturnType<typeof inspectTarget>>): Promise<AgentResult> {
     await this.net.handle(BLOCKS_PROTOCOL, channel => { void this.onBlockStream(channel) })
+    this.hooks.log(`listening on ${this.net.addrs.join(' ')}`)
     const control = this.control = await this.connect()
     await sendControl(control, {
       join: {
@@ -227,11 +235,15 @@ class Agent {
     if (this.welcome !== undefined) {
       channel.reader.maxBufferedBytes = receiveBufferLimit(this.welcome.windowBytes, this.welcome.blockSize)
     }
+    if (this.pendingBlockStreams >= MAX_PENDING_BLOCK_STREAMS) { await refuse('too many block streams waiting for the plan'); return }
     let plan: Plan
+    this.pendingBlockStreams++
     try {
       plan = await withTimeout(this.plan.promise, UPSTREAM_TIMEOUT_MS, 'no plan yet')
     } catch (err) {
       await refuse(errorMessage(err)); return
+    } finally {
+      this.pendingBlockStreams--
     }
     if (channel.remotePeer !== plan.upstreamPeer) { await refuse('this peer is not the upstream the coordinator named'); return }
     if (this.upstreamTaken) { await refuse('an upstream is already connected'); return }

@@ -1,0 +1,100 @@
+// Test harness: run a real session (coordinator + node processes on
+// 127.0.0.1) and collect what a user would see: exit codes, the JSON report,
+// stderr, and the sha256 of every target.
+
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sha256File, writeRandomFile } from '../../cli/demo.js'
+import { spawnRingcast, startCoordinator, type RingcastProcess } from '../../cli/local-cluster.js'
+import type { SessionReport } from '../../src/coordinator/report.js'
+
+export interface Workdir {
+  dir: string
+  path: (name: string) => string
+  remove: () => Promise<void>
+}
+
+export async function makeWorkdir (): Promise<Workdir> {
+  const dir = await mkdtemp(join(tmpdir(), 'ringcast-test-'))
+  return { dir, path: name => join(dir, name), remove: async () => { await rm(dir, { recursive: true, force: true }) } }
+}
+
+export async function makeImage (w: Workdir, bytes: number): Promise<{ path: string, sha256: string }> {
+  const path = w.path('image.img')
+  await writeRandomFile(path, bytes)
+  return { path, sha256: await sha256File(path) }
+}
+
+/** A pre-sized target file (what a user would get from truncate -s). */
+export async function makeTarget (w: Workdir, name: string, bytes: number): Promise<string> {
+  const path = w.path(name)
+  await writeFile(path, '')
+  await truncate(path, bytes)
+  return path
+}
+
+export interface NodeSpec {
+  name: string
+  target: string
+  /** Extra join flags, e.g. ['--create']. */
+  args?: string[]
+  token?: string
+}
+
+export interface Session {
+  coordinator: RingcastProcess
+  joinAddr: string
+  token: string
+  nodes: RingcastProcess[]
+  startNode: (spec: NodeSpec) => RingcastProcess
+  /** Wait for the coordinator's exit and parse its JSON report. */
+  finish: () => Promise<{ exit: number, report: SessionReport, nodeExits: number[] }>
+  kill: () => void
+}
+
+export async function startSession (w: Workdir, image: string, serveArgs: string[]): Promise<Session> {
+  const token = randomBytes(12).toString('hex')
+  const coordinator = await startCoordinator([image, '--listen', '/ip4/127.0.0.1/tcp/0', '--key', w.path('coordinator.key'),
+    '--token', token, '--json', ...serveArgs])
+  const nodes: RingcastProcess[] = []
+  const session: Session = {
+    coordinator: coordinator.proc,
+    joinAddr: coordinator.joinAddr,
+    token,
+    nodes,
+    startNode (spec) {
+      const proc = spawnRingcast(spec.name, ['join', coordinator.joinAddr, '--token', spec.token ?? token, '--target', spec.target,
+        '--name', spec.name, '--listen', '/ip4/127.0.0.1/tcp/0', ...(spec.args ?? [])])
+      nodes.push(proc)
+      return proc
+    },
+    async finish () {
+      const exit = await coordinator.proc.exited
+      const nodeExits = await Promise.all(nodes.map(async n => await n.exited))
+      let report: SessionReport
+      try {
+        report = JSON.parse(coordinator.proc.stdout()) as SessionReport
+      } catch {
+        throw new Error(`coordinator printed no JSON report (exit ${exit})\nstdout:\n${coordinator.proc.stdout()}\nstderr:\n${coordinator.proc.stderr()}`)
+      }
+      return { exit, report, nodeExits }
+    },
+    kill () {
+      for (const p of [coordinator.proc, ...nodes]) if (p.child.exitCode === null) p.child.kill('SIGKILL')
+    }
+  }
+  return session
+}
+
+/** Run the CLI once and collect its outcome. */
+export async function runCli (args: string[], timeoutMs = 60_000): Promise<{ exit: number, stdout: string, stderr: string }> {
+  const proc = spawnRingcast('cli', args)
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs)
+  const exit = await proc.exited
+  clearTimeout(timer)
+  return { exit, stdout: proc.stdout(), stderr: proc.stderr() }
+}
+
+export { sha256File }

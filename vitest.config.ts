@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // libp2p 3 needs Promise.withResolvers, which Node 20 lacks.
+    setupFiles: ['./src/net/shim.ts'],
+    // Integration tests start several real processes; on a 2-core machine
+    // running files in parallel only makes them slower and flakier.
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 60_000
+  }
+})
