@@ -34,6 +34,14 @@ export async function runDemo (o: DemoOptions): Promise<number> {
     say(`starting ${o.nodes} node processes`)
     const nodes = targets.map((target, i) => spawnRingcast(`node-${i + 1}`, ['join', coordinator.joinAddr, '--token', token,
       '--target', target, '--create', '--name', `node-${i + 1}`, '--listen', '/ip4/127.0.0.1/tcp/0', '--quiet']))
+    // Ctrl-C stops every process the demo started, then removes the work directory.
+    const children = [coordinator.proc, ...nodes]
+    const interrupt = (): void => {
+      for (const p of children) p.child.kill('SIGTERM')
+      say('interrupted; stopping the coordinator and nodes')
+    }
+    process.once('SIGINT', interrupt)
+    process.once('SIGTERM', interrupt)
     const serveExit = await coordinator.proc.exited
     const nodeExits = await Promise.all(nodes.map(async n => await n.exited))
     process.stdout.write(coordinator.proc.stdout())

@@ -20,7 +20,7 @@ import { BlockSender, short } from '../relay/block-sender.js'
 import { RelayPipeline } from '../relay/relay-pipeline.js'
 import { toHex } from '../relay/hash.js'
 import { inspectTarget, Target } from '../storage/target.js'
-import type { Plan, Verdict, Welcome } from '../wire/messages.js'
+import { printable, type Plan, type Verdict, type Welcome } from '../wire/messages.js'
 import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL, MAX_BLOCK_BYTES, MIN_BLOCK_BYTES, PROTOCOL_VERSION, SESSION_ID_BYTES } from '../wire/protocol.js'
 
 export interface AgentConfig {
@@ -142,7 +142,7 @@ class Agent {
       if (pipeline.downstreamFailure !== undefined) this.hooks.log(`downstream lost: ${errorMessage(pipeline.downstreamFailure)}`)
       await this.lingerForDownstream(downstream, welcome.imageSize)
       const verdict = await this.verdict.promise
-      if (!verdict.verified) throw new RingcastError('INTEGRITY', `the coordinator did not verify this copy: ${verdict.reason}`)
+      if (!verdict.verified) throw new RingcastError('INTEGRITY', `the coordinator did not verify this copy: ${printable(verdict.reason)}`)
       return {
         name: this.config.name,
         bytesWritten: welcome.imageSize,
@@ -191,7 +191,7 @@ class Agent {
     if (reply === null) throw new RingcastError('REFUSED', 'the coordinator closed the connection without answering the Join')
     if (reply.kind === 'refuse') {
       const code: ErrorCode = ['BAD_TOKEN', 'VERSION', 'TARGET_TOO_SMALL'].includes(reply.body.code) ? reply.body.code as ErrorCode : 'REFUSED'
-      throw new RingcastError(code, `the coordinator refused this node: ${reply.body.reason}`)
+      throw new RingcastError(code, `the coordinator refused this node: ${printable(reply.body.reason)}`)
     }
     if (reply.kind !== 'welcome') throw new RingcastError('PROTOCOL', `expected Welcome, got ${reply.kind}`)
     const w = reply.body
@@ -211,7 +211,7 @@ class Agent {
         if (msg === null) break
         if (msg.kind === 'plan') this.plan.resolve(msg.body)
         else if (msg.kind === 'verdict') { this.verdictArrived = true; this.verdict.resolve(msg.body) }
-        else if (msg.kind === 'refuse') { reason = `the coordinator ended this node's part: ${msg.body.reason}`; break }
+        else if (msg.kind === 'refuse') { reason = `the coordinator ended this node's part: ${printable(msg.body.reason)}`; break }
         else throw new RingcastError('PROTOCOL', `unexpected ${msg.kind} from the coordinator`)
       }
     } catch (err) {

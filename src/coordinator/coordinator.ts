@@ -24,7 +24,7 @@ import { BlockSender, short } from '../relay/block-sender.js'
 import { sameBytes, toHex } from '../relay/hash.js'
 import { BlockReader, streamImage } from '../relay/image-streamer.js'
 import { planChain, SOURCE } from '../topology/chain.js'
-import type { Join } from '../wire/messages.js'
+import { printable, type Join } from '../wire/messages.js'
 import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL, PROTOCOL_VERSION, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { validateConfig, type CoordinatorConfig } from './config.js'
 import { isFinished, type Member } from './member.js'
@@ -163,16 +163,16 @@ export class Coordinator {
     }
     const refusal = this.checkJoin(join, channel)
     if (refusal !== undefined) {
-      this.hooks.log(`refused ${join.name !== '' ? join.name : short(channel.remotePeer)} from ${channel.remoteAddr}: ${refusal.reason}`)
+      this.hooks.log(`refused ${join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer)} from ${channel.remoteAddr}: ${refusal.reason}`)
       await closeWithReason(channel, refusal.code, refusal.reason)
       return
     }
     const member: Member = {
       peerId: channel.remotePeer,
-      name: join.name !== '' ? join.name.slice(0, 64) : short(channel.remotePeer),
+      name: join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer),
       address: channel.remoteAddr,
       dialAddrs: dialCandidates(channel.remoteAddr, join.listenPort, join.listenAddrs),
-      targetPath: join.targetPath.slice(0, 4096),
+      targetPath: printable(join.targetPath, 4096),
       channel,
       state: 'waiting',
       position: -1,
@@ -204,7 +204,7 @@ export class Coordinator {
     if (this.members.has(channel.remotePeer)) return { code: 'REFUSED', reason: 'a node with this identity has already joined' }
     if (this.members.size >= this.config.nodes) return { code: 'REFUSED', reason: `the session is full (${this.config.nodes} node(s))` }
     if (!join.targetGrowable && join.targetSize < this.image.size) {
-      return { code: 'TARGET_TOO_SMALL', reason: `target ${join.targetPath} holds ${join.targetSize} bytes but the image is ${this.image.size}` }
+      return { code: 'TARGET_TOO_SMALL', reason: `target ${printable(join.targetPath)} holds ${join.targetSize} bytes but the image is ${this.image.size}` }
     }
     return undefined
   }
@@ -248,7 +248,7 @@ export class Coordinator {
             await this.onDone(m, msg.body)
             break
           case 'failed':
-            this.fail(m, msg.body.code, msg.body.reason, msg.body.writtenThrough)
+            this.fail(m, printable(msg.body.code, 32), printable(msg.body.reason), msg.body.writtenThrough)
             break
           default:
             throw new RingcastError('PROTOCOL', `unexpected ${msg.kind} from a node`)

@@ -8,7 +8,7 @@
 
 import { RingcastError, ProtocolError } from '../errors.js'
 import type { Channel } from '../net/channel.js'
-import { decodeAck, encodeAck, encodeBlockHeader } from '../wire/messages.js'
+import { decodeAck, encodeAck, encodeBlockHeader, printable } from '../wire/messages.js'
 import { MAX_ACK_FRAME_BYTES } from '../wire/protocol.js'
 
 export interface SenderOptions {
@@ -38,9 +38,11 @@ export class BlockSender {
   async sendBlock (offset: number, payload: Uint8Array, hash: Uint8Array): Promise<void> {
     if (offset !== this.sentThrough) throw new RingcastError('INTERNAL', `block at ${offset} sent out of order (expected ${this.sentThrough})`)
     await this.waitAcked(offset + payload.byteLength - this.options.windowBytes)
+    // Advance before sending: a fast downstream may ack this block before our
+    // send() resolves, and an ack past sentThrough is a protocol error.
+    this.sentThrough = offset + payload.byteLength
     await this.channel.send(encodeBlockHeader({ kind: 'block', sessionId: this.options.sessionId, offset, length: payload.byteLength, hash }))
     await this.channel.send(payload)
-    this.sentThrough = offset + payload.byteLength
   }
 
   /** Send END; the downstream checks the image digest against `imageHash`. */
@@ -72,7 +74,7 @@ export class BlockSender {
         const bytes = await this.channel.reader.readFrame(MAX_ACK_FRAME_BYTES)
         if (bytes === null) throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream`)
         const ack = decodeAck(bytes)
-        if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream: ${ack.error}`)
+        if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream: ${printable(ack.error)}`)
         if (ack.writtenThrough < this.ackedThrough || ack.writtenThrough > this.sentThrough) {
           throw new ProtocolError(`ack through ${ack.writtenThrough} is outside [${this.ackedThrough}, ${this.sentThrough}]`)
         }

@@ -84,6 +84,9 @@ export class RelayPipeline {
       if (writeFailure !== undefined) throw writeFailure
       await receive
     } catch (err) {
+      // Let queued writes settle, so nothing lands on the target after we
+      // report failure and the caller closes it.
+      await writes
       await upstream.refuse(`node failed: ${(err as Error).message}`)
       throw err
     }

@@ -83,6 +83,8 @@ export class ByteReader {
     if (this.buffered > this.maxBufferedBytes) {
       const err = new ProtocolError(`peer sent ${this.buffered} bytes ahead of the reader, more than the ${this.maxBufferedBytes} allowed`)
       this.end(err)
+      this.chunks = []
+      this.buffered = 0
       this.onOverflow?.(err)
       return
     }
@@ -164,6 +166,9 @@ export class ByteReader {
 
   /** Wait until at least n bytes are buffered; false when the stream ended first. */
   private async fill (n: number): Promise<boolean> {
+    // A reader that failed (overflow, reset) serves nothing more, not even
+    // bytes it still holds: they came from a peer we have cut off.
+    if (this.failure !== undefined) throw this.failure
     while (this.buffered < n) {
       if (this.ended) {
         if (this.failure !== undefined) throw this.failure

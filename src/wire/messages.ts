@@ -130,6 +130,16 @@ export function decodeAck (bytes: Uint8Array): Ack {
 
 // ------------------------------------------------------------------ helpers
 
+/**
+ * A peer-supplied string made safe for one log line: control characters
+ * (newlines, escapes) become '?', and it is cut to `max` characters.
+ */
+export function printable (s: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean
+}
+
 /** uint64 fields decode as JS numbers; past 2^53 they would silently round. */
 function checkNumbers (what: string, body: Record<string, unknown>): void {
   for (const [field, value] of Object.entries(body)) {
@@ -144,21 +154,22 @@ const hex = (b: Uint8Array | null | undefined, n = 8): string =>
 
 /** One readable line about a message, for logs. Never prints a token. */
 export function describe (message: Control | BlockHeader | Ack): string {
-  if ('writtenThrough' in message) return `ack through ${message.writtenThrough}${message.error !== '' ? ` error="${message.error}"` : ''}`
+  if ('writtenThrough' in message) return `ack through ${message.writtenThrough}${message.error !== '' ? ` error="${printable(message.error)}"` : ''}`
   if ('sessionId' in message) {
     if (message.kind === 'block') return `block @${message.offset}+${message.length} hash=${hex(message.hash)}`
     if (message.kind === 'end') return `end size=${message.offset} sha256=${hex(message.hash)}`
     return `hello session=${hex(message.sessionId)}`
   }
   const b = message.body as unknown as Record<string, unknown>
+  const str = (v: unknown): string => printable(String(v))
   switch (message.kind) {
-    case 'join': return `join name=${String(b.name)} target=${String(b.targetPath)} size=${String(b.targetSize)} v${String(b.protocolVersion)}`
-    case 'welcome': return `welcome image=${String(b.imageName)} size=${String(b.imageSize)} block=${String(b.blockSize)}`
-    case 'refuse': return `refuse ${String(b.code)}: ${String(b.reason)}`
+    case 'join': return `join name=${str(b.name)} target=${str(b.targetPath)} size=${String(b.targetSize)} v${String(b.protocolVersion)}`
+    case 'welcome': return `welcome image=${str(b.imageName)} size=${String(b.imageSize)} block=${String(b.blockSize)}`
+    case 'refuse': return `refuse ${str(b.code)}: ${str(b.reason)}`
     case 'plan': return `plan #${String(b.position)}/${String(b.chainLength)} up=${String(b.upstreamPeer).slice(-8)} down=${String(b.downstreamPeer).slice(-8) || '-'}`
     case 'progress': return `progress written=${String(b.writtenThrough)} received=${String(b.bytesReceived)}`
     case 'done': return `done bytes=${String(b.bytesWritten)} sha256=${hex(b.sha256 as Uint8Array)}`
-    case 'failed': return `failed ${String(b.code)}: ${String(b.reason)} at ${String(b.writtenThrough)}`
-    case 'verdict': return `verdict ${b.verified === true ? 'verified' : `not verified: ${String(b.reason)}`}`
+    case 'failed': return `failed ${str(b.code)}: ${str(b.reason)} at ${String(b.writtenThrough)}`
+    case 'verdict': return `verdict ${b.verified === true ? 'verified' : `not verified: ${str(b.reason)}`}`
   }
 }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { ByteReader } from '../../src/wire/framing.js'
+import { encodeAck, printable } from '../../src/wire/messages.js'
+import { BlockSender } from '../../src/relay/block-sender.js'
+import type { Channel } from '../../src/net/channel.js'
+
+describe('regressions', () => {
+  it('a peer-supplied name cannot split a log line (newlines and escapes become ?)', () => {
+    expect(printable('evil\nringcast: all 100 nodes verified\u001b[2J')).toBe('evil?ringcast: all 100 nodes verified?[2J')
+    expect(printable('x'.repeat(500), 64)).toHaveLength(65)
+  })
+
+  it('an ack that arrives before send() resolves is accepted (sentThrough advances before sending)', async () => {
+    const reader = new ByteReader()
+    let pushedAck = false
+    const channel: Channel = {
+      remotePeer: 'peer',
+      remoteAddr: '/ip4/127.0.0.1/tcp/1',
+      reader,
+      // A downstream so fast that its ack for the payload lands inside send().
+      async send (bytes) {
+        if (bytes.byteLength === 4096 && !pushedAck) { pushedAck = true; reader.push(encodeAck({ writtenThrough: 4096 })) }
+        await new Promise(resolve => setTimeout(resolve, 5))
+      },
+      async closeWrite () {},
+      abort () {},
+      closed: new Promise(() => {}),
+      isClosed: false
+    }
+    const sender = new BlockSender(channel, { sessionId: new Uint8Array(16), windowBytes: 8192 })
+    await sender.start(0)
+    await sender.sendBlock(0, new Uint8Array(4096), new Uint8Array(32))
+    await sender.waitAcked(4096)
+    expect(sender.failure).toBeUndefined()
+    expect(sender.ackedThrough).toBe(4096)
+  })
+})

@@ -1,0 +1,389 @@
+// The relay without libp2p: BlockSender -> in-memory channel -> BlockReceiver ->
+// RelayPipeline -> a real file Target. Asserts identical bytes, the digest, and
+// that in-flight data stays inside the credit window (CONVENTIONS.md, "Streams").
+
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { RingcastError } from '../../src/errors.js'
+import type { ImageSource } from '../../src/image/image-file.js'
+import type { Channel } from '../../src/net/channel.js'
+import { BlockReceiver, receiveBufferLimit } from '../../src/relay/block-receiver.js'
+import { BlockSender } from '../../src/relay/block-sender.js'
+import { BlockReader, streamImage } from '../../src/relay/image-streamer.js'
+import { RelayPipeline } from '../../src/relay/relay-pipeline.js'
+import { inspectTarget, Target } from '../../src/storage/target.js'
+import { ByteReader } from '../../src/wire/framing.js'
+import { decodeAck, encodeBlockHeader, type Ack } from '../../src/wire/messages.js'
+import { MAX_ACK_FRAME_BYTES } from '../../src/wire/protocol.js'
+
+// ------------------------------------------------------------------ in-memory channel pair
+
+/**
+ *   a.send(x) ──copy──> b.reader        a.closeWrite() ends b.reader
+ *   b.send(y) ──copy──> a.reader        abort(err) ends both readers with err
+ */
+function channelPair (aPeer = 'upstream', bPeer = 'downstream'): { a: Channel, b: Channel, abort: (err: Error) => void } {
+  const readers = [new ByteReader(), new ByteReader()] as const
+  const writeClosed = [false, false]
+  let isClosed = false
+  let resolveClosed!: () => void
+  const closed = new Promise<void>(resolve => { resolveClosed = resolve })
+  const close = (): void => {
+    if (isClosed) return
+    isClosed = true
+    resolveClosed()
+  }
+  const abort = (err: Error): void => {
+    if (isClosed) return
+    readers[0].end(err)
+    readers[1].end(err)
+    close()
+  }
+  const end = (i: 0 | 1, remotePeer: string): Channel => {
+    const other = readers[i === 0 ? 1 : 0]
+    // What channelFromStream does: a peer that overflows the reader is cut off.
+    readers[i].onOverflow = err => { abort(err) }
+    return {
+      remotePeer,
+      remoteAddr: `/memory/${remotePeer}`,
+      reader: readers[i],
+      async send (bytes) {
+        if (isClosed || writeClosed[i]!) throw new Error('channel is closed')
+        other.push(bytes.slice())
+      },
+      async closeWrite () {
+        if (writeClosed[i]!) return
+        writeClosed[i] = true
+        other.end()
+        if (writeClosed[0]! && writeClosed[1]!) close()
+      },
+      abort,
+      closed,
+      get isClosed () { return isClosed }
+    }
+  }
+  return { a: end(0, bPeer), b: end(1, aPeer), abort }
+}
+
+// ------------------------------------------------------------------ fixtures
+
+const BLOCK = 65_536
+const WINDOW = 4 * BLOCK
+
+function memoryImage (bytes: Uint8Array): ImageSource {
+  return {
+    path: '/memory/image.img',
+    name: 'image.img',
+    size: bytes.byteLength,
+    async read (offset, length) {
+      expect(offset + length).toBeLessThanOrEqual(bytes.byteLength)
+      return bytes.slice(offset, offset + length)
+    },
+    async close () {}
+  }
+}
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+
+async function tempDir (): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ringcast-relay-'))
+  onTestFinished(async () => { await rm(dir, { recursive: true, force: true }) })
+  return dir
+}
+
+/** A fresh target file, opened for an image of `imageSize` bytes; closed after the test. */
+async function openTarget (dir: string, name: string, imageSize: number): Promise<{ path: string, target: Target }> {
+  const path = join(dir, name)
+  const info = await inspectTarget(path, { create: true })
+  const target = await Target.open(info, imageSize)
+  onTestFinished(async () => { await target.close() })
+  return { path, target }
+}
+
+/** A pair that is aborted when the test ends, so no reader waits forever. */
+function hop (aPeer?: string, bPeer?: string): ReturnType<typeof channelPair> {
+  const pair = channelPair(aPeer, bPeer)
+  onTestFinished(() => { pair.abort(new Error('test finished')) })
+  return pair
+}
+
+/** Record the most bytes a reader ever held unread. */
+function sampleBuffered (reader: ByteReader): { max: number } {
+  const seen = { max: 0 }
+  const push = reader.push.bind(reader)
+  reader.push = chunk => {
+    push(chunk)
+    seen.max = Math.max(seen.max, reader.bufferedBytes)
+  }
+  return seen
+}
+
+/** Wrap sender.sendBlock to record unacknowledged bytes right after every send. */
+function sampleInflight (sender: BlockSender): number[] {
+  const samples: number[] = []
+  const sendBlock = sender.sendBlock.bind(sender)
+  sender.sendBlock = async (offset, payload, hash) => {
+    await sendBlock(offset, payload, hash)
+    samples.push(sender.sentThrough - sender.ackedThrough)
+  }
+  return samples
+}
+
+// ------------------------------------------------------------------ happy paths
+
+describe('relay over an in-memory channel', () => {
+  it.each([
+    ['40 whole blocks', 40 * BLOCK],
+    ['a short last block', 39 * BLOCK + 12_345],
+    ['an image smaller than one block', 1000]
+  ])('copies an image of %s byte for byte, inside the credit window', async (_name, imageSize) => {
+    const image = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const dir = await tempDir()
+    const { path, target } = await openTarget(dir, 'target.img', imageSize)
+
+    const { a, b } = hop('source', 'node-a')
+    const sender = new BlockSender(a, { sessionId, windowBytes: WINDOW })
+    const inflight = sampleInflight(sender)
+    const receiver = new BlockReceiver(b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })
+    const buffered = sampleBuffered(b.reader)
+    const pipeline = new RelayPipeline(target, imageSize)
+
+    await sender.start(0)
+    expect(await receiver.hello()).toBe(0)
+    const [stats, result] = await Promise.all([
+      streamImage(new BlockReader(memoryImage(image), BLOCK), sender, imageSize),
+      pipeline.run(receiver)
+    ])
+
+    await target.close()
+    const written = await readFile(path)
+    expect(written.byteLength).toBe(imageSize)
+    expect(sha256(written)).toBe(sha256(image))
+    expect(written.equals(image)).toBe(true)
+
+    expect(hex(result.digest)).toBe(sha256(image))
+    expect(hex(result.sourceDigest)).toBe(sha256(image))
+    expect(hex(stats.imageDigest)).toBe(sha256(image))
+    expect(pipeline.writtenThrough).toBe(imageSize)
+    expect(pipeline.bytesReceived).toBe(imageSize)
+
+    expect(pipeline.peakInflightBytes).toBeGreaterThan(0)
+    expect(pipeline.peakInflightBytes).toBeLessThanOrEqual(WINDOW)
+    expect(inflight).toHaveLength(Math.ceil(imageSize / BLOCK))
+    expect(Math.max(...inflight)).toBeLessThanOrEqual(WINDOW)
+    // The receive buffer never held more than an honest window's worth.
+    expect(buffered.max).toBeGreaterThan(0)
+    expect(buffered.max).toBeLessThanOrEqual(receiveBufferLimit(WINDOW, BLOCK))
+    await sender.waitAcked(imageSize)
+    expect(sender.failure).toBeUndefined()
+  })
+
+  it('relays through two chained nodes, and both copies are identical', async () => {
+    const imageSize = 40 * BLOCK
+    const image = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const dir = await tempDir()
+    const targetA = await openTarget(dir, 'a.img', imageSize)
+    const targetB = await openTarget(dir, 'b.img', imageSize)
+
+    const sourceToA = hop('source', 'node-a')
+    const aToB = hop('node-a', 'node-b')
+
+    const sourceSender = new BlockSender(sourceToA.a, { sessionId, windowBytes: WINDOW })
+    const sourceInflight = sampleInflight(sourceSender)
+    const receiverA = new BlockReceiver(sourceToA.b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })
+    const senderA = new BlockSender(aToB.a, { sessionId, windowBytes: WINDOW })
+    const forwardInflight = sampleInflight(senderA)
+    const receiverB = new BlockReceiver(aToB.b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })
+    const pipelineA = new RelayPipeline(targetA.target, imageSize)
+    const pipelineB = new RelayPipeline(targetB.target, imageSize)
+
+    await sourceSender.start(0)
+    await receiverA.hello()
+    await senderA.start(0)
+    await receiverB.hello()
+    const [, resultA, resultB] = await Promise.all([
+      streamImage(new BlockReader(memoryImage(image), BLOCK), sourceSender, imageSize),
+      pipelineA.run(receiverA, senderA),
+      pipelineB.run(receiverB)
+    ])
+
+    expect(pipelineA.downstreamFailure).toBeUndefined()
+    for (const { path, target } of [targetA, targetB]) {
+      await target.close()
+      expect(sha256(await readFile(path))).toBe(sha256(image))
+    }
+    expect(hex(resultA.digest)).toBe(sha256(image))
+    expect(hex(resultB.digest)).toBe(sha256(image))
+    for (const p of [pipelineA, pipelineB]) expect(p.peakInflightBytes).toBeLessThanOrEqual(WINDOW)
+    expect(Math.max(...sourceInflight, ...forwardInflight)).toBeLessThanOrEqual(WINDOW)
+    await senderA.waitAcked(imageSize)
+  })
+})
+
+// ------------------------------------------------------------------ hostile or broken upstreams
+
+/** A hand-driven upstream: writes frames itself, so it can break every rule. */
+async function handUpstream (opts: { imageSize: number, windowBytes?: number, blockSize?: number }): Promise<{
+  sessionId: Uint8Array
+  send: (bytes: Uint8Array) => void
+  block: (offset: number, payload: Uint8Array, hash?: Uint8Array, sessionId?: Uint8Array) => void
+  receiver: BlockReceiver
+  pipeline: RelayPipeline
+  path: string
+  target: Target
+  acks: () => Promise<Ack[]>
+}> {
+  const sessionId: Uint8Array = randomBytes(16)
+  const dir = await tempDir()
+  const { path, target } = await openTarget(dir, 'target.img', opts.imageSize)
+  const { a, b } = hop('hostile', 'node')
+  const send = (bytes: Uint8Array): void => { void a.send(bytes) }
+  const block = (offset: number, payload: Uint8Array, hash?: Uint8Array, session = sessionId): void => {
+    send(encodeBlockHeader({ kind: 'block', sessionId: session, offset, length: payload.byteLength, hash: hash ?? createHash('sha256').update(payload).digest() }))
+    send(payload)
+  }
+  send(encodeBlockHeader({ kind: 'hello', sessionId, offset: 0, length: 0, hash: new Uint8Array() }))
+  const receiver = new BlockReceiver(b, { sessionId, imageSize: opts.imageSize, blockSize: opts.blockSize ?? BLOCK, windowBytes: opts.windowBytes ?? WINDOW })
+  const pipeline = new RelayPipeline(target, opts.imageSize)
+  /** Every ack the node sent back, up to its closing the stream. */
+  const acks = async (): Promise<Ack[]> => {
+    const out: Ack[] = []
+    try {
+      for (let f = await a.reader.readFrame(MAX_ACK_FRAME_BYTES); f !== null; f = await a.reader.readFrame(MAX_ACK_FRAME_BYTES)) out.push(decodeAck(f))
+    } catch {}
+    return out
+  }
+  return { sessionId, send, block, receiver, pipeline, path, target, acks }
+}
+
+async function rejection (p: Promise<unknown>): Promise<RingcastError> {
+  try {
+    await p
+  } catch (err) {
+    expect(err).toBeInstanceOf(RingcastError)
+    return err as RingcastError
+  }
+  throw new Error('expected the pipeline to fail, but it finished')
+}
+
+/** Give writes already queued before a failure time to land, then read the file. */
+async function settledFile (path: string, target: Target): Promise<Buffer> {
+  await new Promise(resolve => setTimeout(resolve, 100))
+  await target.close()
+  return await readFile(path)
+}
+
+describe('pipeline against a hostile upstream', () => {
+  it('fails with INTEGRITY on a block whose hash does not match, and writes nothing from it on', async () => {
+    const imageSize = 10 * BLOCK
+    const image = randomBytes(imageSize)
+    // Window of 8 blocks: the hostile upstream may send all 6 blocks at once legally.
+    const up = await handUpstream({ imageSize, windowBytes: 8 * BLOCK })
+    await up.receiver.hello()
+    const corruptIndex = 3
+    const corruptOffset = corruptIndex * BLOCK
+    for (let i = 0; i < 6; i++) {
+      const payload = image.subarray(i * BLOCK, (i + 1) * BLOCK)
+      // Block 3 carries the hash of different bytes: a flipped bit in transit.
+      const hash = i === corruptIndex ? createHash('sha256').update(Buffer.concat([payload.subarray(1), Buffer.of(payload[0]! ^ 1)])).digest() : undefined
+      up.block(i * BLOCK, payload, hash)
+    }
+
+    const err = await rejection(up.pipeline.run(up.receiver))
+    expect(err.code).toBe('INTEGRITY')
+    expect(err.message).toContain(`block at ${corruptOffset}`)
+    expect(up.pipeline.writtenThrough).toBeLessThanOrEqual(corruptOffset)
+
+    const file = await settledFile(up.path, up.target)
+    // Blocks before the bad one may be written; nothing at or after it.
+    expect(file.byteLength).toBeLessThanOrEqual(corruptOffset)
+    expect(file.equals(image.subarray(0, file.byteLength))).toBe(true)
+
+    // The upstream is told why, and never sees the bad block acknowledged.
+    const acks = await up.acks()
+    expect(acks.length).toBeGreaterThan(0)
+    expect(Math.max(...acks.map(a => a.writtenThrough))).toBeLessThanOrEqual(corruptOffset)
+    expect(acks.some(a => /verification/.test(a.error))).toBe(true)
+  })
+
+  it('fails with PROTOCOL when the upstream exceeds the credit window', async () => {
+    const imageSize = 10 * BLOCK
+    const up = await handUpstream({ imageSize, windowBytes: WINDOW })
+    // Four blocks fill the window; the fifth header is one block too many.
+    // (Sent without its payload, so the reader's buffer cap does not trip first.)
+    for (let i = 0; i < 4; i++) up.block(i * BLOCK, randomBytes(BLOCK))
+    up.send(encodeBlockHeader({ kind: 'block', sessionId: up.sessionId, offset: 4 * BLOCK, length: BLOCK, hash: randomBytes(32) }))
+    await up.receiver.hello()
+
+    const err = await rejection(up.pipeline.run(up.receiver))
+    expect(err.code).toBe('PROTOCOL')
+    expect(err.message).toMatch(/credit window/)
+    expect(up.pipeline.peakInflightBytes).toBeLessThanOrEqual(WINDOW)
+  })
+
+  it('fails with PROTOCOL when the upstream floods far past the window', async () => {
+    const imageSize = 64 * BLOCK
+    const up = await handUpstream({ imageSize, windowBytes: WINDOW })
+    for (let i = 0; i < 64; i++) up.block(i * BLOCK, randomBytes(BLOCK))
+    await up.receiver.hello().catch(() => {})
+    const err = await rejection(up.pipeline.run(up.receiver))
+    expect(err.code).toBe('PROTOCOL')
+    expect(up.pipeline.peakInflightBytes).toBeLessThanOrEqual(WINDOW)
+  })
+
+  it.each([
+    ['a block at the wrong offset', (up: Awaited<ReturnType<typeof handUpstream>>) => {
+      up.block(0, randomBytes(BLOCK))
+      up.block(2 * BLOCK, randomBytes(BLOCK)) // skips block 1
+    }, /expected 65536/],
+    ['a first block that does not start at 0', (up: Awaited<ReturnType<typeof handUpstream>>) => {
+      up.block(BLOCK, randomBytes(BLOCK))
+    }, /expected 0/],
+    ['a block longer than the block size', (up: Awaited<ReturnType<typeof handUpstream>>) => {
+      up.block(0, randomBytes(BLOCK + 1))
+    }, /length 65537/],
+    ['an empty block', (up: Awaited<ReturnType<typeof handUpstream>>) => {
+      up.block(0, new Uint8Array(0))
+    }, /length 0/],
+    ['a block past the image end', (up: Awaited<ReturnType<typeof handUpstream>>) => {
+      up.block(0, randomBytes(BLOCK))
+      up.block(BLOCK, randomBytes(BLOCK)) // image is 1.5 blocks
+    }, /past the image end/],
+    ['a frame for another session', (up: Awaited<ReturnType<typeof handUpstream>>) => {
+      up.block(0, randomBytes(BLOCK), undefined, randomBytes(16))
+    }, /another session/],
+    ['END before the whole image', (up: Awaited<ReturnType<typeof handUpstream>>) => {
+      up.block(0, randomBytes(BLOCK))
+      up.send(encodeBlockHeader({ kind: 'end', sessionId: up.sessionId, offset: BLOCK + BLOCK / 2, length: 0, hash: randomBytes(32) }))
+    }, /END at/],
+    ['a second HELLO', (up: Awaited<ReturnType<typeof handUpstream>>) => {
+      up.send(encodeBlockHeader({ kind: 'hello', sessionId: up.sessionId, offset: 0, length: 0, hash: new Uint8Array() }))
+    }, /unexpected hello/],
+    ['a closed stream before END', (up: Awaited<ReturnType<typeof handUpstream>>) => {
+      up.block(0, randomBytes(BLOCK))
+      up.receiver.channel.reader.end() // the upstream half-closes early
+    }, /closed the block stream/]
+  ])('fails with PROTOCOL on %s', async (_name, misbehave, message) => {
+    const imageSize = BLOCK + BLOCK / 2
+    const up = await handUpstream({ imageSize })
+    await up.receiver.hello()
+    misbehave(up)
+    const err = await rejection(up.pipeline.run(up.receiver))
+    expect(err.code).toBe('PROTOCOL')
+    expect(err.message).toMatch(message)
+  })
+
+  it('fails HELLO for another session with PROTOCOL', async () => {
+    const { b, a } = hop('hostile', 'node')
+    const receiver = new BlockReceiver(b, { sessionId: randomBytes(16), imageSize: BLOCK, blockSize: BLOCK, windowBytes: WINDOW })
+    await a.send(encodeBlockHeader({ kind: 'hello', sessionId: randomBytes(16), offset: 0, length: 0, hash: new Uint8Array() }))
+    const err = await rejection(receiver.hello())
+    expect(err.code).toBe('PROTOCOL')
+  })
+})
