@@ -119,7 +119,7 @@ export class Coordinator {
       }).catch(err => this.fail(member, 'PEER_GONE', `could not send the plan: ${errorMessage(err)}`))
     }
     const head = this.members.get(hops[0]!.node)!
-    const source = new BlockReader(this.image, this.config.blockSizeBytes)
+    const source = new BlockReader(this.image, this.config.blockSizeBytes, this.config.windowBytes)
     this.sourceDigest = this.feed(head, source)
     this.sourceDigest.catch(() => {})
     const ticker = setInterval(() => this.tick(), 500)
@@ -305,7 +305,7 @@ export class Coordinator {
       const channel = await this.net.dial(head.peerId, head.dialAddrs, BLOCKS_PROTOCOL)
       this.headSender = new BlockSender(channel, { sessionId: this.sessionId, windowBytes: this.config.windowBytes })
       await this.headSender.start(0)
-      const { imageDigest } = await streamImage(source, this.headSender, this.image.size)
+      const imageDigest = await streamImage(source, this.headSender, this.image.size)
       // Keep the stream open until the head has written everything (FINDINGS trap 4).
       await this.headSender.waitAcked(this.image.size).catch(() => {})
       return imageDigest

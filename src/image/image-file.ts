@@ -9,8 +9,8 @@ export interface ImageSource {
   readonly path: string
   readonly name: string
   readonly size: number
-  /** Read exactly `length` bytes at `offset` into a new buffer. */
-  read: (offset: number, length: number) => Promise<Uint8Array>
+  /** Read exactly `length` bytes at `offset` into `into` (or a new buffer). */
+  read: (offset: number, length: number, into?: Uint8Array) => Promise<Uint8Array>
   close: () => Promise<void>
 }
 
@@ -36,15 +36,15 @@ export async function openImageFile (path: string): Promise<ImageSource> {
       path,
       name: basename(path),
       size,
-      async read (offset, length) {
-        const buf = Buffer.allocUnsafe(length)
+      async read (offset, length, into) {
+        const buf = into ?? Buffer.allocUnsafe(length)
         let filled = 0
         while (filled < length) {
           const { bytesRead } = await handle.read(buf, filled, length - filled, offset + filled)
           if (bytesRead === 0) throw new RingcastError('IMAGE_UNREADABLE', `image ${path} shrank while it was being read (short read at ${offset + filled})`)
           filled += bytesRead
         }
-        return buf
+        return buf.subarray(0, length)
       },
       async close () { await handle.close() }
     }

@@ -9,7 +9,7 @@ import { ProtocolError } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeBlockHeader, encodeAck, type BlockHeader } from '../wire/messages.js'
 import { MAX_BLOCK_HEADER_BYTES } from '../wire/protocol.js'
-import { sameBytes } from './hash.js'
+import { sameBytes, type Payload } from './hash.js'
 
 export interface ReceiverOptions {
   sessionId: Uint8Array
@@ -27,7 +27,7 @@ export function receiveBufferLimit (windowBytes: number, blockSize: number): num
 }
 
 export type Received =
-  | { kind: 'block', offset: number, payload: Uint8Array, hash: Uint8Array }
+  | { kind: 'block', offset: number, length: number, payload: Payload, hash: Uint8Array }
   | { kind: 'end', imageHash: Uint8Array }
 
 export class BlockReceiver {
@@ -66,9 +66,9 @@ export class BlockReceiver {
     if (offset + length - this.ackedThrough > this.options.windowBytes) {
       throw new ProtocolError(`upstream exceeded the ${this.options.windowBytes}-byte credit window`)
     }
-    const payload = await this.channel.reader.readExact(length)
+    const payload = await this.channel.reader.readChunks(length)
     this.receivedThrough = offset + length
-    return { kind: 'block', offset, payload, hash: header.hash }
+    return { kind: 'block', offset, length, payload, hash: header.hash }
   }
 
   async ack (writtenThrough: number): Promise<void> {

@@ -10,6 +10,7 @@ import { RingcastError, ProtocolError } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeAck, encodeAck, encodeBlockHeader, printable } from '../wire/messages.js'
 import { MAX_ACK_FRAME_BYTES } from '../wire/protocol.js'
+import { payloadBytes, type Payload } from './hash.js'
 
 export interface SenderOptions {
   sessionId: Uint8Array
@@ -35,14 +36,17 @@ export class BlockSender {
     await this.channel.send(encodeBlockHeader({ kind: 'hello', sessionId: this.options.sessionId, offset: fromOffset, length: 0, hash: new Uint8Array() }))
   }
 
-  async sendBlock (offset: number, payload: Uint8Array, hash: Uint8Array): Promise<void> {
+  /** Send one block; `payload` may be the chunks it was received in. */
+  async sendBlock (offset: number, payload: Payload | Uint8Array, hash: Uint8Array): Promise<void> {
     if (offset !== this.sentThrough) throw new RingcastError('INTERNAL', `block at ${offset} sent out of order (expected ${this.sentThrough})`)
-    await this.waitAcked(offset + payload.byteLength - this.options.windowBytes)
+    const chunks = payload instanceof Uint8Array ? [payload] : payload
+    const length = payloadBytes(chunks)
+    await this.waitAcked(offset + length - this.options.windowBytes)
     // Advance before sending: a fast downstream may ack this block before our
     // send() resolves, and an ack past sentThrough is a protocol error.
-    this.sentThrough = offset + payload.byteLength
-    await this.channel.send(encodeBlockHeader({ kind: 'block', sessionId: this.options.sessionId, offset, length: payload.byteLength, hash }))
-    await this.channel.send(payload)
+    this.sentThrough = offset + length
+    await this.channel.send(encodeBlockHeader({ kind: 'block', sessionId: this.options.sessionId, offset, length, hash }))
+    for (const chunk of chunks) await this.channel.send(chunk)
   }
 
   /** Send END; the downstream checks the image digest against `imageHash`. */

@@ -65,7 +65,19 @@ async function checkWritable (path: string): Promise<void> {
   }
 }
 
+/**
+ * Start an fdatasync in the background after this many bytes, so writeback
+ * streams during the transfer instead of piling up for the final fsync (with
+ * a large page cache, the whole image would otherwise be flushed at the end).
+ */
+const BACKGROUND_SYNC_BYTES = 64 * 1_048_576
+
 export class Target {
+  /** Bytes written since the last background sync started. */
+  private unsynced = 0
+  private syncing?: Promise<void>
+  private syncFailure?: unknown
+
   private constructor (readonly info: TargetInfo, private readonly handle: FileHandle) {}
 
   /** Open for writing. Block devices are opened O_EXCL: the kernel refuses if mounted. */
@@ -85,23 +97,36 @@ export class Target {
     return new Target(info, handle)
   }
 
-  /** Write all of `bytes` at `offset`. */
-  async write (offset: number, bytes: Uint8Array): Promise<void> {
-    let done = 0
+  /** Write all of `chunks`, in order, starting at `offset` (one writev, no copy). */
+  async write (offset: number, chunks: readonly Uint8Array[]): Promise<void> {
+    let pending = chunks.filter(c => c.byteLength > 0)
+    const total = pending.reduce((n, c) => n + c.byteLength, 0)
+    let position = offset
     try {
-      while (done < bytes.byteLength) {
-        const { bytesWritten } = await this.handle.write(bytes, done, bytes.byteLength - done, offset + done)
+      while (pending.length > 0) {
+        const { bytesWritten } = await this.handle.writev(pending as Uint8Array[], position)
         if (bytesWritten === 0) throw new Error('the write made no progress')
-        done += bytesWritten
+        position += bytesWritten
+        pending = dropBytes(pending, bytesWritten)
       }
+      if (this.syncFailure !== undefined) throw this.syncFailure
     } catch (err) {
-      throw writeError(this.info.path, `write of ${bytes.byteLength} bytes at ${offset}`, err)
+      throw writeError(this.info.path, `write of ${total} bytes at ${offset}`, err)
+    }
+    this.unsynced += total
+    if (this.unsynced >= BACKGROUND_SYNC_BYTES && this.syncing === undefined) {
+      this.unsynced = 0
+      this.syncing = this.handle.datasync()
+        .catch(err => { this.syncFailure ??= err })
+        .finally(() => { this.syncing = undefined })
     }
   }
 
   /** Make a file target exactly the image size, then fsync. */
   async finish (imageSize: number): Promise<void> {
     try {
+      await this.syncing
+      if (this.syncFailure !== undefined) throw this.syncFailure
       if (this.info.kind === 'file') await this.handle.truncate(imageSize)
       await this.handle.sync()
     } catch (err) {
@@ -110,8 +135,19 @@ export class Target {
   }
 
   async close (): Promise<void> {
+    await this.syncing
     await this.handle.close().catch(() => {})
   }
+}
+
+/** What is left of `chunks` after its first `n` bytes (a short writev). */
+function dropBytes (chunks: Uint8Array[], n: number): Uint8Array[] {
+  let skip = n
+  let i = 0
+  while (i < chunks.length && skip >= chunks[i]!.byteLength) skip -= chunks[i++]!.byteLength
+  const rest = chunks.slice(i)
+  if (rest.length > 0 && skip > 0) rest[0] = rest[0]!.subarray(skip)
+  return rest
 }
 
 function writeError (path: string, what: string, err: unknown): RingcastError {

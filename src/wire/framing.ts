@@ -12,7 +12,7 @@
 import { ProtocolError } from '../errors.js'
 
 /** Anything a stream may yield: Uint8Array or a Uint8ArrayList-like. */
-export type Chunk = Uint8Array | { subarray: () => Uint8Array }
+export type Chunk = Uint8Array | { subarray: () => Uint8Array, [Symbol.iterator]?: () => Iterator<Uint8Array> }
 
 /** Longest varint we accept: 5 bytes encode up to 2^35, far past every limit. */
 const MAX_VARINT_BYTES = 5
@@ -76,6 +76,11 @@ export class ByteReader {
 
   push (chunk: Chunk): void {
     if (this.ended) return
+    if (!(chunk instanceof Uint8Array) && chunk[Symbol.iterator] !== undefined) {
+      // A Uint8ArrayList: take its chunks as they are (subarray() would copy them into one).
+      for (const part of chunk as Iterable<Uint8Array>) this.push(part)
+      return
+    }
     const bytes = chunk instanceof Uint8Array ? chunk : chunk.subarray()
     if (bytes.byteLength === 0) return
     this.chunks.push(bytes)
@@ -110,30 +115,39 @@ export class ByteReader {
     return await this.readExact(length)
   }
 
-  /** Read exactly n bytes; throws ProtocolError if the stream ends first. */
+  /** Read exactly n bytes as one buffer (copies only if they span chunks). */
   async readExact (n: number): Promise<Uint8Array> {
+    const chunks = await this.readChunks(n)
+    if (chunks.length === 1) return chunks[0]!
+    const out = new Uint8Array(n)
+    let at = 0
+    for (const c of chunks) { out.set(c, at); at += c.byteLength }
+    return out
+  }
+
+  /**
+   * Read exactly n bytes as the chunks they arrived in (views, no copy).
+   * Throws ProtocolError if the stream ends first.
+   */
+  async readChunks (n: number): Promise<Uint8Array[]> {
     if (!(await this.fill(n))) {
       throw new ProtocolError(`stream ended ${n - this.buffered} bytes short of a ${n}-byte read`)
     }
     this.consumed += n
     this.buffered -= n
-    const first = this.chunks[0]
-    if (first !== undefined && first.byteLength >= n) {
-      // Common case for small frames and for payloads that arrive whole: no copy.
-      const out = first.subarray(0, n)
-      if (first.byteLength === n) this.chunks.shift()
-      else this.chunks[0] = first.subarray(n)
-      return out
-    }
-    const out = new Uint8Array(n)
-    let filled = 0
-    while (filled < n) {
+    const out: Uint8Array[] = []
+    let left = n
+    while (left > 0) {
       const chunk = this.chunks[0]!
-      const take = Math.min(chunk.byteLength, n - filled)
-      out.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), filled)
-      filled += take
-      if (take === chunk.byteLength) this.chunks.shift()
-      else this.chunks[0] = chunk.subarray(take)
+      if (chunk.byteLength <= left) {
+        out.push(chunk)
+        this.chunks.shift()
+        left -= chunk.byteLength
+      } else {
+        out.push(chunk.subarray(0, left))
+        this.chunks[0] = chunk.subarray(left)
+        left = 0
+      }
     }
     return out
   }
