@@ -1,5 +1,5 @@
 // The source end of the chain: reads the image in blocks, hashes each block
-// (BLAKE3) and the whole image (SHA-256), and feeds the head of the chain.
+// and the whole image (both SHA-256), and feeds the head of the chain.
 //
 // Block buffers come from a fixed pool and go back to it once the head has
 // acknowledged the block (so the transport is surely done with them). Reusing

@@ -1,8 +1,8 @@
 // A node's pipeline for one image:
 //
-//   upstream --> [receive] --> [verify BLAKE3] --+--> [write to target] --> ack upstream
-//                 (frames,       (sync, ~0.3 ms   |     (in order, libuv pool)
-//                  no copy)        per MiB)        +--> [forward downstream]
+//   upstream --> [receive] --> [verify SHA-256] --+--> [write to target] --> ack upstream
+//                 (frames,       (sync, ~0.65 ms   |     (in order, libuv pool)
+//                  no copy)        per MiB)         +--> [forward downstream]
 //                                                        (credit-bounded)
 //
 // One loop reads a block, verifies it, folds it into the whole-image SHA-256,
@@ -59,7 +59,7 @@ export class RelayPipeline {
         if (this.writeFailure !== undefined) throw this.writeFailure
         const computed = blockHash(item.payload)
         if (!sameBytes(computed, item.hash)) {
-          throw new RingcastError('INTEGRITY', `block at ${item.offset} failed verification (BLAKE3 ${toHex(computed).slice(0, 16)}…, upstream said ${toHex(item.hash).slice(0, 16)}…)`)
+          throw new RingcastError('INTEGRITY', `block at ${item.offset} failed verification (sha256 ${toHex(computed).slice(0, 16)}…, upstream said ${toHex(item.hash).slice(0, 16)}…)`)
         }
         for (const chunk of item.payload) whole.update(chunk)
         this.queueWrite(item, upstream)

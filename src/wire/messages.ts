@@ -70,7 +70,7 @@ export interface BlockHeader {
   offset: number
   /** BLOCK: payload bytes that follow. */
   length: number
-  /** BLOCK: BLAKE3-256 of the payload; END: SHA-256 of the image; HELLO: empty. */
+  /** BLOCK: SHA-256 of the payload; END: SHA-256 of the image; HELLO: empty. */
   hash: Uint8Array
 }
 
