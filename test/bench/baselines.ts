@@ -18,6 +18,8 @@ export interface Throughput {
   /** Peak RSS of the receiving process: what a process holding only the transport costs. */
   sinkPeakRssBytes?: number
   error?: string
+  /** MB/s of every repeat of this measurement (this one is their median). */
+  runsMbPerSecond?: number[]
 }
 
 const TRANSPORT_PEER = fileURLToPath(new URL('./transport-peer.js', import.meta.url))

@@ -25,6 +25,8 @@ export interface BenchResults {
   summary: {
     /** Chain of one node vs the bare libp2p stream, percent. */
     oneHopPercentOfLibp2p?: number
+    /** The same with the node's target on tmpfs: ringcast without this VM's disk. */
+    oneHopTmpfsPercentOfLibp2p?: number
     nodePeakRssBytesAtSize?: number
     nodePeakRssBytesAtBig?: number
   }
@@ -41,8 +43,10 @@ const NODE_RSS_BAR_BYTES = 200 * MB
 /** Fill summary, bars and problems from the measurements. */
 export function summarize (r: BenchResults): void {
   const libp2p = r.baselines.find(b => b.id === 'libp2pStream')?.mbPerSecond
-  const oneHop = r.clones.find(c => c.nodes === 1)
+  const oneHop = r.clones.find(c => c.nodes === 1 && c.targetDir === undefined)
   if (libp2p !== undefined && oneHop?.mbPerSecond !== undefined) r.summary.oneHopPercentOfLibp2p = 100 * oneHop.mbPerSecond / libp2p
+  const tmpfsHop = r.clones.find(c => c.nodes === 1 && c.targetDir !== undefined)
+  if (libp2p !== undefined && tmpfsHop?.mbPerSecond !== undefined) r.summary.oneHopTmpfsPercentOfLibp2p = 100 * tmpfsHop.mbPerSecond / libp2p
   r.summary.nodePeakRssBytesAtSize = maxRss(oneHop)
   r.summary.nodePeakRssBytesAtBig = maxRss(r.memoryRun)
   const pct = r.summary.oneHopPercentOfLibp2p
@@ -53,7 +57,7 @@ export function summarize (r: BenchResults): void {
   ]
   for (const b of r.baselines) if (b.error !== undefined) r.problems.push(`baseline "${b.path}": ${b.error}`)
   for (const c of [...r.clones, ...(r.memoryRun === undefined ? [] : [r.memoryRun])]) {
-    const label = `ringcast ${c.nodes} node(s), ${formatBytes(c.imageBytes)}`
+    const label = `ringcast ${c.nodes} node(s), ${formatBytes(c.imageBytes)}${c.targetDir === undefined ? '' : `, targets in ${c.targetDir}`}`
     if (c.error !== undefined) r.problems.push(`${label}: ${c.error}`)
     if (c.mismatches > 0) r.problems.push(`${label}: ${c.mismatches} target(s) differ from the image or are missing`)
     for (const n of c.nodeReports) if (n.status !== 'OK') r.problems.push(`${label}: ${n.name} ${n.status} ${n.reason ?? ''}`.trim())
@@ -64,7 +68,7 @@ export function formatMarkdown (r: BenchResults): string {
   const libp2p = r.baselines.find(b => b.id === 'libp2pStream')?.mbPerSecond
   const size = formatBytes(r.options.sizeBytes)
   const big = formatBytes(r.options.bigBytes)
-  const oneHop = r.clones.find(c => c.nodes === 1)
+  const oneHop = r.clones.find(c => c.nodes === 1 && c.targetDir === undefined)
   const out: string[] = [
     '# ringcast clone benchmark',
     '',
@@ -73,18 +77,20 @@ export function formatMarkdown (r: BenchResults): string {
     '',
     `## Baselines (${size}, 1 MiB writes)`,
     '',
-    table(['path', 'processes', 'seconds', 'MB/s', 'sink peak RSS, MB'], ['l', 'l', 'r', 'r', 'r'], r.baselines.map(b => [
-      b.path, b.processes, num(b.seconds, 2), b.error === undefined ? num(b.mbPerSecond, 1) : 'ERROR', mb(b.sinkPeakRssBytes)
+    `Each row is the median of ${r.options.repeat} run(s); "runs" lists every run's MB/s.`,
+    '',
+    table(['path', 'processes', 'seconds', 'MB/s', 'runs, MB/s', 'sink peak RSS, MB'], ['l', 'l', 'r', 'r', 'l', 'r'], r.baselines.map(b => [
+      b.path, b.processes, num(b.seconds, 2), b.error === undefined ? num(b.mbPerSecond, 1) : 'ERROR', runs(b.runsMbPerSecond), mb(b.sinkPeakRssBytes)
     ])),
     '',
     `## ringcast clone of a ${size} random image`,
     '',
     '`seconds` is the coordinator\'s report: start of streaming until every node finished.',
     '',
-    table(['nodes', 'seconds', 'MB/s', '% of bare libp2p', 'node peak RSS, MB (each)', 'ringcast verified', 'sha256 identical', 'mismatches'],
-      ['r', 'r', 'r', 'r', 'l', 'r', 'r', 'r'],
+    table(['nodes', 'targets', 'seconds', 'MB/s', 'runs, MB/s', '% of bare libp2p', 'node peak RSS, MB (each)', 'ringcast verified', 'sha256 identical', 'mismatches'],
+      ['r', 'l', 'r', 'r', 'l', 'r', 'l', 'r', 'r', 'r'],
       r.clones.map(c => [
-        String(c.nodes), num(c.seconds, 2), num(c.mbPerSecond, 1),
+        String(c.nodes), c.targetDir === undefined ? 'disk' : `tmpfs (${c.targetDir})`, num(c.seconds, 2), num(c.mbPerSecond, 1), runs(c.runsMbPerSecond),
         libp2p === undefined || c.mbPerSecond === undefined ? 'n/a' : `${num(100 * c.mbPerSecond / libp2p, 1)} %`,
         rssList(c), `${c.ringcastVerified}/${c.nodes}`, `${c.sha256Matches}/${c.nodes}`, String(c.mismatches)
       ])),
@@ -102,7 +108,7 @@ export function formatMarkdown (r: BenchResults): string {
     '## Summary',
     '',
     `- one hop = ${num(r.summary.oneHopPercentOfLibp2p, 1)} % of bare libp2p stream ` +
-      `(${num(oneHop?.mbPerSecond, 1)} vs ${num(libp2p, 1)} MB/s)`,
+      `(${num(oneHop?.mbPerSecond, 1)} vs ${num(libp2p, 1)} MB/s); with the target on tmpfs ${num(r.summary.oneHopTmpfsPercentOfLibp2p, 1)} %`,
     `- peak node RSS ${size}: ${mb(r.summary.nodePeakRssBytesAtSize)} MB, ${big}: ${mb(r.summary.nodePeakRssBytesAtBig)} MB`,
     '',
     table(['bar (shown, not asserted)', 'value', 'result'], ['l', 'r', 'l'],
@@ -123,6 +129,8 @@ function maxRss (run: CloneRun | undefined): number | undefined {
   const values = (run?.nodeReports ?? []).map(n => n.peakRssBytes).filter((v): v is number => v !== undefined)
   return values.length === 0 ? undefined : Math.max(...values)
 }
+
+const runs = (values: number[] | undefined): string => values === undefined ? '' : values.map(v => v.toFixed(0)).join(', ')
 
 const rssList = (c: CloneRun): string => c.nodeReports.length === 0 ? 'n/a' : c.nodeReports.map(n => mb(n.peakRssBytes)).join(', ')
 

@@ -23,6 +23,10 @@ export interface CloneNode {
 
 export interface CloneRun {
   nodes: number
+  /** Where the targets were, when not the work directory (e.g. tmpfs). */
+  targetDir?: string
+  /** MB/s of every repeat of this measurement (this run is their median). */
+  runsMbPerSecond?: number[]
   imageBytes: number
   /** From the coordinator's report. */
   seconds?: number
@@ -44,6 +48,8 @@ export interface CloneRunOptions {
   imageSha256: string
   imageBytes: number
   nodes: number
+  /** Directory for the targets (default: dir). */
+  targetDir?: string
   /** Kill the session if it is not over after this long. */
   timeoutMs: number
   log: (line: string) => void
@@ -55,8 +61,8 @@ const JOIN_LINE = /join with: ringcast join (\S+) --token (\S+)/
 const NODE_EXIT_GRACE_MS = 30_000
 
 export async function runClone (o: CloneRunOptions): Promise<CloneRun> {
-  const run: CloneRun = { nodes: o.nodes, imageBytes: o.imageBytes, nodeReports: [], ringcastVerified: 0, sha256Matches: 0, mismatches: 0 }
-  const targets = Array.from({ length: o.nodes }, (_, i) => join(o.dir, `node-${i + 1}.img`))
+  const run: CloneRun = { nodes: o.nodes, targetDir: o.targetDir, imageBytes: o.imageBytes, nodeReports: [], ringcastVerified: 0, sha256Matches: 0, mismatches: 0 }
+  const targets = Array.from({ length: o.nodes }, (_, i) => join(o.targetDir ?? o.dir, `ringcast-bench-node-${process.pid}-${i + 1}.img`))
   const procs: RingcastProcess[] = []
   const started = (p: RingcastProcess): RingcastProcess => { track(p.child); procs.push(p); return p }
   try {
