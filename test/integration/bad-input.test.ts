@@ -2,7 +2,8 @@
 // non-zero exit status, and costs the other nodes nothing.
 
 import { execFileSync } from 'node:child_process'
-import { mkdir, readFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile } from 'node:fs/promises'
+import { spawnRingcast } from '../../cli/local-cluster.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeImage, makeTarget, makeWorkdir, runCli, sha256File, startSession, type Workdir } from '../support/session.js'
 
@@ -68,6 +69,17 @@ describe('bad input', () => {
     const noParent = await runCli(['join', addr, '--token', 'abcdefgh', '--target', w.path('no/such/dir/t.img'), '--create'])
     expect(noParent.exit).toBe(3)
     expectOneSentence(noParent.stderr, /cannot create target/)
+  })
+
+  it('join: a target the user may not write is refused before connecting (exit 3)', async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test drops to the nobody user, so it needs root (CI runs as root)')
+    // Root may write anything, so the node runs as nobody against a root-owned 0644 file.
+    await chmod(w.dir, 0o755)
+    const target = await makeTarget(w, 'root-owned.img', 8 * MiB)
+    const proc = spawnRingcast('nobody', ['join', `/ip4/127.0.0.1/tcp/1/p2p/${FAKE_PEER}`, '--token', 'abcdefgh', '--target', target],
+      { wrapper: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] })
+    expect(await proc.exited).toBe(3)
+    expectOneSentence(proc.stderr(), /target .*root-owned\.img is not writable/)
   })
 
   it('join: an unreachable coordinator fails after its retries (exit 5)', async () => {
