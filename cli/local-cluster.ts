@@ -4,6 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
+/** Node flags ringcast runs with: the same as cli/ringcast.ts's shebang (a unit test checks). */
+export const NODE_FLAGS = ['--max-semi-space-size=4']
+
 /** The built CLI, whether this module runs from dist/ or from source (vitest). */
 export const CLI_PATH = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? './ringcast.js' : '../dist/cli/ringcast.js', import.meta.url))
 
@@ -28,7 +31,7 @@ export interface SpawnOptions {
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
 
 export function spawnRingcast (name: string, args: string[], options: SpawnOptions = {}): RingcastProcess {
-  const command = [...(options.wrapper ?? []), process.execPath, CLI_PATH, ...args]
+  const command = [...(options.wrapper ?? []), process.execPath, ...NODE_FLAGS, CLI_PATH, ...args]
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''

@@ -1,5 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // ringcast command line: parse -> call src -> map error codes to exit codes.
+//
+// The shebang caps V8's young generation at 4 MB per semi-space. Node 22+
+// sizes it from physical memory: on Node 24 a node agent (and even a bare
+// libp2p receiver) peaked at ~200 MB RSS without the cap and ~166 MB with it,
+// at the same speed; on Node 20 the cap costs ~3 % and saves ~5 MB. The flag
+// must be there at start-up (v8.setFlagsFromString later has no effect), so
+// it lives here and in NODE_FLAGS (cli/local-cluster.ts), which a test keeps equal.
 import '../src/net/shim.js'
 import { Command, CommanderError } from 'commander'
 import { hostname, homedir } from 'node:os'

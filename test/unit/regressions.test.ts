@@ -35,3 +35,12 @@ describe('regressions', () => {
     expect(sender.ackedThrough).toBe(4096)
   })
 })
+
+describe('node flags', () => {
+  it('the CLI shebang and the flags local processes start with agree (a node over 200 MB RSS on Node 24 without them)', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const { NODE_FLAGS } = await import('../../cli/local-cluster.js')
+    const shebang = (await readFile(new URL('../../cli/ringcast.ts', import.meta.url), 'utf8')).split('\n')[0]!
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`)
+  })
+})
