@@ -56,6 +56,11 @@ export interface AgentResult {
 const WELCOME_TIMEOUT_MS = 30_000
 /** How long the named upstream has to open its block stream after the Plan. */
 const UPSTREAM_TIMEOUT_MS = 60_000
+/**
+ * After losing an upstream, how long to wait for the coordinator to name and
+ * connect a new one (it must first notice the loss: up to its stall timeout).
+ */
+const REPLACEMENT_TIMEOUT_MS = 180_000
 const PROGRESS_INTERVAL_MS = 500
 /**
  * Block streams waiting for the Plan before we can tell whether they come
@@ -84,8 +89,13 @@ export async function runAgent (config: AgentConfig, hooks: AgentHooks): Promise
 class Agent {
   private plan = Promise.withResolvers<Plan>()
   private verdict = Promise.withResolvers<Verdict>()
-  private upstream = Promise.withResolvers<Channel>()
-  private upstreamTaken = false
+  /** Every plan received, in order; the last is in force. */
+  private readonly plans: Plan[] = []
+  /** Block streams accepted from the upstream in force, oldest first. */
+  private readonly upstreams = new ChannelQueue()
+  private currentUpstream?: Channel
+  private downstream?: BlockSender
+  private pipeline?: RelayPipeline
   private pendingBlockStreams = 0
   private welcome?: Welcome
   private control?: Channel
@@ -95,7 +105,6 @@ class Agent {
   constructor (private readonly config: AgentConfig, private readonly hooks: AgentHooks, private readonly net: NetNode) {
     this.plan.promise.catch(() => {})
     this.verdict.promise.catch(() => {})
-    this.upstream.promise.catch(() => {})
   }
 
   async run (info: Awaited<ReturnType<typeof inspectTarget>>): Promise<AgentResult> {
@@ -119,7 +128,8 @@ class Agent {
     void this.followControl(control)
 
     const target = await Target.open(info, welcome.imageSize)
-    const pipeline = new RelayPipeline(target, welcome.imageSize)
+    const pipeline = this.pipeline = new RelayPipeline(target, welcome.imageSize)
+    pipeline.onUpstreamLost = (reason, at) => this.hooks.log(`upstream lost at ${at} bytes (${reason}); waiting for the coordinator to re-wire`)
     const ticker = setInterval(() => {
       void sendControl(control, { progress: { writtenThrough: pipeline.writtenThrough, bytesReceived: pipeline.bytesReceived } }).catch(() => {})
       this.hooks.progress?.(pipeline.writtenThrough, welcome.imageSize)
@@ -128,12 +138,14 @@ class Agent {
     try {
       const plan = await this.plan.promise
       this.hooks.log(`position ${plan.position + 1} of ${plan.chainLength}; upstream ${short(plan.upstreamPeer)}, downstream ${plan.downstreamPeer === '' ? 'none (tail)' : short(plan.downstreamPeer)}`)
-      downstream = plan.downstreamPeer === '' ? undefined : await this.openDownstream(plan)
-      const receiver = new BlockReceiver(await this.awaitUpstream(), {
-        sessionId: welcome.sessionId, imageSize: welcome.imageSize, blockSize: welcome.blockSize, windowBytes: welcome.windowBytes
-      })
-      await receiver.hello()
-      const result = await pipeline.run(receiver, downstream)
+      downstream = this.downstream = plan.downstreamPeer === '' ? undefined : await this.openDownstream(plan)
+      if (this.plans.at(-1)!.downstreamPeer !== plan.downstreamPeer) pipeline.dropDownstream(downstream, 'the coordinator removed this node\'s downstream')
+      let first = true
+      const result = await pipeline.run(async () => {
+        const channel = await this.upstreams.next(first ? UPSTREAM_TIMEOUT_MS : REPLACEMENT_TIMEOUT_MS)
+        first = false
+        return new BlockReceiver(channel, { sessionId: welcome.sessionId, imageSize: welcome.imageSize, blockSize: welcome.blockSize, windowBytes: welcome.windowBytes })
+      }, downstream)
       const rss = process.resourceUsage().maxRSS * 1024
       await sendControl(control, {
         done: { sha256: result.digest, bytesWritten: welcome.imageSize, elapsedMs: result.elapsedMs, peakRssBytes: rss, peakInflightBytes: pipeline.peakInflightBytes }
@@ -209,7 +221,7 @@ class Agent {
       while (true) {
         const msg = await readControl(control)
         if (msg === null) break
-        if (msg.kind === 'plan') this.plan.resolve(msg.body)
+        if (msg.kind === 'plan') this.onPlan(msg.body)
         else if (msg.kind === 'verdict') { this.verdictArrived = true; this.verdict.resolve(msg.body) }
         else if (msg.kind === 'refuse') { reason = `the coordinator ended this node's part: ${printable(msg.body.reason)}`; break }
         else throw new RingcastError('PROTOCOL', `unexpected ${msg.kind} from the coordinator`)
@@ -221,7 +233,7 @@ class Agent {
     const gone = new RingcastError('PEER_GONE', reason)
     this.plan.reject(gone)
     this.verdict.reject(gone)
-    this.upstream.reject(gone)
+    this.upstreams.fail(gone)
   }
 
   private async onBlockStream (channel: Channel): Promise<void> {
@@ -236,23 +248,40 @@ class Agent {
       channel.reader.maxBufferedBytes = receiveBufferLimit(this.welcome.windowBytes, this.welcome.blockSize)
     }
     if (this.pendingBlockStreams >= MAX_PENDING_BLOCK_STREAMS) { await refuse('too many block streams waiting for the plan'); return }
-    let plan: Plan
     this.pendingBlockStreams++
     try {
-      plan = await withTimeout(this.plan.promise, UPSTREAM_TIMEOUT_MS, 'no plan yet')
+      await withTimeout(this.plan.promise, UPSTREAM_TIMEOUT_MS, 'no plan yet')
     } catch (err) {
       await refuse(errorMessage(err)); return
     } finally {
       this.pendingBlockStreams--
     }
-    if (channel.remotePeer !== plan.upstreamPeer) { await refuse('this peer is not the upstream the coordinator named'); return }
-    if (this.upstreamTaken) { await refuse('an upstream is already connected'); return }
-    this.upstreamTaken = true
-    this.upstream.resolve(channel)
+    if (channel.remotePeer !== this.plans.at(-1)!.upstreamPeer) { await refuse('this peer is not the upstream the coordinator named'); return }
+    // A new stream from our upstream replaces the one we had.
+    this.currentUpstream?.abort(new Error('replaced by a new block stream from the upstream'))
+    this.currentUpstream = channel
+    this.upstreams.push(channel)
   }
 
-  private async awaitUpstream (): Promise<Channel> {
-    return await withTimeout(this.upstream.promise, UPSTREAM_TIMEOUT_MS, `the upstream did not connect within ${UPSTREAM_TIMEOUT_MS / 1000} s`)
+  /** The first Plan starts the run; later ones re-wire a running node. */
+  private onPlan (plan: Plan): void {
+    const previous = this.plans.at(-1)
+    this.plans.push(plan)
+    if (previous === undefined) { this.plan.resolve(plan); return }
+    if (plan.upstreamPeer !== previous.upstreamPeer) {
+      this.hooks.log(`re-wired: new upstream ${short(plan.upstreamPeer)}`)
+      // Whatever the old upstream still sends is no longer wanted.
+      this.currentUpstream?.abort(new Error('the coordinator named a new upstream'))
+      this.currentUpstream = undefined
+    }
+    if (plan.downstreamPeer !== previous.downstreamPeer) {
+      if (plan.downstreamPeer === '') {
+        this.hooks.log('re-wired: no downstream any more (this node is now a tail)')
+        this.pipeline?.dropDownstream(this.downstream, 'the coordinator removed this node\'s downstream')
+      } else {
+        this.hooks.log(`ignoring a new downstream ${short(plan.downstreamPeer)}: splicing a downstream in mid-image is not supported yet`)
+      }
+    }
   }
 
   private async openDownstream (plan: Plan): Promise<BlockSender | undefined> {
@@ -261,7 +290,7 @@ class Agent {
       try {
         const channel = await this.net.dial(plan.downstreamPeer, plan.downstreamAddrs, BLOCKS_PROTOCOL)
         const sender = new BlockSender(channel, { sessionId: welcome.sessionId, windowBytes: welcome.windowBytes })
-        await sender.start(0)
+        await sender.start()
         return sender
       } catch (err) {
         this.hooks.log(`cannot reach downstream ${short(plan.downstreamPeer)} (attempt ${attempt}): ${errorMessage(err)}`)
@@ -298,3 +327,30 @@ async function withTimeout<T> (promise: Promise<T>, ms: number, message: string)
   }
 }
 
+
+/** Accepted upstream channels, handed to the pipeline one at a time. */
+class ChannelQueue {
+  private readonly items: Channel[] = []
+  private waiter?: { resolve: (c: Channel) => void, reject: (e: Error) => void }
+  private failure?: Error
+
+  push (channel: Channel): void {
+    // Only the newest stream matters: older ones were replaced (and aborted).
+    this.items.length = 0
+    if (this.waiter !== undefined) { this.waiter.resolve(channel); this.waiter = undefined } else this.items.push(channel)
+  }
+
+  fail (err: Error): void {
+    this.failure ??= err
+    this.waiter?.reject(err)
+    this.waiter = undefined
+  }
+
+  async next (timeoutMs: number): Promise<Channel> {
+    const ready = this.items.shift()
+    if (ready !== undefined) return ready
+    if (this.failure !== undefined) throw this.failure
+    return await withTimeout(new Promise<Channel>((resolve, reject) => { this.waiter = { resolve, reject } }), timeoutMs,
+      `no upstream connected within ${Math.round(timeoutMs / 1000)} s`)
+  }
+}

@@ -8,13 +8,17 @@
 //   2. `run()` waits until `nodes` have joined or `waitTimeoutMs` passes,
 //      plans a chain in join order, sends every node its Plan, dials the head
 //      and streams the image into it.
-//   3. Nodes report Progress, then Done (digest) or Failed. A node whose
-//      control stream drops, or that makes no progress for `stallTimeoutMs`,
-//      is failed. Every Done gets a Verdict against the source digest.
+//   3. Nodes report Progress (the heartbeat), then Done (digest) or Failed.
+//      A node whose control stream drops, that reports Failed, or that is
+//      silent for `stallTimeoutMs` is failed, and the chain is re-wired
+//      around it (rewireAround): its downstream is fed from the image at the
+//      offset it stands at. Every Done gets a Verdict against the image's
+//      SHA-256, which a worker computes while nodes join (ImageDigest).
 //   4. When every member is finished the report is built and returned.
 
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto'
-import { RingcastError, errorMessage } from '../errors.js'
+import { RingcastError, errorMessage, isRingcastError } from '../errors.js'
+import { ImageDigest } from '../image/image-digest.js'
 import { openImageFile, type ImageSource } from '../image/image-file.js'
 import type { Channel } from '../net/channel.js'
 import { closeWithReason, dialCandidates, readControl, sendControl } from '../net/control-stream.js'
@@ -58,10 +62,12 @@ export class Coordinator {
   private readonly sessionId = randomBytes(SESSION_ID_BYTES)
   private started = false
   private startedAt = 0
-  private headSender?: BlockSender
-  private sourceDigest?: Promise<Uint8Array>
+  private chainLength = 0
   private wake?: () => void
   private readonly now: () => number
+
+  /** The image's SHA-256, computed by a worker while nodes join. */
+  private readonly hashes: ImageDigest
 
   private constructor (
     readonly config: CoordinatorConfig,
@@ -71,6 +77,10 @@ export class Coordinator {
   ) {
     this.token = config.token !== '' ? config.token : randomBytes(16).toString('hex')
     this.now = hooks.now ?? Date.now
+    this.hashes = new ImageDigest(image.path, image.size, this.now)
+    this.hashes.digest().then(
+      d => hooks.log(`image sha256 ${toHex(d)} (hashed in ${((this.hashes.elapsedMs ?? 0) / 1000).toFixed(1)} s)`),
+      err => hooks.log(`hashing the image failed: ${errorMessage(err)}`))
   }
 
   static async start (input: CoordinatorConfig, hooks: CoordinatorHooks): Promise<Coordinator> {
@@ -101,34 +111,25 @@ export class Coordinator {
     this.startedAt = this.now()
     const order = [...this.members.values()]
     const hops = planChain(order.map(m => m.peerId))
+    this.chainLength = hops.length
     this.hooks.log(`starting: ${order.length} node(s) in a chain, ${this.image.size} bytes in ${this.config.blockSizeBytes}-byte blocks`)
     for (const hop of hops) {
       const member = this.members.get(hop.node)!
       member.position = hop.position
       member.state = 'running'
-      member.lastAdvanceAt = this.now()
-      const down = hop.downstream === undefined ? undefined : this.members.get(hop.downstream)!
-      await sendControl(member.channel, {
-        plan: {
-          upstreamPeer: hop.upstream === SOURCE ? this.net.peerId : hop.upstream,
-          downstreamPeer: down?.peerId ?? '',
-          downstreamAddrs: down?.dialAddrs ?? [],
-          position: hop.position,
-          chainLength: hops.length
-        }
-      }).catch(err => this.fail(member, 'PEER_GONE', `could not send the plan: ${errorMessage(err)}`))
+      member.lastHeardAt = this.now()
+      member.upstreamPeer = hop.upstream === SOURCE ? this.net.peerId : hop.upstream
+      member.downstreamPeer = hop.downstream ?? ''
     }
-    const head = this.members.get(hops[0]!.node)!
-    const source = new BlockReader(this.image, this.config.blockSizeBytes, this.config.windowBytes)
-    this.sourceDigest = this.feed(head, source)
-    this.sourceDigest.catch(() => {})
+    for (const hop of hops) await this.sendPlan(this.members.get(hop.node)!)
+    void this.feed(this.members.get(hops[0]!.node)!)
     const ticker = setInterval(() => this.tick(), 500)
     try {
       await this.allFinished()
     } finally {
       clearInterval(ticker)
     }
-    const digest = await this.sourceDigest.catch(() => source.digest())
+    const digest = await this.hashes.digest().catch(() => new Uint8Array(32))
     const report = buildReport({
       image: this.image.path,
       imageBytes: this.image.size,
@@ -143,6 +144,7 @@ export class Coordinator {
   }
 
   async stop (): Promise<void> {
+    await this.hashes.stop().catch(() => {})
     await this.net.stop().catch(() => {})
     await this.image.close().catch(() => {})
   }
@@ -178,7 +180,9 @@ export class Coordinator {
       position: -1,
       writtenThrough: 0,
       bytesReceived: 0,
-      lastAdvanceAt: this.now()
+      lastHeardAt: this.now(),
+      upstreamPeer: '',
+      downstreamPeer: ''
     }
     this.members.set(member.peerId, member)
     await sendControl(channel, {
@@ -238,9 +242,9 @@ export class Coordinator {
       while (true) {
         const msg = await readControl(m.channel)
         if (msg === null) break
+        m.lastHeardAt = this.now()
         switch (msg.kind) {
           case 'progress':
-            if (msg.body.writtenThrough > m.writtenThrough) m.lastAdvanceAt = this.now()
             m.writtenThrough = Math.min(msg.body.writtenThrough, this.image.size)
             m.bytesReceived = msg.body.bytesReceived
             break
@@ -270,8 +274,8 @@ export class Coordinator {
   }
 
   private async onDone (m: Member, done: { sha256: Uint8Array, bytesWritten: number, elapsedMs: number, peakRssBytes: number, peakInflightBytes: number }): Promise<void> {
-    if (!this.started || this.sourceDigest === undefined || isFinished(m)) throw new RingcastError('PROTOCOL', 'Done before the session could be complete')
-    const source = await this.sourceDigest.catch(() => undefined)
+    if (!this.started || isFinished(m)) throw new RingcastError('PROTOCOL', 'Done before the session could be complete')
+    const source = await this.hashes.digest().catch(() => undefined)
     m.state = 'done'
     m.finishedAt = this.now()
     m.digest = done.sha256
@@ -296,43 +300,88 @@ export class Coordinator {
     if (writtenThrough !== undefined) m.writtenThrough = Math.min(writtenThrough, this.image.size)
     m.finishedAt = this.now()
     this.hooks.log(`${m.name} failed: ${m.reason}`)
+    m.feed?.close(`${m.name} failed`)
+    // A hung node may wake up later: tell it its part is over.
+    void closeWithReason(m.channel, 'REFUSED', `this node was declared failed: ${m.reason}`)
+    if (this.started) this.rewireAround(m)
     this.wake?.()
   }
 
-  /** Stream the image into the head; returns the source digest. */
-  private async feed (head: Member, source: BlockReader): Promise<Uint8Array> {
-    try {
-      const channel = await this.net.dial(head.peerId, head.dialAddrs, BLOCKS_PROTOCOL)
-      this.headSender = new BlockSender(channel, { sessionId: this.sessionId, windowBytes: this.config.windowBytes })
-      await this.headSender.start(0)
-      const imageDigest = await streamImage(source, this.headSender, this.image.size)
-      // Keep the stream open until the head has written everything (FINDINGS trap 4).
-      await this.headSender.waitAcked(this.image.size).catch(() => {})
-      return imageDigest
-    } catch (err) {
-      const reason = err instanceof RingcastError && err.code === 'IMAGE_UNREADABLE' ? errorMessage(err) : `the source could not feed it: ${errorMessage(err)}`
-      this.fail(head, err instanceof RingcastError ? err.code : 'PEER_GONE', reason)
-      // Nodes behind the head cannot finish without it; issue #3 re-wires instead.
-      for (const m of this.members.values()) this.fail(m, 'PEER_GONE', `the chain was cut upstream of it: ${reason}`)
-      throw err
+  /**
+   * Keep the others going without `dead` (invariant 4):
+   *
+   *   before:  U --> dead --> N --> ...        after:  U (now a tail)
+   *                                                    source --> N --> ...
+   *
+   * Its upstream U stops forwarding; its downstream N is fed straight from
+   * the image, starting where N stands (N says where in the HELLO answer).
+   */
+  private rewireAround (dead: Member): void {
+    const up = this.members.get(dead.upstreamPeer)
+    if (up !== undefined && up.state === 'running' && up.downstreamPeer === dead.peerId) {
+      up.downstreamPeer = ''
+      void this.sendPlan(up)
+    }
+    const down = this.members.get(dead.downstreamPeer)
+    if (down !== undefined && !isFinished(down) && down.upstreamPeer === dead.peerId) {
+      this.hooks.log(`re-wiring around ${dead.name}: feeding ${down.name} from the source`)
+      down.upstreamPeer = this.net.peerId
+      void this.sendPlan(down).then(() => this.feed(down))
     }
   }
 
+  private async sendPlan (m: Member): Promise<void> {
+    const down = m.downstreamPeer === '' ? undefined : this.members.get(m.downstreamPeer)
+    await sendControl(m.channel, {
+      plan: {
+        upstreamPeer: m.upstreamPeer,
+        downstreamPeer: m.downstreamPeer,
+        downstreamAddrs: down?.dialAddrs ?? [],
+        position: m.position,
+        chainLength: this.chainLength
+      }
+    }).catch(err => this.fail(m, 'PEER_GONE', `could not send it a plan: ${errorMessage(err)}`))
+  }
+
+  /** Stream the image into `m`, from the offset it asks for. */
+  private async feed (m: Member): Promise<void> {
+    try {
+      const channel = await this.net.dial(m.peerId, m.dialAddrs, BLOCKS_PROTOCOL)
+      const sender = m.feed = new BlockSender(channel, { sessionId: this.sessionId, windowBytes: this.config.windowBytes })
+      if (isFinished(m)) { sender.close(`${m.name} already finished`); return }
+      const reader = new BlockReader(this.image, this.config.blockSizeBytes, this.config.windowBytes)
+      const from = await streamImage(reader, sender, this.image.size, async () => await this.hashes.digest())
+      if (from > 0) this.hooks.log(`fed ${m.name} from ${from} bytes on`)
+      // Keep the stream open until the node has written everything (FINDINGS trap 4).
+      await sender.waitAcked(this.image.size).catch(() => {})
+    } catch (err) {
+      if (isRingcastError(err, 'IMAGE_UNREADABLE')) {
+        for (const n of this.members.values()) this.fail(n, 'IMAGE_UNREADABLE', errorMessage(err))
+        return
+      }
+      this.fail(m, 'PEER_GONE', `the source could not feed it: ${errorMessage(err)}`)
+    }
+  }
+
+  /** Fail nodes that went silent; report progress. */
   private tick (): void {
     const now = this.now()
     for (const m of this.members.values()) {
-      if (m.state === 'running' && now - m.lastAdvanceAt > this.config.stallTimeoutMs) {
-        this.fail(m, 'STALLED', `no progress for ${Math.round((now - m.lastAdvanceAt) / 1000)} s at ${m.writtenThrough} of ${this.image.size} bytes`)
+      // Heartbeats, not progress: a node starved behind a dead one still
+      // talks, while a hung (SIGSTOPped, frozen, unplugged) one does not.
+      if (m.state === 'running' && now - m.lastHeardAt > this.config.stallTimeoutMs) {
+        this.fail(m, 'STALLED', `no heartbeat for ${Math.round((now - m.lastHeardAt) / 1000)} s (hung, frozen or unplugged) at ${m.writtenThrough} of ${this.image.size} bytes`)
       }
     }
-    const live = [...this.members.values()].filter(m => m.state !== 'failed')
+    const all = [...this.members.values()]
+    const live = all.filter(m => m.state !== 'failed')
     this.hooks.progress?.({
       imageBytes: this.image.size,
-      sentBytes: this.headSender?.sentThrough ?? 0,
+      sentBytes: Math.max(0, ...all.map(m => m.feed?.sentThrough ?? 0)),
       slowestBytes: live.length === 0 ? 0 : Math.min(...live.map(m => m.writtenThrough)),
       fastestBytes: live.length === 0 ? 0 : Math.max(...live.map(m => m.writtenThrough)),
       running: live.filter(m => m.state === 'running').length,
-      finished: [...this.members.values()].filter(isFinished).length
+      finished: all.filter(isFinished).length
     })
   }
 

@@ -1,6 +1,7 @@
 // What the coordinator knows about one admitted node.
 
 import type { Channel } from '../net/channel.js'
+import type { BlockSender } from '../relay/block-sender.js'
 
 export type MemberState = 'waiting' | 'running' | 'done' | 'failed'
 
@@ -17,8 +18,14 @@ export interface Member {
   position: number
   writtenThrough: number
   bytesReceived: number
-  /** Clock time of the last progress that moved writtenThrough. */
-  lastAdvanceAt: number
+  /** Clock time of the last control message (heartbeats come every 500 ms). */
+  lastHeardAt: number
+  /** Who feeds it now: a node's peer id, or the coordinator's own. */
+  upstreamPeer: string
+  /** Who it feeds now ('' for a tail). */
+  downstreamPeer: string
+  /** The coordinator's block stream into this node, while it feeds it. */
+  feed?: BlockSender
   /** Outcome fields, set when the node finishes or fails. */
   digest?: Uint8Array
   verified?: boolean

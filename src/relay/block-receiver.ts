@@ -40,13 +40,17 @@ export class BlockReceiver {
     channel.reader.maxBufferedBytes = Math.max(channel.reader.maxBufferedBytes, receiveBufferLimit(options.windowBytes, options.blockSize))
   }
 
-  /** Read and check HELLO. Returns the offset the upstream will start at. */
-  async hello (): Promise<number> {
+  /**
+   * Read HELLO and answer with the offset we need next: everything below
+   * `from` is verified and written here, so the upstream starts at `from`.
+   */
+  async hello (from: number): Promise<void> {
     const header = await this.readHeader()
     if (header === null) throw new ProtocolError('block stream closed before HELLO')
     if (header.kind !== 'hello') throw new ProtocolError(`expected HELLO, got ${header.kind}`)
-    if (header.offset !== this.receivedThrough) throw new ProtocolError(`upstream starts at ${header.offset}, expected ${this.receivedThrough}`)
-    return header.offset
+    this.receivedThrough = from
+    this.ackedThrough = from
+    await this.channel.send(encodeAck({ writtenThrough: from }))
   }
 
   async next (): Promise<Received> {

@@ -28,12 +28,21 @@ export class BlockSender {
 
   constructor (readonly channel: Channel, private readonly options: SenderOptions) {}
 
-  /** Send HELLO and start reading acks. `fromOffset` is where blocks will start. */
-  async start (fromOffset = 0): Promise<void> {
-    this.sentThrough = fromOffset
-    this.ackedThrough = fromOffset
+  /**
+   * Open the hop: send HELLO, then wait for the downstream's first Ack, which
+   * names the offset it needs next (0 for a fresh node, more for one that
+   * lost its upstream mid-image). Returns that offset; blocks start there.
+   */
+  async start (): Promise<number> {
+    await this.channel.send(encodeBlockHeader({ kind: 'hello', sessionId: this.options.sessionId, offset: 0, length: 0, hash: new Uint8Array() }))
+    const bytes = await this.channel.reader.readFrame(MAX_ACK_FRAME_BYTES).catch(err => { throw this.gone(err) })
+    if (bytes === null) throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream before answering HELLO`)
+    const ack = decodeAck(bytes)
+    if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} refused the block stream: ${printable(ack.error)}`)
+    this.sentThrough = ack.writtenThrough
+    this.ackedThrough = ack.writtenThrough
     void this.readAcks()
-    await this.channel.send(encodeBlockHeader({ kind: 'hello', sessionId: this.options.sessionId, offset: fromOffset, length: 0, hash: new Uint8Array() }))
+    return ack.writtenThrough
   }
 
   /** Send one block; `payload` may be the chunks it was received in. */
@@ -90,13 +99,17 @@ export class BlockSender {
         })
       }
     } catch (err) {
-      const failure = err instanceof RingcastError ? err : new RingcastError('PEER_GONE', `block stream to ${short(this.channel.remotePeer)} failed: ${(err as Error).message}`, { cause: err })
+      const failure = this.gone(err)
       if (failure.code === 'PROTOCOL') {
         await this.channel.send(encodeAck({ error: failure.message })).catch(() => {})
         this.channel.abort(failure)
       }
       this.fail(failure)
     }
+  }
+
+  private gone (err: unknown): RingcastError {
+    return err instanceof RingcastError ? err : new RingcastError('PEER_GONE', `block stream to ${short(this.channel.remotePeer)} failed: ${(err as Error).message}`, { cause: err })
   }
 
   private fail (err: RingcastError): void {

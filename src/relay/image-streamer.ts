@@ -1,5 +1,8 @@
-// The source end of the chain: reads the image in blocks, hashes each block
-// and the whole image (both SHA-256), and feeds the head of the chain.
+// The source end of a chain: reads the image in blocks, hashes each block
+// (SHA-256) and feeds a node, from whatever offset that node asks for: the
+// head from 0, a node re-fed after its upstream died from where it stopped.
+// The whole-image digest comes from elsewhere (ImageDigest): a feed that
+// starts mid-image cannot compute it.
 //
 // Block buffers come from a fixed pool and go back to it once the head has
 // acknowledged the block (so the transport is surely done with them). Reusing
@@ -8,8 +11,8 @@
 //
 //   pool:  [ in flight, unacknowledged (≤ window) | read ahead (≤ 4) | free ]
 
-import { createHash } from 'node:crypto'
 import type { ImageSource } from '../image/image-file.js'
+import { ProtocolError } from '../errors.js'
 import type { BlockSender } from './block-sender.js'
 import { blockHash } from './hash.js'
 
@@ -52,8 +55,8 @@ export class BufferPool {
 
 /** Reads blocks once, in order, through a BufferPool. */
 export class BlockReader {
-  private readonly wholeHash = createHash('sha256')
-  private hashedThrough = 0
+  /** The next block to be taken; set by the first call. */
+  private nextIndex?: number
   private readonly ahead = new Map<number, Promise<{ buffer: Buffer, bytes: Uint8Array }>>()
   readonly pool: BufferPool
 
@@ -74,15 +77,9 @@ export class BlockReader {
     const { buffer, bytes: payload } = await this.ahead.get(index)!
     this.ahead.delete(index)
     const offset = index * this.blockSize
-    if (offset !== this.hashedThrough) throw new Error(`BlockReader: block ${index} taken out of order`)
-    this.wholeHash.update(payload)
-    this.hashedThrough += payload.byteLength
+    if (this.nextIndex !== undefined && index !== this.nextIndex) throw new Error(`BlockReader: block ${index} taken out of order`)
+    this.nextIndex = index + 1
     return { offset, payload, hash: blockHash(payload), release: () => this.pool.release(buffer) }
-  }
-
-  /** SHA-256 of the whole image; valid once every block was taken. */
-  digest (): Uint8Array {
-    return new Uint8Array(this.wholeHash.copy().digest())
   }
 
   private async load (index: number): Promise<{ buffer: Buffer, bytes: Uint8Array }> {
@@ -94,14 +91,20 @@ export class BlockReader {
   }
 }
 
-/** Stream the whole image to `sender`, then END; returns the image digest. */
-export async function streamImage (reader: BlockReader, sender: BlockSender, imageSize: number): Promise<Uint8Array> {
-  for (let i = 0; i < reader.blockCount; i++) {
+/**
+ * Feed `sender` from the offset its downstream asked for (the HELLO
+ * handshake), then END with the image digest. Returns the offset it started at.
+ */
+export async function streamImage (reader: BlockReader, sender: BlockSender, imageSize: number, imageDigest: () => Promise<Uint8Array>): Promise<number> {
+  const from = await sender.start()
+  if (from % reader.blockSize !== 0 || from > imageSize) {
+    throw new ProtocolError(`downstream asked to resume at ${from}, which is not a block boundary of this ${imageSize}-byte image`)
+  }
+  for (let i = from / reader.blockSize; i < reader.blockCount; i++) {
     const block = await reader.block(i)
     await sender.sendBlock(block.offset, block.payload, block.hash)
     sender.waitAcked(block.offset + block.payload.byteLength).then(block.release, block.release)
   }
-  const imageDigest = reader.digest()
-  await sender.sendEnd(imageSize, imageDigest)
-  return imageDigest
+  await sender.sendEnd(imageSize, await imageDigest())
+  return from
 }

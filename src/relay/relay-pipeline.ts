@@ -9,6 +9,9 @@
 // queues its write and forwards it; writes complete in order behind it. A
 // block is acknowledged upstream only once verified and written, so the
 // upstream's credit window bounds everything this node holds in memory.
+//
+// The upstream may change mid-image (the coordinator re-wires around a dead
+// node): a lost upstream is closed, and the next one starts where we stand.
 
 import { createHash } from 'node:crypto'
 import { RingcastError } from '../errors.js'
@@ -45,25 +48,50 @@ export class RelayPipeline {
     private readonly now: () => number = Date.now
   ) {}
 
-  async run (upstream: BlockReceiver, downstream?: BlockSender): Promise<PipelineResult> {
+  /**
+   * Receive the image from a succession of upstreams. `nextUpstream` yields
+   * the next accepted upstream; when one is lost (closed, reset, or broke the
+   * protocol) the pipeline takes the next and resumes where it stands: the
+   * HELLO answer tells the new upstream to start at `writtenThrough`.
+   */
+  async run (nextUpstream: () => Promise<BlockReceiver>, downstream?: BlockSender): Promise<PipelineResult> {
     const whole = createHash('sha256')
     let startedAt: number | undefined
-    let sourceDigest: Uint8Array
+    let sourceDigest: Uint8Array | undefined
+    let upstream: BlockReceiver | undefined
     try {
-      while (true) {
-        const item = await upstream.next()
-        if (item.kind === 'end') { sourceDigest = item.imageHash; break }
-        startedAt ??= this.now()
-        this.bytesReceived += item.length
-        this.peakInflightBytes = Math.max(this.peakInflightBytes, upstream.receivedThrough - this.writtenThrough)
+      while (sourceDigest === undefined) {
+        upstream = await nextUpstream()
+        // Settle queued writes first, so what we ask for is exactly what we lack.
+        await this.writes
         if (this.writeFailure !== undefined) throw this.writeFailure
-        const computed = blockHash(item.payload)
-        if (!sameBytes(computed, item.hash)) {
-          throw new RingcastError('INTEGRITY', `block at ${item.offset} failed verification (sha256 ${toHex(computed).slice(0, 16)}…, upstream said ${toHex(item.hash).slice(0, 16)}…)`)
+        try {
+          await upstream.hello(this.writtenThrough)
+        } catch (err) {
+          this.upstreamLost(upstream, err)
+          continue
         }
-        for (const chunk of item.payload) whole.update(chunk)
-        this.queueWrite(item, upstream)
-        await this.forward(downstream, item)
+        while (true) {
+          let item: Received
+          try {
+            item = await upstream.next()
+          } catch (err) {
+            this.upstreamLost(upstream, err)
+            break
+          }
+          if (item.kind === 'end') { sourceDigest = item.imageHash; break }
+          startedAt ??= this.now()
+          this.bytesReceived += item.length
+          this.peakInflightBytes = Math.max(this.peakInflightBytes, upstream.receivedThrough - this.writtenThrough)
+          if (this.writeFailure !== undefined) throw this.writeFailure
+          const computed = blockHash(item.payload)
+          if (!sameBytes(computed, item.hash)) {
+            throw new RingcastError('INTEGRITY', `block at ${item.offset} failed verification (sha256 ${toHex(computed).slice(0, 16)}…, upstream said ${toHex(item.hash).slice(0, 16)}…)`)
+          }
+          for (const chunk of item.payload) whole.update(chunk)
+          this.queueWrite(item, upstream)
+          await this.forward(downstream, item)
+        }
       }
       await this.writes
       if (this.writeFailure !== undefined) throw this.writeFailure
@@ -71,7 +99,7 @@ export class RelayPipeline {
       // Let queued writes settle, so nothing lands on the target after we
       // report failure and the caller closes it.
       await this.writes
-      await upstream.refuse(`node failed: ${(err as Error).message}`)
+      await upstream?.refuse(`node failed: ${(err as Error).message}`)
       throw err
     }
     await this.target.finish(this.imageSize)
@@ -83,6 +111,21 @@ export class RelayPipeline {
       await downstream.sendEnd(this.imageSize, sourceDigest).catch(err => { this.downstreamFailure = err as Error })
     }
     return { digest, sourceDigest, elapsedMs: this.now() - (startedAt ?? this.now()) }
+  }
+
+  /** Called for every upstream lost before END (the node goes on with the next). */
+  onUpstreamLost?: (reason: string, at: number) => void
+
+  private upstreamLost (upstream: BlockReceiver, err: unknown): void {
+    const reason = (err as Error).message
+    void upstream.refuse(`closing this hop: ${reason}`)
+    this.onUpstreamLost?.(reason, this.writtenThrough)
+  }
+
+  /** Stop forwarding (the coordinator removed our downstream); the local copy goes on. */
+  dropDownstream (downstream: BlockSender | undefined, reason: string): void {
+    this.downstreamFailure ??= new RingcastError('PEER_GONE', reason)
+    downstream?.close(reason)
   }
 
   /** Writes run one after another; each acks upstream when it lands. */
@@ -99,6 +142,12 @@ export class RelayPipeline {
   /** Forward one verified block; a dead downstream is recorded, never fatal here. */
   private async forward (downstream: BlockSender | undefined, item: Block): Promise<void> {
     if (downstream === undefined || this.downstreamFailure !== undefined) return
+    // The downstream asked (HELLO) to start at sentThrough: skip what it has.
+    if (item.offset + item.length <= downstream.sentThrough) return
+    if (item.offset !== downstream.sentThrough) {
+      this.dropDownstream(downstream, `downstream needs ${downstream.sentThrough}, which this node has already passed (at ${item.offset})`)
+      return
+    }
     try {
       await downstream.sendBlock(item.offset, item.payload, item.hash)
     } catch (err) {

@@ -28,7 +28,8 @@ describe('regressions', () => {
       isClosed: false
     }
     const sender = new BlockSender(channel, { sessionId: new Uint8Array(16), windowBytes: 8192 })
-    await sender.start(0)
+    reader.push(encodeAck({ writtenThrough: 0 })) // the downstream's answer to HELLO: start at 0
+    await sender.start()
     await sender.sendBlock(0, new Uint8Array(4096), new Uint8Array(32))
     await sender.waitAcked(4096)
     expect(sender.failure).toBeUndefined()

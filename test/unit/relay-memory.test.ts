@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { RingcastError } from '../../src/errors.js'
+import { ProtocolError, RingcastError } from '../../src/errors.js'
 import type { ImageSource } from '../../src/image/image-file.js'
 import type { Channel } from '../../src/net/channel.js'
 import { BlockReceiver, receiveBufferLimit } from '../../src/relay/block-receiver.js'
@@ -154,11 +154,9 @@ describe('relay over an in-memory channel', () => {
     const buffered = sampleBuffered(b.reader)
     const pipeline = new RelayPipeline(target, imageSize)
 
-    await sender.start(0)
-    expect(await receiver.hello()).toBe(0)
-    const [stats, result] = await Promise.all([
-      streamImage(new BlockReader(memoryImage(image), BLOCK, WINDOW), sender, imageSize),
-      pipeline.run(receiver)
+    const [startedAt, result] = await Promise.all([
+      streamImage(new BlockReader(memoryImage(image), BLOCK, WINDOW), sender, imageSize, digestOf(image)),
+      pipeline.run(only(receiver))
     ])
 
     await target.close()
@@ -169,7 +167,7 @@ describe('relay over an in-memory channel', () => {
 
     expect(hex(result.digest)).toBe(sha256(image))
     expect(hex(result.sourceDigest)).toBe(sha256(image))
-    expect(hex(stats)).toBe(sha256(image))
+    expect(startedAt).toBe(0)
     expect(pipeline.writtenThrough).toBe(imageSize)
     expect(pipeline.bytesReceived).toBe(imageSize)
 
@@ -204,14 +202,13 @@ describe('relay over an in-memory channel', () => {
     const pipelineA = new RelayPipeline(targetA.target, imageSize)
     const pipelineB = new RelayPipeline(targetB.target, imageSize)
 
-    await sourceSender.start(0)
-    await receiverA.hello()
-    await senderA.start(0)
-    await receiverB.hello()
+    // Node A opens its downstream (the HELLO handshake) before it relays, as the agent does.
+    const runB = pipelineB.run(only(receiverB))
+    expect(await senderA.start()).toBe(0)
     const [, resultA, resultB] = await Promise.all([
-      streamImage(new BlockReader(memoryImage(image), BLOCK, WINDOW), sourceSender, imageSize),
-      pipelineA.run(receiverA, senderA),
-      pipelineB.run(receiverB)
+      streamImage(new BlockReader(memoryImage(image), BLOCK, WINDOW), sourceSender, imageSize, digestOf(image)),
+      pipelineA.run(only(receiverA), senderA),
+      runB
     ])
 
     expect(pipelineA.downstreamFailure).toBeUndefined()
@@ -239,6 +236,7 @@ async function handUpstream (opts: { imageSize: number, windowBytes?: number, bl
   path: string
   target: Target
   acks: () => Promise<Ack[]>
+  run: () => Promise<unknown>
 }> {
   const sessionId: Uint8Array = randomBytes(16)
   const dir = await tempDir()
@@ -252,6 +250,10 @@ async function handUpstream (opts: { imageSize: number, windowBytes?: number, bl
   send(encodeBlockHeader({ kind: 'hello', sessionId, offset: 0, length: 0, hash: new Uint8Array() }))
   const receiver = new BlockReceiver(b, { sessionId, imageSize: opts.imageSize, blockSize: opts.blockSize ?? BLOCK, windowBytes: opts.windowBytes ?? WINDOW })
   const pipeline = new RelayPipeline(target, opts.imageSize)
+  const lost: string[] = []
+  pipeline.onUpstreamLost = reason => lost.push(reason)
+  /** Run the pipeline with this upstream only (see `only`). */
+  const run = async (): Promise<unknown> => await pipeline.run(only(receiver, lost))
   /** Every ack the node sent back, up to its closing the stream. */
   const acks = async (): Promise<Ack[]> => {
     const out: Ack[] = []
@@ -260,7 +262,24 @@ async function handUpstream (opts: { imageSize: number, windowBytes?: number, bl
     } catch {}
     return out
   }
-  return { sessionId, send, block, receiver, pipeline, path, target, acks }
+  return { sessionId, send, block, receiver, pipeline, path, target, acks, run }
+}
+
+/** The image's SHA-256, as the coordinator's ImageDigest would give it. */
+const digestOf = (image: Uint8Array) => async (): Promise<Uint8Array> => new Uint8Array(createHash('sha256').update(image).digest())
+
+/**
+ * An upstream source with exactly one upstream. A pipeline that loses it
+ * asks for another; this one then throws a ProtocolError carrying the reason
+ * the first was cut off, so tests can assert what the pipeline objected to.
+ */
+function only (receiver: BlockReceiver, lost: string[] = []): () => Promise<BlockReceiver> {
+  let given = false
+  return async () => {
+    if (given) throw new ProtocolError(lost[0] ?? 'the only upstream was lost')
+    given = true
+    return receiver
+  }
 }
 
 async function rejection (p: Promise<unknown>): Promise<RingcastError> {
@@ -286,7 +305,6 @@ describe('pipeline against a hostile upstream', () => {
     const image = randomBytes(imageSize)
     // Window of 8 blocks: the hostile upstream may send all 6 blocks at once legally.
     const up = await handUpstream({ imageSize, windowBytes: 8 * BLOCK })
-    await up.receiver.hello()
     const corruptIndex = 3
     const corruptOffset = corruptIndex * BLOCK
     for (let i = 0; i < 6; i++) {
@@ -296,7 +314,7 @@ describe('pipeline against a hostile upstream', () => {
       up.block(i * BLOCK, payload, hash)
     }
 
-    const err = await rejection(up.pipeline.run(up.receiver))
+    const err = await rejection(up.run())
     expect(err.code).toBe('INTEGRITY')
     expect(err.message).toContain(`block at ${corruptOffset}`)
     expect(up.pipeline.writtenThrough).toBeLessThanOrEqual(corruptOffset)
@@ -320,9 +338,8 @@ describe('pipeline against a hostile upstream', () => {
     // (Sent without its payload, so the reader's buffer cap does not trip first.)
     for (let i = 0; i < 4; i++) up.block(i * BLOCK, randomBytes(BLOCK))
     up.send(encodeBlockHeader({ kind: 'block', sessionId: up.sessionId, offset: 4 * BLOCK, length: BLOCK, hash: randomBytes(32) }))
-    await up.receiver.hello()
 
-    const err = await rejection(up.pipeline.run(up.receiver))
+    const err = await rejection(up.run())
     expect(err.code).toBe('PROTOCOL')
     expect(err.message).toMatch(/credit window/)
     expect(up.pipeline.peakInflightBytes).toBeLessThanOrEqual(WINDOW)
@@ -332,8 +349,7 @@ describe('pipeline against a hostile upstream', () => {
     const imageSize = 64 * BLOCK
     const up = await handUpstream({ imageSize, windowBytes: WINDOW })
     for (let i = 0; i < 64; i++) up.block(i * BLOCK, randomBytes(BLOCK))
-    await up.receiver.hello().catch(() => {})
-    const err = await rejection(up.pipeline.run(up.receiver))
+    const err = await rejection(up.run())
     expect(err.code).toBe('PROTOCOL')
     expect(up.pipeline.peakInflightBytes).toBeLessThanOrEqual(WINDOW)
   })
@@ -373,9 +389,8 @@ describe('pipeline against a hostile upstream', () => {
   ])('fails with PROTOCOL on %s', async (_name, misbehave, message) => {
     const imageSize = BLOCK + BLOCK / 2
     const up = await handUpstream({ imageSize })
-    await up.receiver.hello()
     misbehave(up)
-    const err = await rejection(up.pipeline.run(up.receiver))
+    const err = await rejection(up.run())
     expect(err.code).toBe('PROTOCOL')
     expect(err.message).toMatch(message)
   })
@@ -384,7 +399,7 @@ describe('pipeline against a hostile upstream', () => {
     const { b, a } = hop('hostile', 'node')
     const receiver = new BlockReceiver(b, { sessionId: randomBytes(16), imageSize: BLOCK, blockSize: BLOCK, windowBytes: WINDOW })
     await a.send(encodeBlockHeader({ kind: 'hello', sessionId: randomBytes(16), offset: 0, length: 0, hash: new Uint8Array() }))
-    const err = await rejection(receiver.hello())
+    const err = await rejection(receiver.hello(0))
     expect(err.code).toBe('PROTOCOL')
   })
 })
