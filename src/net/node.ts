@@ -25,6 +25,8 @@ const DIAL_TIMEOUT_MS = 10_000
  * must not fire first.
  */
 const STREAM_INACTIVITY_TIMEOUT_MS = 3_600_000
+/** Longest a shutdown may wait for peers to acknowledge closing. */
+const STOP_TIMEOUT_MS = 3_000
 
 export interface NetNodeOptions {
   privateKey: PrivateKey
@@ -131,8 +133,18 @@ export class NetNode {
     }
   }
 
+  /**
+   * Stop libp2p, but never wait more than STOP_TIMEOUT_MS: closing a
+   * connection to a hung (SIGSTOPped, unplugged) peer waits for an answer
+   * that never comes, and a finished session must still exit.
+   */
   async stop (): Promise<void> {
-    await this.libp2p.stop()
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      this.libp2p.stop(),
+      new Promise<void>(resolve => { timer = setTimeout(resolve, STOP_TIMEOUT_MS) })
+    ])
+    clearTimeout(timer)
   }
 }
 

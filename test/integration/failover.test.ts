@@ -1,0 +1,101 @@
+// Invariant 4: one dead or hung node never stops the others; the report
+// names it, with how far it got. Real processes, killed (SIGKILL) or frozen
+// (SIGSTOP) when their own target file shows ~30 % written.
+
+import { stat } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RingcastProcess } from '../../cli/local-cluster.js'
+import { makeImage, makeWorkdir, sha256File, startSession, type Workdir } from '../support/session.js'
+
+const MiB = 1_048_576
+const IMAGE_BYTES = 128 * MiB
+const NODES = 4
+
+/** Resolves once `path` holds at least `bytes` (the node writes as it goes). */
+async function whenWritten (path: string, bytes: number, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const size = (await stat(path).catch(() => undefined))?.size ?? 0
+    if (size >= bytes) return size
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+  throw new Error(`${path} did not reach ${bytes} bytes within ${timeoutMs} ms`)
+}
+
+interface Scenario {
+  name: string
+  /** Chain positions (0 = head) of the nodes to stop. */
+  victims: number[]
+  signal: 'SIGKILL' | 'SIGSTOP'
+}
+
+describe('failover: the others finish when nodes die or hang mid-image', () => {
+  let w: Workdir
+  let image: { path: string, sha256: string }
+  beforeAll(async () => {
+    w = await makeWorkdir()
+    image = await makeImage(w, IMAGE_BYTES)
+  })
+  afterAll(async () => { await w.remove() })
+
+  const scenarios: Scenario[] = [
+    { name: 'a middle node killed (kill -9)', victims: [1], signal: 'SIGKILL' },
+    { name: 'the head killed', victims: [0], signal: 'SIGKILL' },
+    { name: 'the tail killed', victims: [3], signal: 'SIGKILL' },
+    { name: 'two adjacent nodes killed at once', victims: [1, 2], signal: 'SIGKILL' },
+    { name: 'a middle node hung (SIGSTOP)', victims: [2], signal: 'SIGSTOP' }
+  ]
+
+  for (const s of scenarios) {
+    it(`${s.name}: every other node verifies; the report names the victim and its offset`, async () => {
+      const session = await startSession(w, image.path, ['--nodes', String(NODES), '--stall-timeout', '2s', '--block-size', '256KiB'])
+      const frozen: RingcastProcess[] = []
+      try {
+        const nodes = Array.from({ length: NODES }, (_, i) => {
+          const target = w.path(`${s.signal}-${s.victims.join('')}-n${i}.img`)
+          return { name: `n${i}`, target, proc: session.startNode({ name: `n${i}`, target, args: ['--create'] }) }
+        })
+        // Chain positions follow join order, which the processes race for: ask each.
+        const positions = await Promise.all(nodes.map(async n => Number((await n.proc.waitForLine(/position (\d+) of/))[1]) - 1))
+        const byPosition = (p: number): typeof nodes[number] => nodes[positions.indexOf(p)]!
+        const victims = s.victims.map(byPosition)
+
+        const stoppedAt = await whenWritten(victims[0]!.target, 0.3 * IMAGE_BYTES)
+        for (const v of victims) v.proc.child.kill(s.signal)
+        if (s.signal === 'SIGSTOP') frozen.push(...victims.map(v => v.proc))
+
+        // A frozen process never exits by itself: once the coordinator is done, end it.
+        await session.coordinator.exited
+        for (const p of frozen) { p.child.kill('SIGCONT'); p.child.kill('SIGKILL') }
+        const { exit, report, nodeExits } = await session.finish()
+        // One failed node means the session failed (no --allow-failures).
+        expect(exit).toBe(1)
+        for (const v of victims) {
+          const row = report.nodes.find(n => n.name === v.name)!
+          expect(row.status).toBe('FAILED')
+          expect(row.reason).toMatch(s.signal === 'SIGSTOP' ? /no heartbeat/ : /lost contact|could not feed|failed/)
+          expect(row.bytes).toBeLessThan(IMAGE_BYTES)
+        }
+        expect(stoppedAt).toBeGreaterThanOrEqual(0.3 * IMAGE_BYTES)
+        const survivors = nodes.filter(n => !victims.includes(n))
+        for (const n of survivors) {
+          const row = report.nodes.find(r => r.name === n.name)!
+          expect(row.status, `${n.name}: ${row.reason ?? ''}`).toBe('OK')
+          expect(await sha256File(n.target)).toBe(image.sha256)
+          expect(nodeExits[nodes.indexOf(n)]).toBe(0)
+        }
+        expect(report.verified).toBe(NODES - victims.length)
+        expect(report.failed).toBe(victims.length)
+      } catch (err) {
+        if (process.env.RINGCAST_TEST_LOGS !== undefined) {
+          process.stderr.write(`--- coordinator\n${session.coordinator.stderr()}\n`)
+          for (const n of session.nodes) process.stderr.write(`--- ${n.name}\n${n.stderr()}\n`)
+        }
+        throw err
+      } finally {
+        for (const p of frozen) { p.child.kill('SIGCONT'); p.child.kill('SIGKILL') }
+        session.kill()
+      }
+    })
+  }
+})
