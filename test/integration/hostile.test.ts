@@ -8,7 +8,7 @@ import type { Channel } from '../../src/net/channel.js'
 import { readControl } from '../../src/net/control-stream.js'
 import { ephemeralKey } from '../../src/net/identity.js'
 import { NetNode } from '../../src/net/node.js'
-import { encodeVarint } from '../../src/wire/framing.js'
+import { encodeVarint, frame } from '../../src/wire/framing.js'
 import { encodeControl } from '../../src/wire/messages.js'
 import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL } from '../../src/wire/protocol.js'
 import { makeImage, makeWorkdir, sha256File, startSession, type Workdir } from '../support/session.js'
@@ -41,9 +41,12 @@ describe('hostile peers', () => {
       const n1Addr = listening[1]!
       const n1Peer = /\/p2p\/(\w+)$/.exec(n1Addr)![1]!
 
-      // 1. Random bytes on the control protocol.
+      // 1. A frame of random bytes on the control protocol. (Raw random bytes
+      // start with a random length: one of 4-64 KiB is a legal announcement,
+      // and the coordinator then rightly waits out its 15 s Join timeout, which
+      // made this test flaky. Framing the garbage makes the decoder judge it.)
       const garbage = await attacker.dial(coordinatorPeer, [session.joinAddr], CONTROL_PROTOCOL)
-      await garbage.send(randomBytes(4096))
+      await garbage.send(frame(randomBytes(4096)))
       expect(await closedWithin(garbage, 10_000)).toBe(true)
 
       // 2. A length prefix announcing a 100 MB frame: refused before buffering it.
