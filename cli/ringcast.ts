@@ -19,7 +19,7 @@ import { errorMessage, isRingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { createProgressView } from './progress.js'
-import { parseCount, parseDuration, parseSize } from './units.js'
+import { parseCount, parseDuration, parseNonNegative, parseSize } from './units.js'
 
 let debug = process.argv.includes('--debug')
 
@@ -40,6 +40,8 @@ program.command('serve')
   .argument('<image>', 'image file or block device to clone')
   .option('-n, --nodes <count>', 'start as soon as this many nodes have joined')
   .option('--wait-timeout <duration>', 'start with the nodes present after this long', '300s')
+  .option('--min-nodes <count>', 'when the wait times out, start only if at least this many joined', '1')
+  .option('--allow-failures <count>', 'exit 0 even if up to this many nodes fail', '0')
   .option('--listen <multiaddr>', 'listen address (repeatable)', collect)
   .option('--block-size <size>', 'block size', '1MiB')
   .option('--window <size>', 'unacknowledged bytes in flight per hop', '8MiB')
@@ -55,6 +57,8 @@ program.command('serve')
       imagePath: image,
       nodes: o.nodes === undefined ? DEFAULTS.nodes : parseCount(o.nodes as string, '--nodes'),
       waitTimeoutMs: parseDuration(o.waitTimeout as string, '--wait-timeout'),
+      minNodes: parseCount(o.minNodes as string, '--min-nodes'),
+      allowFailures: parseNonNegative(o.allowFailures as string, '--allow-failures'),
       listen: (o.listen as string[] | undefined) ?? DEFAULTS.listen,
       blockSizeBytes: parseSize(o.blockSize as string, '--block-size'),
       windowBytes: parseSize(o.window as string, '--window'),

@@ -35,6 +35,11 @@ export function parseCount (text: string, flag: string): number {
   return Number(text)
 }
 
+export function parseNonNegative (text: string, flag: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new RingcastError('USAGE', `${flag} expects a whole number of 0 or more (got "${text}")`)
+  return Number(text)
+}
+
 export function formatBytes (n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
   let i = 0

@@ -7,8 +7,12 @@ export interface CoordinatorConfig {
   imagePath: string
   /** Start as soon as this many nodes have joined. */
   nodes: number
-  /** Start with whoever joined (at least one) once this passes. */
+  /** Start with whoever joined once this passes, if at least minNodes did. */
   waitTimeoutMs: number
+  /** Fewest nodes to start with when the wait times out. */
+  minNodes: number
+  /** The session still succeeds (exit 0) with up to this many failed nodes. */
+  allowFailures: number
   listen: string[]
   blockSizeBytes: number
   /** Per-hop credit window. */
@@ -25,6 +29,10 @@ export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'
   nodes: Number.POSITIVE_INFINITY,
   // Long enough for a rack to PXE-boot; --nodes usually ends the wait earlier.
   waitTimeoutMs: 300_000,
+  // One node is a session; a lab that needs a quorum says so.
+  minNodes: 1,
+  // Any failed node fails the session unless the operator accepts some.
+  allowFailures: 0,
   listen: ['/ip4/0.0.0.0/tcp/7373'],
   // 1 MiB: per-block overhead (header, hash dispatch, ack) is < 0.1 %.
   blockSizeBytes: 1_048_576,
@@ -40,6 +48,9 @@ export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
   const fail = (msg: string): never => { throw new RingcastError('USAGE', msg) }
   if (!(c.nodes >= 1)) fail(`--nodes must be at least 1 (got ${c.nodes})`)
   if (!Number.isFinite(c.waitTimeoutMs) || c.waitTimeoutMs < 0) fail('--wait-timeout must be a non-negative duration')
+  if (!Number.isInteger(c.minNodes) || c.minNodes < 1) fail(`--min-nodes must be at least 1 (got ${c.minNodes})`)
+  if (c.minNodes > c.nodes) fail(`--min-nodes (${c.minNodes}) cannot exceed --nodes (${c.nodes})`)
+  if (!Number.isInteger(c.allowFailures) || c.allowFailures < 0) fail(`--allow-failures must be 0 or more (got ${c.allowFailures})`)
   if (!Number.isInteger(c.blockSizeBytes) || c.blockSizeBytes < MIN_BLOCK_BYTES || c.blockSizeBytes > MAX_BLOCK_BYTES) {
     fail(`--block-size must be between ${MIN_BLOCK_BYTES} and ${MAX_BLOCK_BYTES} bytes (got ${c.blockSizeBytes})`)
   }

@@ -137,7 +137,8 @@ export class Coordinator {
       blockBytes: this.config.blockSizeBytes,
       startedAt: this.startedAt,
       endedAt: this.now(),
-      members: order
+      members: order,
+      allowFailures: this.config.allowFailures
     })
     await this.farewell(order)
     return report
@@ -228,6 +229,11 @@ export class Coordinator {
     for (const m of this.members.values()) if (m.channel.isClosed) this.members.delete(m.peerId)
     if (this.members.size === 0) {
       throw new RingcastError('NO_NODES', `no node joined within ${Math.round(this.config.waitTimeoutMs / 1000)} s`)
+    }
+    if (this.members.size < this.config.minNodes) {
+      const why = `only ${this.members.size} of the required ${this.config.minNodes} node(s) joined within ${Math.round(this.config.waitTimeoutMs / 1000)} s`
+      for (const m of this.members.values()) void closeWithReason(m.channel, 'REFUSED', `the session did not start: ${why}`)
+      throw new RingcastError('NO_NODES', why)
     }
     if (this.members.size < this.config.nodes && Number.isFinite(this.config.nodes)) {
       this.hooks.log(`wait timeout: starting with ${this.members.size} of ${this.config.nodes} node(s)`)

@@ -32,12 +32,15 @@ export interface SessionReport {
   nodes: NodeReport[]
   verified: number
   failed: number
+  /** Failures the operator accepted (--allow-failures). */
+  allowedFailures: number
+  /** True when at least one node verified and no more than allowedFailures did not. */
   ok: boolean
 }
 
 const MB = 1_000_000
 
-export function buildReport (args: { image: string, imageBytes: number, sha256: Uint8Array, blockBytes: number, startedAt: number, endedAt: number, members: Member[] }): SessionReport {
+export function buildReport (args: { image: string, imageBytes: number, sha256: Uint8Array, blockBytes: number, startedAt: number, endedAt: number, members: Member[], allowFailures?: number }): SessionReport {
   const nodes = args.members.map((m): NodeReport => {
     const status: NodeStatus = m.state === 'done' && m.verified === true ? 'OK' : m.state === 'done' ? 'MISMATCH' : 'FAILED'
     const seconds = ((m.finishedAt ?? args.endedAt) - args.startedAt) / 1000
@@ -67,7 +70,8 @@ export function buildReport (args: { image: string, imageBytes: number, sha256: 
     nodes,
     verified,
     failed: nodes.length - verified,
-    ok: nodes.length > 0 && verified === nodes.length
+    allowedFailures: args.allowFailures ?? 0,
+    ok: verified > 0 && nodes.length - verified <= (args.allowFailures ?? 0)
   }
 }
 
@@ -87,7 +91,8 @@ export function formatReport (r: SessionReport): string {
     `image ${r.image}: ${r.imageBytes} bytes, sha256 ${r.sha256}`,
     line(head),
     ...rows.map(line),
-    `${r.verified} of ${r.nodes.length} node(s) verified in ${r.seconds.toFixed(1)} s${r.ok ? '' : ` — ${r.failed} did not`}`
+    `${r.verified} of ${r.nodes.length} node(s) verified in ${r.seconds.toFixed(1)} s` +
+      (r.failed === 0 ? '' : ` — ${r.failed} did not${r.ok ? ` (accepted: --allow-failures ${r.allowedFailures})` : ''}`)
   ].join('\n')
 }
 

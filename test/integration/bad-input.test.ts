@@ -124,6 +124,19 @@ describe('bad input', () => {
     expectOneSentence(r.stderr, /no node joined within 1 s/)
   })
 
+  it('serve: does not start with fewer than --min-nodes when the wait times out, and says so to the nodes', async () => {
+    const session = await startSession(w, image.path, ['--nodes', '3', '--min-nodes', '2', '--wait-timeout', '2s'])
+    try {
+      const lonely = session.startNode({ name: 'early', target: w.path('early.img'), args: ['--create'] })
+      expect(await session.coordinator.exited).toBe(1)
+      expectOneSentence(session.coordinator.stderr(), /only 1 of the required 2 node\(s\) joined within 2 s/)
+      expect(await lonely.exited).not.toBe(0)
+      expect(lonely.stderr()).toMatch(/the session did not start: only 1 of the required 2/)
+    } finally {
+      session.kill()
+    }
+  })
+
   it('serve: starts with the nodes present when the wait timeout passes', async () => {
     const session = await startSession(w, image.path, ['--nodes', '3', '--wait-timeout', '3s'])
     try {

@@ -45,3 +45,27 @@ describe('node flags', () => {
     expect(shebang).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`)
   })
 })
+
+describe('--min-nodes and --allow-failures', () => {
+  it('validates both flags', async () => {
+    const { DEFAULTS, validateConfig } = await import('../../src/coordinator/config.js')
+    const base = { ...DEFAULTS, imagePath: '/x', keyPath: '/k', token: '', nodes: 4 }
+    expect(() => validateConfig({ ...base, minNodes: 0 })).toThrow(/--min-nodes must be at least 1/)
+    expect(() => validateConfig({ ...base, minNodes: 5 })).toThrow(/--min-nodes \(5\) cannot exceed --nodes \(4\)/)
+    expect(() => validateConfig({ ...base, allowFailures: -1 })).toThrow(/--allow-failures must be 0 or more/)
+    expect(() => validateConfig({ ...base, minNodes: 4, allowFailures: 3 })).not.toThrow()
+  })
+
+  it('a report is ok with up to --allow-failures failed nodes, never with none verified', async () => {
+    const { buildReport } = await import('../../src/coordinator/report.js')
+    const member = (name: string, state: 'done' | 'failed'): never => ({
+      peerId: name, name, address: '/ip4/198.18.0.1/tcp/1', dialAddrs: [], targetPath: '/t', channel: {} as never,
+      state, position: 0, writtenThrough: 10, bytesReceived: 10, lastHeardAt: 0, upstreamPeer: '', downstreamPeer: '',
+      verified: state === 'done', reason: state === 'failed' ? 'killed' : undefined
+    }) as never
+    const args = { image: 'i', imageBytes: 10, sha256: new Uint8Array(32), blockBytes: 4096, startedAt: 0, endedAt: 1000 }
+    expect(buildReport({ ...args, members: [member('a', 'done'), member('b', 'failed')] }).ok).toBe(false)
+    expect(buildReport({ ...args, members: [member('a', 'done'), member('b', 'failed')], allowFailures: 1 }).ok).toBe(true)
+    expect(buildReport({ ...args, members: [member('b', 'failed')], allowFailures: 1 }).ok).toBe(false)
+  })
+})
