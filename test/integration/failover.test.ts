@@ -2,6 +2,7 @@
 // names it, with how far it got. Real processes, killed (SIGKILL) or frozen
 // (SIGSTOP) when their own target file shows ~30 % written.
 
+import { execFileSync } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RingcastProcess } from '../../cli/local-cluster.js'
@@ -46,7 +47,8 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
     { name: 'the tail killed', victims: [3], signal: 'SIGKILL' },
     { name: 'two adjacent nodes killed at once', victims: [1, 2], signal: 'SIGKILL' },
     { name: 'a middle node hung (SIGSTOP)', victims: [2], signal: 'SIGSTOP' },
-    { name: 'a middle node killed, with --allow-failures 1', victims: [1], signal: 'SIGKILL', allowFailures: 1 }
+    { name: 'a middle node killed, with --allow-failures 1', victims: [1], signal: 'SIGKILL', allowFailures: 1 },
+    { name: 'every node but one killed (head and both middles)', victims: [0, 1, 2], signal: 'SIGKILL' }
   ]
 
   for (const s of scenarios) {
@@ -102,4 +104,31 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
       }
     })
   }
+
+  it('a node whose disk fills up mid-image is reported failed with the reason, and the chain goes on', async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test mounts a small tmpfs, so it needs root (CI runs as root)')
+    const small = w.path('small-disk')
+    execFileSync('mkdir', ['-p', small])
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=40m', 'tmpfs', small])
+    const session = await startSession(w, image.path, ['--nodes', '3', '--stall-timeout', '5s', '--block-size', '256KiB'])
+    try {
+      const full = session.startNode({ name: 'full', target: `${small}/target.img`, args: ['--create'] })
+      const others = [0, 1].map(i => ({ name: `ok${i}`, target: w.path(`diskfull-ok${i}.img`) }))
+      for (const o of others) session.startNode({ ...o, args: ['--create'] })
+      const { exit, report } = await session.finish()
+      expect(exit).toBe(1)
+      const row = report.nodes.find(n => n.name === 'full')!
+      expect(row.status).toBe('FAILED')
+      expect(row.reason).toMatch(/no space left on the device/)
+      expect(row.bytes).toBeLessThanOrEqual(40 * MiB)
+      expect(await full.exited).not.toBe(0)
+      for (const o of others) {
+        expect(report.nodes.find(n => n.name === o.name)!.status).toBe('OK')
+        expect(await sha256File(o.target)).toBe(image.sha256)
+      }
+    } finally {
+      session.kill()
+      execFileSync('umount', ['-l', small])
+    }
+  })
 })
