@@ -131,4 +131,34 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
       execFileSync('umount', ['-l', small])
     }
   })
+
+  it('a failure during a re-wire: the node being re-fed dies too; the rest still verify', async () => {
+    const session = await startSession(w, image.path, ['--nodes', String(NODES), '--stall-timeout', '2s', '--block-size', '256KiB'])
+    try {
+      const nodes = Array.from({ length: NODES }, (_, i) => {
+        const target = w.path(`rewire-n${i}.img`)
+        return { name: `n${i}`, target, proc: session.startNode({ name: `n${i}`, target, args: ['--create'] }) }
+      })
+      const positions = await Promise.all(nodes.map(async n => Number((await n.proc.waitForLine(/position (\d+) of/))[1]) - 1))
+      const first = nodes[positions.indexOf(1)]!
+      const second = nodes[positions.indexOf(2)]!
+      await whenWritten(first.target, 0.3 * IMAGE_BYTES)
+      first.proc.child.kill('SIGKILL')
+      // The coordinator starts re-feeding `second`; kill it in the middle of that.
+      await session.coordinator.waitForLine(new RegExp(`re-wiring around ${first.name}: feeding ${second.name}`))
+      second.proc.child.kill('SIGKILL')
+
+      const { exit, report } = await session.finish()
+      expect(exit).toBe(1)
+      for (const v of [first, second]) expect(report.nodes.find(n => n.name === v.name)!.status).toBe('FAILED')
+      for (const n of nodes.filter(n => n !== first && n !== second)) {
+        const row = report.nodes.find(r => r.name === n.name)!
+        expect(row.status, `${n.name}: ${row.reason ?? ''}`).toBe('OK')
+        expect(await sha256File(n.target)).toBe(image.sha256)
+      }
+      expect(session.coordinator.stderr()).toMatch(new RegExp(`re-wiring around ${second.name}`))
+    } finally {
+      session.kill()
+    }
+  })
 })
