@@ -76,6 +76,8 @@ export class RelayPipeline {
           try {
             item = await upstream.next()
           } catch (err) {
+            // A failed write interrupts the read (see queueWrite): that is fatal, not a lost upstream.
+            if (this.writeFailure !== undefined) throw this.writeFailure
             this.upstreamLost(upstream, err)
             break
           }
@@ -128,7 +130,13 @@ export class RelayPipeline {
     downstream?.close(reason)
   }
 
-  /** Writes run one after another; each acks upstream when it lands. */
+  /**
+   * Writes run one after another; each acks upstream when it lands. A failed
+   * write also ends the upstream's stream: writes lag behind reading, so the
+   * loop may already have taken every block the upstream had credit for and
+   * would otherwise wait in next() forever for blocks that cannot come (we
+   * stopped acking). Found by CI: a disk that filled up hung the session.
+   */
   private queueWrite (item: Block, upstream: BlockReceiver): void {
     const end = item.offset + item.length
     this.writes = this.writes.then(async () => {
@@ -136,7 +144,10 @@ export class RelayPipeline {
       await this.target.write(item.offset, item.payload)
       this.writtenThrough = end
       await upstream.ack(end).catch(() => {})
-    }).catch(err => { this.writeFailure ??= err as Error })
+    }).catch(err => {
+      this.writeFailure ??= err as Error
+      upstream.channel.reader.end(this.writeFailure)
+    })
   }
 
   /** Forward one verified block; a dead downstream is recorded, never fatal here. */

@@ -4,7 +4,7 @@
 
 import { execFileSync } from 'node:child_process'
 import { stat } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { RingcastProcess } from '../../cli/local-cluster.js'
 import { makeImage, makeWorkdir, sha256File, startSession, type Workdir } from '../support/session.js'
 
@@ -55,6 +55,8 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
     it(`${s.name}: every other node verifies; the report names the victim and its offset`, async () => {
       const session = await startSession(w, image.path, ['--nodes', String(NODES), '--stall-timeout', '2s', '--block-size', '256KiB',
         '--allow-failures', String(s.allowFailures ?? 0)])
+      // Runs even when vitest times the test out (a finally block does not).
+      onTestFinished(() => session.kill())
       const frozen: RingcastProcess[] = []
       try {
         const nodes = Array.from({ length: NODES }, (_, i) => {
@@ -110,7 +112,9 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
     const small = w.path('small-disk')
     execFileSync('mkdir', ['-p', small])
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=40m', 'tmpfs', small])
+    onTestFinished(() => { try { execFileSync('umount', ['-l', small]) } catch {} })
     const session = await startSession(w, image.path, ['--nodes', '3', '--stall-timeout', '5s', '--block-size', '256KiB'])
+    onTestFinished(() => session.kill())
     try {
       const full = session.startNode({ name: 'full', target: `${small}/target.img`, args: ['--create'] })
       const others = [0, 1].map(i => ({ name: `ok${i}`, target: w.path(`diskfull-ok${i}.img`) }))
@@ -128,12 +132,12 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
       }
     } finally {
       session.kill()
-      execFileSync('umount', ['-l', small])
     }
   })
 
   it('a failure during a re-wire: the node being re-fed dies too; the rest still verify', async () => {
     const session = await startSession(w, image.path, ['--nodes', String(NODES), '--stall-timeout', '2s', '--block-size', '256KiB'])
+    onTestFinished(() => session.kill())
     try {
       const nodes = Array.from({ length: NODES }, (_, i) => {
         const target = w.path(`rewire-n${i}.img`)

@@ -403,3 +403,41 @@ describe('pipeline against a hostile upstream', () => {
     expect(err.code).toBe('PROTOCOL')
   })
 })
+
+describe('pipeline and a failing disk', () => {
+  // Regression: CI hung when a disk filled up. Writes lag behind reading, so
+  // the loop had taken every block the upstream had credit for and waited in
+  // next() forever, still heartbeating, while the failed write was never seen.
+  it('a write that fails after every credited block was read ends the run with the write error, at once', async () => {
+    const imageSize = 16 * BLOCK
+    const image = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const { a, b } = hop('source', 'node')
+    let writes = 0
+    const failingTarget = {
+      async write () {
+        writes++
+        if (writes === 3) {
+          await new Promise(resolve => setTimeout(resolve, 50))
+          throw new RingcastError('TARGET_WRITE_FAILED', 'write of 65536 bytes at 131072 on target /t failed: no space left on the device')
+        }
+      },
+      async finish () {},
+      async close () {}
+    }
+    const pipeline = new RelayPipeline(failingTarget as never, imageSize)
+    const receiver = new BlockReceiver(b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })
+    const sender = new BlockSender(a, { sessionId, windowBytes: WINDOW })
+    const started = Date.now()
+    const [feed, run] = await Promise.allSettled([
+      streamImage(new BlockReader(memoryImage(image), BLOCK, WINDOW), sender, imageSize, digestOf(image)),
+      pipeline.run(only(receiver))
+    ])
+    expect(run.status).toBe('rejected')
+    expect((run as PromiseRejectedResult).reason.code).toBe('TARGET_WRITE_FAILED')
+    expect(Date.now() - started).toBeLessThan(5_000)
+    // The upstream was told why and stopped.
+    expect(feed.status).toBe('rejected')
+    expect(pipeline.writtenThrough).toBe(2 * BLOCK)
+  })
+})
