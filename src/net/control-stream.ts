@@ -49,5 +49,3 @@ export function dialCandidates (observedAddr: string, listenPort: number, report
   }
   return out
 }
-
-export { ProtocolError }

@@ -126,13 +126,6 @@ export class NetNode {
       connection?.remoteAddr.toString() ?? targets[0]!.toString())
   }
 
-  /** Close every connection to `peer` (used when a peer misbehaves). */
-  async hangUp (peer: string): Promise<void> {
-    for (const c of this.libp2p.getConnections()) {
-      if (c.remotePeer.toString() === peer) await c.close().catch(() => {})
-    }
-  }
-
   /**
    * Stop libp2p, but never wait more than STOP_TIMEOUT_MS: closing a
    * connection to a hung (SIGSTOPped, unplugged) peer waits for an answer

@@ -47,10 +47,6 @@ export class BufferPool {
     if (waiter !== undefined) waiter(b)
     else this.free.push(b)
   }
-
-  get allocatedBuffers (): number {
-    return this.created
-  }
 }
 
 /** Reads blocks once, in order, through a BufferPool. */
