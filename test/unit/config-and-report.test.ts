@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULTS, validateConfig, type CoordinatorConfig } from '../../src/coordinator/config.js'
 import type { Member } from '../../src/coordinator/member.js'
 import { buildReport, formatReport } from '../../src/coordinator/report.js'
-import { RingcastError } from '../../src/errors.js'
+import { expectUsage } from '../support/expect-usage.js'
 
 const config = (over: Partial<CoordinatorConfig> = {}): CoordinatorConfig => ({
   ...DEFAULTS,
@@ -11,18 +11,6 @@ const config = (over: Partial<CoordinatorConfig> = {}): CoordinatorConfig => ({
   token: '',
   ...over
 })
-
-function expectUsage (fn: () => unknown, flag: string): void {
-  let thrown: unknown
-  try {
-    fn()
-  } catch (err) {
-    thrown = err
-  }
-  expect(thrown, 'expected a USAGE error').toBeInstanceOf(RingcastError)
-  expect((thrown as RingcastError).code).toBe('USAGE')
-  expect((thrown as RingcastError).message).toContain(flag)
-}
 
 describe('validateConfig', () => {
   it('accepts the defaults and returns the config', () => {

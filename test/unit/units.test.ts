@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatBytes, parseCount, parseDuration, parseSize } from '../../cli/units.js'
-import { RingcastError } from '../../src/errors.js'
-
-/** fn must throw RingcastError USAGE whose message names the flag. */
-function expectUsage (fn: () => unknown, flag: string): void {
-  let thrown: unknown
-  try {
-    fn()
-  } catch (err) {
-    thrown = err
-  }
-  expect(thrown, 'expected a USAGE error').toBeInstanceOf(RingcastError)
-  expect((thrown as RingcastError).code).toBe('USAGE')
-  expect((thrown as RingcastError).message).toContain(flag)
-}
+import { expectUsage } from '../support/expect-usage.js'
 
 describe('parseSize', () => {
   it.each([
