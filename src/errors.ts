@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'PEER_GONE' // a peer closed or reset its stream early
   | 'NO_NODES' // no node joined before the wait timeout
   | 'CLONE_FAILED' // at least one node did not verify its copy
+  | 'JOURNAL' // the resume journal cannot be read or written
   | 'INTERNAL'
 
 export class RingcastError extends Error {
