@@ -19,7 +19,7 @@ import { errorMessage, isRingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { createProgressView } from './progress.js'
-import { parseCount, parseDuration, parseNonNegative, parseSize } from './units.js'
+import { parseCount, parseDuration, parseNonNegative, parseRate, parseSize } from './units.js'
 
 let debug = process.argv.includes('--debug')
 
@@ -46,6 +46,7 @@ program.command('serve')
   .option('--block-size <size>', 'block size', '1MiB')
   .option('--window <size>', 'unacknowledged bytes in flight per hop', '8MiB')
   .option('--stall-timeout <duration>', 'fail a node that makes no progress for this long', '30s')
+  .option('--max-rate <rate>', 'cap what the source sends, over all its feeds (e.g. 100MB/s; 0: no cap)', '0')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
   .option('--json', 'print the final report as JSON on stdout')
@@ -63,6 +64,7 @@ program.command('serve')
       blockSizeBytes: parseSize(o.blockSize as string, '--block-size'),
       windowBytes: parseSize(o.window as string, '--window'),
       stallTimeoutMs: parseDuration(o.stallTimeout as string, '--stall-timeout'),
+      maxRateBytesPerSecond: parseRate(o.maxRate as string, '--max-rate'),
       keyPath: o.key as string,
       token: (o.token as string | undefined) ?? ''
     }, {
@@ -96,6 +98,9 @@ program.command('join')
   .option('--listen <multiaddr>', 'listen address for the upstream (repeatable)', collect)
   .option('--key <path>', 'identity key file (ephemeral identity if omitted)')
   .option('--connect-timeout <duration>', 'give up reaching the coordinator after this long', '60s')
+  .option('--replay-buffer <size>', 'newest bytes kept in memory to catch up a downstream that falls behind (older ones are read back from the target)', '16MiB')
+  .option('--journal <path>', 'resume journal: lets a restarted node (same --key and --target) resume (default: <target>.ringcast-journal for a file, /var/lib/ringcast/ for a device)')
+  .option('--no-journal', 'keep no resume journal (a restarted node starts over)')
   .option('--json', 'print the result as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
   .option('--debug', 'print stack traces')
@@ -110,12 +115,14 @@ program.command('join')
         name: o.name as string,
         listen: (o.listen as string[] | undefined) ?? ['/ip4/0.0.0.0/tcp/0'],
         keyPath: o.key as string | undefined,
-        connectTimeoutMs: parseDuration(o.connectTimeout as string, '--connect-timeout')
+        connectTimeoutMs: parseDuration(o.connectTimeout as string, '--connect-timeout'),
+        replayBytes: parseSize(o.replayBuffer as string, '--replay-buffer'),
+        journalPath: o.journal === false ? null : o.journal as string | undefined
       }, { log: view.log, progress: view.update })
       view.stop()
       process.stdout.write(o.json === true
         ? `${JSON.stringify({ verified: true, ...result }, null, 2)}\n`
-        : `${result.name}: verified ${result.bytesWritten} bytes, sha256 ${result.sha256}\n`)
+        : `${result.name}: verified ${result.bytesWritten} bytes${result.resumedFrom > 0 ? ` (resumed at ${result.resumedFrom}, received ${result.bytesReceived} after the restart)` : ''}, sha256 ${result.sha256}\n`)
     } finally {
       view.stop()
     }

@@ -20,6 +20,16 @@ export function parseSize (text: string, flag: string): number {
   return bytes
 }
 
+/** "100MB/s", "1GiB/s", "50M" -> bytes per second; "0" means no cap. */
+export function parseRate (text: string, flag: string): number {
+  const m = /^(.*?)(?:\/s)?\s*$/i.exec(text)!
+  try {
+    return parseSize(m[1]!, flag)
+  } catch {
+    throw new RingcastError('USAGE', `${flag} expects a rate such as 100MB/s, 1GiB/s or 0 for no cap (got "${text}")`)
+  }
+}
+
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, '': 1000, m: 60_000, min: 60_000, h: 3_600_000 }
 
 /** "30s", "5m", "250ms", "10" (seconds) -> milliseconds. */

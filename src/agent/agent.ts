@@ -6,10 +6,15 @@
 //   2. Dial the coordinator (retrying with backoff), Join, await Welcome.
 //   3. Await the Plan; accept a block stream only from the named upstream;
 //      dial the named downstream.
-//   4. Run the RelayPipeline; send Progress twice a second.
-//   5. Send Done, then stay until the downstream has everything and the
-//      coordinator's Verdict arrived. Exit status follows the verdict.
+//   4. If a journal from an earlier run of this node for this session is
+//      there, re-verify the target against it and resume after what checks.
+//   5. Run the RelayPipeline; send Progress twice a second. Record every
+//      written block in the journal.
+//   6. Send Done, then stay until the downstream has everything and the
+//      coordinator's Verdict arrived. Exit status follows the verdict; a
+//      verified copy removes its journal.
 
+import { createHash } from 'node:crypto'
 import { RingcastError, errorMessage, isRingcastError, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { readControl, sendControl } from '../net/control-stream.js'
@@ -17,9 +22,10 @@ import { ephemeralKey, loadOrCreateKey } from '../net/identity.js'
 import { NetNode } from '../net/node.js'
 import { BlockReceiver, receiveBufferLimit } from '../relay/block-receiver.js'
 import { BlockSender, short } from '../relay/block-sender.js'
-import { RelayPipeline } from '../relay/relay-pipeline.js'
+import { RelayPipeline, type ResumeState } from '../relay/relay-pipeline.js'
 import { toHex } from '../relay/hash.js'
-import { inspectTarget, Target } from '../storage/target.js'
+import { defaultJournalPath, Journal, journalMismatch, loadJournal, verifyAgainstJournal, type JournalHeader } from '../storage/journal.js'
+import { inspectTarget, Target, type TargetInfo } from '../storage/target.js'
 import { printable, type Plan, type Verdict, type Welcome } from '../wire/messages.js'
 import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL, MAX_BLOCK_BYTES, MIN_BLOCK_BYTES, PROTOCOL_VERSION, SESSION_ID_BYTES } from '../wire/protocol.js'
 
@@ -36,6 +42,10 @@ export interface AgentConfig {
   keyPath?: string
   /** Give up reaching the coordinator after this long. */
   connectTimeoutMs: number
+  /** Newest verified bytes kept in memory to catch a downstream up. */
+  replayBytes: number
+  /** Resume journal path; default next to a file target (see defaultJournalPath); null: no journal. */
+  journalPath?: string | null
 }
 
 export interface AgentHooks {
@@ -46,6 +56,10 @@ export interface AgentHooks {
 export interface AgentResult {
   name: string
   bytesWritten: number
+  /** Offset this run started at (more than 0 when it resumed). */
+  resumedFrom: number
+  /** Payload bytes received in this run. */
+  bytesReceived: number
   sha256: string
   elapsedMs: number
   peakRssBytes: number
@@ -62,12 +76,16 @@ const UPSTREAM_TIMEOUT_MS = 60_000
  */
 const REPLACEMENT_TIMEOUT_MS = 180_000
 const PROGRESS_INTERVAL_MS = 500
+/** Fsync the journal after this many bytes written (its records are written out sooner). */
+const JOURNAL_CHECKPOINT_BYTES = 16 * 1_048_576
 /**
  * Block streams waiting for the Plan before we can tell whether they come
  * from our upstream. Each may buffer up to one window, so strangers get at
  * most this many windows of our memory.
  */
 const MAX_PENDING_BLOCK_STREAMS = 2
+/** How long a block stream from an unexpected peer waits for a Plan naming it. */
+const PLAN_RACE_MS = 2_000
 const BACKOFF_FIRST_MS = 250
 const BACKOFF_MAX_MS = 5_000
 
@@ -94,8 +112,12 @@ class Agent {
   /** Block streams accepted from the upstream in force, oldest first. */
   private readonly upstreams = new ChannelQueue()
   private currentUpstream?: Channel
-  private downstream?: BlockSender
   private pipeline?: RelayPipeline
+  /** The last downstream that failed by itself, told to the coordinator in heartbeats. */
+  private downstreamFailure?: { peer: string, reason: string }
+  private journalWarned = false
+  /** Woken by every Plan (a block stream may arrive just before the Plan naming its sender). */
+  private planWaiters: Array<() => void> = []
   private pendingBlockStreams = 0
   private welcome?: Welcome
   private control?: Channel
@@ -107,7 +129,7 @@ class Agent {
     this.verdict.promise.catch(() => {})
   }
 
-  async run (info: Awaited<ReturnType<typeof inspectTarget>>): Promise<AgentResult> {
+  async run (info: TargetInfo): Promise<AgentResult> {
     await this.net.handle(BLOCKS_PROTOCOL, channel => { void this.onBlockStream(channel) })
     this.hooks.log(`listening on ${this.net.addrs.join(' ')}`)
     const control = this.control = await this.connect()
@@ -127,37 +149,57 @@ class Agent {
     this.hooks.log(`joined: image ${welcome.imageName}, ${welcome.imageSize} bytes; waiting for the session to start`)
     void this.followControl(control)
 
-    const target = await Target.open(info, welcome.imageSize)
-    const pipeline = this.pipeline = new RelayPipeline(target, welcome.imageSize)
-    pipeline.onUpstreamLost = (reason, at) => this.hooks.log(`upstream lost at ${at} bytes (${reason}); waiting for the coordinator to re-wire`)
+    // Heartbeats start now: re-verifying a large prefix takes a while.
+    let pipeline: RelayPipeline | undefined
+    let resumedFrom = 0
     const ticker = setInterval(() => {
-      void sendControl(control, { progress: { writtenThrough: pipeline.writtenThrough, bytesReceived: pipeline.bytesReceived } }).catch(() => {})
-      this.hooks.progress?.(pipeline.writtenThrough, welcome.imageSize)
+      void sendControl(control, {
+        progress: {
+          writtenThrough: pipeline?.writtenThrough ?? 0,
+          bytesReceived: pipeline?.bytesReceived ?? 0,
+          resumedFrom,
+          downstreamPeer: this.downstreamFailure?.peer ?? '',
+          downstreamError: this.downstreamFailure?.reason ?? ''
+        }
+      }).catch(() => {})
+      this.hooks.progress?.(pipeline?.writtenThrough ?? resumedFrom, welcome.imageSize)
     }, PROGRESS_INTERVAL_MS)
-    let downstream: BlockSender | undefined
+    let target: Target | undefined
+    let journal: Journal | undefined
     try {
+      const header: JournalHeader = { sessionId: welcome.sessionId, imageSize: welcome.imageSize, blockSize: welcome.blockSize, targetPath: info.path }
+      const resume = await this.loadResumeState(info, header)
+      resumedFrom = resume?.blocks.at(-1) === undefined ? 0 : resume.blocks.at(-1)!.offset + resume.blocks.at(-1)!.length
+      journal = await this.openJournal(info, header, resume)
+      target = await Target.open(info, welcome.imageSize)
+      pipeline = this.pipeline = this.makePipeline(target, welcome, journal)
+      if (resume !== undefined) pipeline.resume(resume)
       const plan = await this.plan.promise
       this.hooks.log(`position ${plan.position + 1} of ${plan.chainLength}; upstream ${short(plan.upstreamPeer)}, downstream ${plan.downstreamPeer === '' ? 'none (tail)' : short(plan.downstreamPeer)}`)
-      downstream = this.downstream = plan.downstreamPeer === '' ? undefined : await this.openDownstream(plan)
-      if (this.plans.at(-1)!.downstreamPeer !== plan.downstreamPeer) pipeline.dropDownstream(downstream, 'the coordinator removed this node\'s downstream')
+      // The first downstream is connected before any block moves; later ones as plans come.
+      if (plan.downstreamPeer !== '') await this.connectDownstream(plan)
       let first = true
       const result = await pipeline.run(async () => {
         const channel = await this.upstreams.next(first ? UPSTREAM_TIMEOUT_MS : REPLACEMENT_TIMEOUT_MS)
         first = false
         return new BlockReceiver(channel, { sessionId: welcome.sessionId, imageSize: welcome.imageSize, blockSize: welcome.blockSize, windowBytes: welcome.windowBytes })
-      }, downstream)
+      })
+      await journal?.checkpoint().catch(err => this.journalTrouble(err))
       const rss = process.resourceUsage().maxRSS * 1024
       await sendControl(control, {
-        done: { sha256: result.digest, bytesWritten: welcome.imageSize, elapsedMs: result.elapsedMs, peakRssBytes: rss, peakInflightBytes: pipeline.peakInflightBytes }
+        done: { sha256: result.digest, bytesWritten: welcome.imageSize, elapsedMs: result.elapsedMs, peakRssBytes: rss, peakInflightBytes: pipeline.peakInflightBytes, bytesReceived: pipeline.bytesReceived, resumedFrom }
       })
       this.hooks.progress?.(welcome.imageSize, welcome.imageSize)
-      if (pipeline.downstreamFailure !== undefined) this.hooks.log(`downstream lost: ${errorMessage(pipeline.downstreamFailure)}`)
-      await this.lingerForDownstream(downstream, welcome.imageSize)
+      await this.lingerForDownstream()
       const verdict = await this.verdict.promise
       if (!verdict.verified) throw new RingcastError('INTEGRITY', `the coordinator did not verify this copy: ${printable(verdict.reason)}`)
+      await journal?.remove().catch(() => {})
+      journal = undefined
       return {
         name: this.config.name,
         bytesWritten: welcome.imageSize,
+        resumedFrom,
+        bytesReceived: pipeline.bytesReceived,
         sha256: toHex(result.digest),
         elapsedMs: result.elapsedMs,
         peakRssBytes: rss,
@@ -166,17 +208,88 @@ class Agent {
     } catch (err) {
       if (!this.sessionOver && !(isRingcastError(err) && err.code === 'INTEGRITY' && this.verdictArrived)) {
         const code = isRingcastError(err) ? err.code : 'INTERNAL'
-        await sendControl(control, { failed: { code, reason: errorMessage(err), writtenThrough: pipeline.writtenThrough } }).catch(() => {})
+        await sendControl(control, { failed: { code, reason: errorMessage(err), writtenThrough: pipeline?.writtenThrough ?? 0 } }).catch(() => {})
       }
-      downstream?.close(`upstream node failed: ${errorMessage(err)}`)
+      pipeline?.dropDownstream(`upstream node failed: ${errorMessage(err)}`)
       throw err
     } finally {
       clearInterval(ticker)
-      await target.close()
+      await journal?.close()
+      await target?.close()
       await control.closeWrite().catch(() => {})
     }
   }
 
+  private makePipeline (target: Target, welcome: Welcome, journal: Journal | undefined): RelayPipeline {
+    let sinceCheckpoint = 0
+    const pipeline = new RelayPipeline(target, welcome.imageSize, {
+      replayBytes: this.config.replayBytes,
+      onWritten: journal === undefined
+        ? undefined
+        : block => {
+          journal.record(block)
+          sinceCheckpoint += block.length
+          if (sinceCheckpoint >= JOURNAL_CHECKPOINT_BYTES) {
+            sinceCheckpoint = 0
+            journal.checkpoint().catch(err => this.journalTrouble(err))
+          }
+        }
+    })
+    pipeline.onUpstreamLost = (reason, at) => this.hooks.log(`upstream lost at ${at} bytes (${reason}); waiting for the coordinator to re-wire`)
+    pipeline.onDownstreamFailed = (peer, err) => {
+      this.hooks.log(`downstream ${short(peer)} lost: ${errorMessage(err)}`)
+      this.downstreamFailure = { peer, reason: errorMessage(err) }
+    }
+    return pipeline
+  }
+
+  /**
+   * What an earlier run of this node, in this session, left verified on the
+   * target: every block the journal lists is read back and hashed; the run
+   * resumes after the last block that checks. Any doubt means starting over.
+   */
+  private async loadResumeState (info: TargetInfo, header: JournalHeader): Promise<ResumeState | undefined> {
+    const path = this.journalPath(info)
+    if (path === undefined) return undefined
+    try {
+      const loaded = await loadJournal(path)
+      if (loaded === undefined || loaded.blocks.length === 0) return undefined
+      const mismatch = journalMismatch(loaded.header, header)
+      if (mismatch !== undefined) { this.hooks.log(`not resuming from ${path}: ${mismatch}`); return undefined }
+      const started = Date.now()
+      const wholeImageHash = createHash('sha256')
+      const blocks = await verifyAgainstJournal(info.path, loaded.blocks, bytes => { wholeImageHash.update(bytes) })
+      const through = blocks.at(-1) === undefined ? 0 : blocks.at(-1)!.offset + blocks.at(-1)!.length
+      this.hooks.log(`resuming at ${through} of ${header.imageSize} bytes: ${blocks.length} of ${loaded.blocks.length} journaled block(s) re-verified in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+      return blocks.length === 0 ? undefined : { blocks, wholeImageHash }
+    } catch (err) {
+      this.hooks.log(`not resuming: ${errorMessage(err)}`)
+      return undefined
+    }
+  }
+
+  /** A fresh journal, or the verified part of the old one; none if it cannot be written (the clone goes on). */
+  private async openJournal (info: TargetInfo, header: JournalHeader, resume: ResumeState | undefined): Promise<Journal | undefined> {
+    const path = this.journalPath(info)
+    if (path === undefined) return undefined
+    try {
+      return resume === undefined ? await Journal.create(path, header) : await Journal.resume(path, header, resume.blocks)
+    } catch (err) {
+      this.hooks.log(`warning: no resume journal (${errorMessage(err)}); a restart of this node would start over`)
+      return undefined
+    }
+  }
+
+  private journalPath (info: TargetInfo): string | undefined {
+    if (this.config.journalPath === null) return undefined
+    return this.config.journalPath ?? defaultJournalPath(info)
+  }
+
+  private journalTrouble (err: unknown): void {
+    if (this.journalWarned) return
+    this.journalWarned = true
+    this.hooks.log(`warning: the resume journal failed (${errorMessage(err)}); the clone goes on, but a restart would start over`)
+  }
 
   /** Dial the coordinator, retrying with exponential backoff. */
   private async connect (): Promise<Channel> {
@@ -256,17 +369,38 @@ class Agent {
     } finally {
       this.pendingBlockStreams--
     }
-    if (channel.remotePeer !== this.plans.at(-1)!.upstreamPeer) { await refuse('this peer is not the upstream the coordinator named'); return }
+    if (!(await this.planNames(channel.remotePeer))) { await refuse('this peer is not the upstream the coordinator named'); return }
     // A new stream from our upstream replaces the one we had.
     this.currentUpstream?.abort(new Error('replaced by a new block stream from the upstream'))
     this.currentUpstream = channel
     this.upstreams.push(channel)
   }
 
+  /**
+   * Whether the plan in force names `peer` as our upstream, waiting briefly:
+   * the coordinator tells us before it tells our new upstream, but the
+   * upstream's dial can still overtake our Plan on another connection.
+   */
+  private async planNames (peer: string): Promise<boolean> {
+    const deadline = Date.now() + PLAN_RACE_MS
+    while (this.plans.at(-1)?.upstreamPeer !== peer) {
+      const left = deadline - Date.now()
+      if (left <= 0 || this.sessionOver) return false
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, left)
+        this.planWaiters.push(() => { clearTimeout(timer); resolve() })
+      })
+    }
+    return true
+  }
+
   /** The first Plan starts the run; later ones re-wire a running node. */
   private onPlan (plan: Plan): void {
     const previous = this.plans.at(-1)
     this.plans.push(plan)
+    const waiters = this.planWaiters
+    this.planWaiters = []
+    for (const w of waiters) w()
     if (previous === undefined) { this.plan.resolve(plan); return }
     if (plan.upstreamPeer !== previous.upstreamPeer) {
       this.hooks.log(`re-wired: new upstream ${short(plan.upstreamPeer)}`)
@@ -275,39 +409,66 @@ class Agent {
       this.currentUpstream = undefined
     }
     if (plan.downstreamPeer !== previous.downstreamPeer) {
+      this.downstreamFailure = undefined
       if (plan.downstreamPeer === '') {
         this.hooks.log('re-wired: no downstream any more (this node is now a tail)')
-        this.pipeline?.dropDownstream(this.downstream, 'the coordinator removed this node\'s downstream')
+        this.pipeline?.dropDownstream('the coordinator removed this node\'s downstream')
       } else {
-        this.hooks.log(`ignoring a new downstream ${short(plan.downstreamPeer)}: splicing a downstream in mid-image is not supported yet`)
+        this.hooks.log(`re-wired: new downstream ${short(plan.downstreamPeer)}`)
+        // Before the pipeline exists the first plan's downstream is connected by run().
+        if (this.pipeline !== undefined) void this.connectDownstream(plan)
       }
     }
   }
 
-  private async openDownstream (plan: Plan): Promise<BlockSender | undefined> {
+  /**
+   * Dial the plan's downstream and forward to it from where it stands. Gives
+   * up after a few attempts and says so in the heartbeat, so the coordinator
+   * can feed that node another way.
+   */
+  private async connectDownstream (plan: Plan): Promise<void> {
     const welcome = this.welcome!
-    for (let attempt = 1; attempt <= 3; attempt++) {
+    const pipeline = this.pipeline!
+    const stillWanted = (): boolean => this.plans.at(-1)!.downstreamPeer === plan.downstreamPeer && !this.sessionOver
+    let lastError: unknown
+    for (let attempt = 1; attempt <= 3 && stillWanted(); attempt++) {
       try {
         const channel = await this.net.dial(plan.downstreamPeer, plan.downstreamAddrs, BLOCKS_PROTOCOL)
         const sender = new BlockSender(channel, { sessionId: welcome.sessionId, windowBytes: welcome.windowBytes })
-        await sender.start()
-        return sender
+        if (!stillWanted()) { sender.close('the coordinator changed the plan'); return }
+        const forwarder = await pipeline.attachDownstream(sender)
+        if (!stillWanted()) { pipeline.dropDownstream('the coordinator changed the plan'); return }
+        if (forwarder.startedAt < pipeline.verifiedThrough) {
+          this.hooks.log(`downstream ${short(plan.downstreamPeer)} starts at ${forwarder.startedAt}; catching it up from ${pipeline.verifiedThrough - forwarder.startedAt <= this.config.replayBytes ? 'the replay buffer' : 'the replay buffer and this node\'s target'}`)
+        }
+        return
       } catch (err) {
+        lastError = err
         this.hooks.log(`cannot reach downstream ${short(plan.downstreamPeer)} (attempt ${attempt}): ${errorMessage(err)}`)
         await new Promise(resolve => setTimeout(resolve, 500 * attempt))
       }
     }
-    return undefined
+    if (stillWanted()) this.downstreamFailure = { peer: plan.downstreamPeer, reason: `cannot reach it: ${errorMessage(lastError)}` }
   }
 
-  /** Stay until the downstream acknowledged everything (FINDINGS trap 4), or is gone, or the session ended. */
-  private async lingerForDownstream (downstream: BlockSender | undefined, imageSize: number): Promise<void> {
-    if (downstream === undefined || downstream.failure !== undefined) return
-    await Promise.race([
-      downstream.waitAcked(imageSize).catch(() => {}),
-      this.verdict.promise.then(() => this.sessionEnded(), () => {})
-    ])
-    await downstream.channel.closeWrite().catch(() => {})
+  /**
+   * Stay until the downstream in force acknowledged everything (FINDINGS
+   * trap 4), or failed, or the session ended. A downstream named while we
+   * linger (a node spliced in behind us) is served from our target.
+   */
+  private async lingerForDownstream (): Promise<void> {
+    const sessionEnd = this.verdict.promise.then(async () => await this.sessionEnded(), () => {})
+    while (true) {
+      const forwarder = this.pipeline?.forwarder
+      if (forwarder === undefined || forwarder.failure !== undefined) return
+      const outcome = await Promise.race([forwarder.complete().then(() => 'acked', () => 'failed'), sessionEnd.then(() => 'over')])
+      if (outcome === 'over') return
+      // Done with this one; stay only if the coordinator named another meanwhile.
+      if (this.pipeline?.forwarder === forwarder) {
+        await forwarder.sender.channel.closeWrite().catch(() => {})
+        return
+      }
+    }
   }
 
   /** Resolves when the coordinator closes the control stream. */

@@ -23,6 +23,8 @@ export interface CoordinatorConfig {
   token: string
   /** A node with no progress for this long is reported failed. */
   stallTimeoutMs: number
+  /** Most bytes per second the source sends, over all its feeds (0: no cap). */
+  maxRateBytesPerSecond: number
 }
 
 export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {
@@ -41,7 +43,8 @@ export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'
   // more per node for no speed gain on loopback (README, numbers).
   windowBytes: 8_388_608,
   // A hung node is caught in seconds, a busy one is not flagged by GC pauses.
-  stallTimeoutMs: 30_000
+  stallTimeoutMs: 30_000,
+  maxRateBytesPerSecond: 0
 }
 
 export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
@@ -60,5 +63,8 @@ export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
   if (c.listen.length === 0) fail('--listen needs at least one multiaddr')
   if (c.token !== '' && c.token.length < 8) fail('--token must be at least 8 characters')
   if (!(c.stallTimeoutMs >= 100)) fail('--stall-timeout must be at least 100 ms')
+  if (!(c.maxRateBytesPerSecond >= 0) || (c.maxRateBytesPerSecond > 0 && c.maxRateBytesPerSecond < 65_536)) {
+    fail(`--max-rate must be at least 64KiB per second, or 0 for no cap (got ${c.maxRateBytesPerSecond})`)
+  }
   return c
 }

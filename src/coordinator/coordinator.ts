@@ -11,10 +11,15 @@
 //   3. Nodes report Progress (the heartbeat), then Done (digest) or Failed.
 //      A node whose control stream drops, that reports Failed, or that is
 //      silent for `stallTimeoutMs` is failed, and the chain is re-wired
-//      around it (rewireAround): its downstream is fed from the image at the
-//      offset it stands at. Every Done gets a Verdict against the image's
-//      SHA-256, which a worker computes while nodes join (ImageDigest).
-//   4. When every member is finished the report is built and returned.
+//      around it (rewireAround): its upstream now feeds its downstream, which
+//      says where it stands and is caught up from the upstream's replay
+//      buffer or target; the head's downstream is fed from the image. Every
+//      Done gets a Verdict against the image's SHA-256, which a worker
+//      computes while nodes join (ImageDigest).
+//   4. Once started, a node may still join: a restarted one (same identity)
+//      resumes from its journal, a late one starts from 0. Either is spliced
+//      in at a tail (spliceAtTail), which serves what it lacks.
+//   5. When every member is finished the report is built and returned.
 
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto'
 import { RingcastError, errorMessage, isRingcastError } from '../errors.js'
@@ -27,8 +32,9 @@ import { NetNode } from '../net/node.js'
 import { BlockSender, short } from '../relay/block-sender.js'
 import { sameBytes, toHex } from '../relay/hash.js'
 import { BlockReader, streamImage } from '../relay/image-streamer.js'
+import { RateLimiter } from '../relay/rate-limiter.js'
 import { planChain, SOURCE } from '../topology/chain.js'
-import { printable, type Join } from '../wire/messages.js'
+import { printable, type Done, type Join } from '../wire/messages.js'
 import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL, PROTOCOL_VERSION, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { validateConfig, type CoordinatorConfig } from './config.js'
 import { isFinished, type Member } from './member.js'
@@ -61,7 +67,11 @@ export class Coordinator {
   private readonly members = new Map<string, Member>()
   private readonly sessionId = randomBytes(SESSION_ID_BYTES)
   private started = false
+  /** Every member finished: the report is being built; joins are refused. */
+  private ending = false
   private startedAt = 0
+  /** Shared by every feed from the image (serve --max-rate). */
+  private readonly limiter?: RateLimiter
   private chainLength = 0
   private wake?: () => void
   private readonly now: () => number
@@ -77,6 +87,7 @@ export class Coordinator {
   ) {
     this.token = config.token !== '' ? config.token : randomBytes(16).toString('hex')
     this.now = hooks.now ?? Date.now
+    if (config.maxRateBytesPerSecond > 0) this.limiter = new RateLimiter(config.maxRateBytesPerSecond)
     this.hashes = new ImageDigest(image.path, image.size, this.now)
     this.hashes.digest().then(
       d => hooks.log(`image sha256 ${toHex(d)} (hashed in ${((this.hashes.elapsedMs ?? 0) / 1000).toFixed(1)} s)`),
@@ -109,7 +120,7 @@ export class Coordinator {
     await this.waitForNodes()
     this.started = true
     this.startedAt = this.now()
-    const order = [...this.members.values()]
+    let order = [...this.members.values()]
     const hops = planChain(order.map(m => m.peerId))
     this.chainLength = hops.length
     this.hooks.log(`starting: ${order.length} node(s) in a chain, ${this.image.size} bytes in ${this.config.blockSizeBytes}-byte blocks`)
@@ -127,8 +138,10 @@ export class Coordinator {
     try {
       await this.allFinished()
     } finally {
+      this.ending = true
       clearInterval(ticker)
     }
+    order = [...this.members.values()]
     const digest = await this.hashes.digest().catch(() => new Uint8Array(32))
     const report = buildReport({
       image: this.image.path,
@@ -170,6 +183,9 @@ export class Coordinator {
       await closeWithReason(channel, refusal.code, refusal.reason)
       return
     }
+    const previous = this.members.get(channel.remotePeer)
+    // Same identity while the old run still looks alive: that run is gone (the node restarted).
+    if (previous !== undefined && !isFinished(previous)) this.fail(previous, 'RESTARTED', 'the node restarted and joined again')
     const member: Member = {
       peerId: channel.remotePeer,
       name: join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer),
@@ -178,14 +194,22 @@ export class Coordinator {
       targetPath: printable(join.targetPath, 4096),
       channel,
       state: 'waiting',
-      position: -1,
+      position: previous?.position ?? -1,
       writtenThrough: 0,
       bytesReceived: 0,
+      resumedFrom: 0,
       lastHeardAt: this.now(),
       upstreamPeer: '',
-      downstreamPeer: ''
+      downstreamPeer: '',
+      joinedLate: previous?.joinedLate ?? this.started,
+      restarts: previous === undefined ? 0 : previous.restarts + 1,
+      hadBeforeRestart: previous?.writtenThrough,
+      firstJoinedAt: previous?.firstJoinedAt ?? this.now()
     }
     this.members.set(member.peerId, member)
+    // Joined (or re-joined) mid-session: splice it in now, in the same tick
+    // as any fail() above, so the run never sees every member finished.
+    if (this.started) this.spliceAtTail(member)
     await sendControl(channel, {
       welcome: {
         sessionId: this.sessionId,
@@ -195,7 +219,10 @@ export class Coordinator {
         windowBytes: this.config.windowBytes
       }
     }).catch(() => {})
-    this.hooks.log(`admitted ${member.name} from ${member.address} (${this.members.size}/${Number.isFinite(this.config.nodes) ? this.config.nodes : '?'})`)
+    this.hooks.log(previous !== undefined
+      ? `${member.name} is back (restart ${member.restarts}); it resumes from its journal`
+      : `admitted ${member.name} from ${member.address}${this.started ? ', late' : ''} (${this.members.size}/${Number.isFinite(this.config.nodes) ? this.config.nodes : '?'})`)
+    if (this.started) await this.sendPlan(member)
     this.wake?.()
     await this.followMember(member)
   }
@@ -205,9 +232,16 @@ export class Coordinator {
       return { code: 'VERSION', reason: `node speaks ringcast protocol ${join.protocolVersion}, this coordinator speaks ${PROTOCOL_VERSION}; run the same ringcast version on both` }
     }
     if (!tokensMatch(join.token, this.token)) return { code: 'BAD_TOKEN', reason: 'wrong session token' }
-    if (this.started) return { code: 'REFUSED', reason: 'the session has already started' }
-    if (this.members.has(channel.remotePeer)) return { code: 'REFUSED', reason: 'a node with this identity has already joined' }
-    if (this.members.size >= this.config.nodes) return { code: 'REFUSED', reason: `the session is full (${this.config.nodes} node(s))` }
+    if (this.ending) return { code: 'REFUSED', reason: 'the session is over' }
+    const previous = this.members.get(channel.remotePeer)
+    if (previous !== undefined) {
+      // Before the start a second Join with one identity is a mistake; after it, a restart.
+      if (!this.started) return { code: 'REFUSED', reason: 'a node with this identity has already joined' }
+      if (previous.state === 'done') return { code: 'REFUSED', reason: 'this node already finished its copy in this session' }
+    } else {
+      const present = [...this.members.values()].filter(m => m.state !== 'failed').length
+      if (present >= this.config.nodes) return { code: 'REFUSED', reason: `the session is full (${this.config.nodes} node(s))` }
+    }
     if (!join.targetGrowable && join.targetSize < this.image.size) {
       return { code: 'TARGET_TOO_SMALL', reason: `target ${printable(join.targetPath)} holds ${join.targetSize} bytes but the image is ${this.image.size}` }
     }
@@ -253,6 +287,8 @@ export class Coordinator {
           case 'progress':
             m.writtenThrough = Math.min(msg.body.writtenThrough, this.image.size)
             m.bytesReceived = msg.body.bytesReceived
+            m.resumedFrom = Math.min(msg.body.resumedFrom, this.image.size)
+            if (msg.body.downstreamPeer !== '') this.onDownstreamTrouble(m, msg.body.downstreamPeer, printable(msg.body.downstreamError))
             break
           case 'done':
             await this.onDone(m, msg.body)
@@ -279,7 +315,7 @@ export class Coordinator {
     }
   }
 
-  private async onDone (m: Member, done: { sha256: Uint8Array, bytesWritten: number, elapsedMs: number, peakRssBytes: number, peakInflightBytes: number }): Promise<void> {
+  private async onDone (m: Member, done: Done): Promise<void> {
     if (!this.started || isFinished(m)) throw new RingcastError('PROTOCOL', 'Done before the session could be complete')
     const source = await this.hashes.digest().catch(() => undefined)
     m.state = 'done'
@@ -289,6 +325,8 @@ export class Coordinator {
     m.elapsedMs = done.elapsedMs
     m.peakRssBytes = done.peakRssBytes
     m.peakInflightBytes = done.peakInflightBytes
+    m.bytesReceived = done.bytesReceived
+    m.resumedFrom = Math.min(done.resumedFrom, this.image.size)
     m.verified = source !== undefined && sameBytes(source, done.sha256) && done.bytesWritten === this.image.size
     if (!m.verified) {
       m.reason = source === undefined ? 'the source failed before the image was complete' : `digest ${toHex(done.sha256).slice(0, 16)}… differs from the source's ${toHex(source).slice(0, 16)}…`
@@ -316,24 +354,74 @@ export class Coordinator {
   /**
    * Keep the others going without `dead` (invariant 4):
    *
-   *   before:  U --> dead --> N --> ...        after:  U (now a tail)
-   *                                                    source --> N --> ...
+   *   before:  U --> dead --> N --> ...        after:  U --> N --> ...
    *
-   * Its upstream U stops forwarding; its downstream N is fed straight from
-   * the image, starting where N stands (N says where in the HELLO answer).
+   * N tells U where it stands (the HELLO answer) and U catches it up from its
+   * replay buffer, or from its own target for anything older. When U is the
+   * source (dead was the head), or is itself finished or gone, N is fed from
+   * the image instead.
    */
   private rewireAround (dead: Member): void {
     const up = this.members.get(dead.upstreamPeer)
-    if (up !== undefined && up.state === 'running' && up.downstreamPeer === dead.peerId) {
-      up.downstreamPeer = ''
+    const upServes = up !== undefined && up.state === 'running' && up.downstreamPeer === dead.peerId
+    const down = this.members.get(dead.downstreamPeer)
+    const downNeeds = down !== undefined && !isFinished(down) && down.upstreamPeer === dead.peerId
+    if (upServes) up.downstreamPeer = downNeeds ? down.peerId : ''
+    if (downNeeds && upServes) {
+      this.hooks.log(`re-wiring around ${dead.name}: ${up.name} now feeds ${down.name}`)
+      down.upstreamPeer = up.peerId
+      // The downstream first, so it accepts the stream the upstream opens.
+      void this.sendPlan(down).then(async () => { await this.sendPlan(up) })
+    } else if (downNeeds) {
+      this.hooks.log(`re-wiring around ${dead.name}: feeding ${down.name} from the source`)
+      this.feedFromSource(down)
+    } else if (upServes) {
       void this.sendPlan(up)
     }
-    const down = this.members.get(dead.downstreamPeer)
-    if (down !== undefined && !isFinished(down) && down.upstreamPeer === dead.peerId) {
-      this.hooks.log(`re-wiring around ${dead.name}: feeding ${down.name} from the source`)
-      down.upstreamPeer = this.net.peerId
-      void this.sendPlan(down).then(() => this.feed(down))
+  }
+
+  /**
+   * Put a node that joined mid-session (late, or back after a restart) behind
+   * the running tail that has the most, which serves it what it lacks and
+   * then the live stream. Without a running tail it is fed from the image.
+   */
+  private spliceAtTail (m: Member): void {
+    m.state = 'running'
+    m.lastHeardAt = this.now()
+    m.downstreamPeer = ''
+    if (m.position < 0) m.position = this.chainLength++
+    const tails = [...this.members.values()].filter(t => t !== m && t.state === 'running' && t.downstreamPeer === '')
+    const tail = tails.sort((a, b) => b.writtenThrough - a.writtenThrough)[0]
+    if (tail === undefined) {
+      this.hooks.log(`${m.name} joins fed from the source`)
+      m.upstreamPeer = this.net.peerId
+      // The plan goes out with the Welcome (onControl); the feed follows it.
+      void Promise.resolve().then(() => this.feed(m))
+      return
     }
+    this.hooks.log(`${m.name} joins behind ${tail.name}`)
+    m.upstreamPeer = tail.peerId
+    tail.downstreamPeer = m.peerId
+    // m's plan goes out with its Welcome; the tail hears after that.
+    void Promise.resolve().then(async () => { await this.sendPlan(tail) })
+  }
+
+  /**
+   * A node says its downstream failed by itself (unreachable, or the catch-up
+   * broke): feed that downstream from the image instead.
+   */
+  private onDownstreamTrouble (up: Member, peer: string, reason: string): void {
+    const down = this.members.get(peer)
+    if (down === undefined || isFinished(down) || down.upstreamPeer !== up.peerId || up.downstreamPeer !== peer) return
+    this.hooks.log(`${up.name} cannot feed ${down.name} (${reason}); feeding ${down.name} from the source`)
+    up.downstreamPeer = ''
+    void this.sendPlan(up)
+    this.feedFromSource(down)
+  }
+
+  private feedFromSource (m: Member): void {
+    m.upstreamPeer = this.net.peerId
+    void this.sendPlan(m).then(async () => { await this.feed(m) })
   }
 
   private async sendPlan (m: Member): Promise<void> {
@@ -356,7 +444,7 @@ export class Coordinator {
       const sender = m.feed = new BlockSender(channel, { sessionId: this.sessionId, windowBytes: this.config.windowBytes })
       if (isFinished(m)) { sender.close(`${m.name} already finished`); return }
       const reader = new BlockReader(this.image, this.config.blockSizeBytes, this.config.windowBytes)
-      const from = await streamImage(reader, sender, this.image.size, async () => await this.hashes.digest())
+      const from = await streamImage(reader, sender, this.image.size, async () => await this.hashes.digest(), this.limiter)
       if (from > 0) this.hooks.log(`fed ${m.name} from ${from} bytes on`)
       // Keep the stream open until the node has written everything (FINDINGS trap 4).
       await sender.waitAcked(this.image.size).catch(() => {})

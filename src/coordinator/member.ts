@@ -17,7 +17,17 @@ export interface Member {
   state: MemberState
   position: number
   writtenThrough: number
+  /** Payload bytes received by the node's current run. */
   bytesReceived: number
+  /** Where the node's current run started (more than 0 after a resume). */
+  resumedFrom: number
+  /** Joined after the session started. */
+  joinedLate: boolean
+  /** How many times it came back (same identity) after failing. */
+  restarts: number
+  /** What it had written before its last restart, as far as we heard. */
+  hadBeforeRestart?: number
+  firstJoinedAt: number
   /** Clock time of the last control message (heartbeats come every 500 ms). */
   lastHeardAt: number
   /** Who feeds it now: a node's peer id, or the coordinator's own. */

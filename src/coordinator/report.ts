@@ -5,6 +5,8 @@ import { toHex } from '../relay/hash.js'
 import type { Member } from './member.js'
 
 export type NodeStatus = 'OK' | 'MISMATCH' | 'FAILED'
+/** How a node's copy came about: plain, after restarting mid-image, or joining late. */
+export type NodeOutcome = 'verified' | 'verified after resume' | 'verified late' | 'mismatch' | 'failed'
 
 export interface NodeReport {
   name: string
@@ -13,8 +15,16 @@ export interface NodeReport {
   target: string
   position: number
   status: NodeStatus
+  outcome: NodeOutcome
   /** Bytes verified and written. */
   bytes: number
+  /** Payload bytes the node's last run received. */
+  bytesReceived: number
+  /** Restarts: how often the node came back after failing, and where its last run resumed. */
+  restarts: number
+  resumedFrom: number
+  /** Bytes written before its last restart, as the coordinator last heard. */
+  hadBeforeRestart?: number
   seconds: number
   mbPerSecond: number
   sha256?: string
@@ -43,7 +53,8 @@ const MB = 1_000_000
 export function buildReport (args: { image: string, imageBytes: number, sha256: Uint8Array, blockBytes: number, startedAt: number, endedAt: number, members: Member[], allowFailures?: number }): SessionReport {
   const nodes = args.members.map((m): NodeReport => {
     const status: NodeStatus = m.state === 'done' && m.verified === true ? 'OK' : m.state === 'done' ? 'MISMATCH' : 'FAILED'
-    const seconds = ((m.finishedAt ?? args.endedAt) - args.startedAt) / 1000
+    const outcome: NodeOutcome = status === 'FAILED' ? 'failed' : status === 'MISMATCH' ? 'mismatch' : m.restarts > 0 ? 'verified after resume' : m.joinedLate ? 'verified late' : 'verified'
+    const seconds = ((m.finishedAt ?? args.endedAt) - Math.max(args.startedAt, m.firstJoinedAt)) / 1000
     return {
       name: m.name,
       peerId: m.peerId,
@@ -51,7 +62,12 @@ export function buildReport (args: { image: string, imageBytes: number, sha256: 
       target: m.targetPath,
       position: m.position,
       status,
+      outcome,
       bytes: m.writtenThrough,
+      bytesReceived: m.bytesReceived,
+      restarts: m.restarts,
+      resumedFrom: m.resumedFrom,
+      hadBeforeRestart: m.hadBeforeRestart,
       seconds: round(seconds, 3),
       mbPerSecond: round(seconds > 0 ? m.writtenThrough / MB / seconds : 0, 1),
       sha256: m.digest === undefined ? undefined : toHex(m.digest),
@@ -83,7 +99,7 @@ export function formatReport (r: SessionReport): string {
     shortAddr(n.address),
     String(n.bytes),
     n.mbPerSecond.toFixed(1),
-    n.status === 'OK' ? 'OK digest verified' : n.status === 'MISMATCH' ? `MISMATCH ${n.reason ?? ''}` : `FAILED ${n.reason ?? ''}`
+    n.status === 'OK' ? `OK ${okText(n)}` : n.status === 'MISMATCH' ? `MISMATCH ${n.reason ?? ''}` : `FAILED ${n.reason ?? ''}`
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i]!.length)))
   const line = (cells: string[]): string => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i]!)).join('  ')
@@ -94,6 +110,14 @@ export function formatReport (r: SessionReport): string {
     `${r.verified} of ${r.nodes.length} node(s) verified in ${r.seconds.toFixed(1)} s` +
       (r.failed === 0 ? '' : ` — ${r.failed} did not${r.ok ? ` (accepted: --allow-failures ${r.allowedFailures})` : ''}`)
   ].join('\n')
+}
+
+function okText (n: NodeReport): string {
+  if (n.outcome === 'verified after resume') {
+    return `verified after resume (restarted ${n.restarts}x; resumed at ${n.resumedFrom} of the ${n.hadBeforeRestart ?? '?'} bytes it had, received ${n.bytesReceived} after)`
+  }
+  if (n.outcome === 'verified late') return `verified late (joined after the start${n.resumedFrom > 0 ? `, resumed at ${n.resumedFrom}` : ''})`
+  return 'digest verified'
 }
 
 const shortAddr = (a: string): string => {

@@ -15,6 +15,7 @@ import type { ImageSource } from '../image/image-file.js'
 import { ProtocolError } from '../errors.js'
 import type { BlockSender } from './block-sender.js'
 import { blockHash } from './hash.js'
+import type { RateLimiter } from './rate-limiter.js'
 
 /** Blocks read ahead of the one being sent, so the disk overlaps the network. */
 const READ_AHEAD_BLOCKS = 4
@@ -90,14 +91,16 @@ export class BlockReader {
 /**
  * Feed `sender` from the offset its downstream asked for (the HELLO
  * handshake), then END with the image digest. Returns the offset it started at.
+ * With a limiter, blocks go no faster than it allows.
  */
-export async function streamImage (reader: BlockReader, sender: BlockSender, imageSize: number, imageDigest: () => Promise<Uint8Array>): Promise<number> {
+export async function streamImage (reader: BlockReader, sender: BlockSender, imageSize: number, imageDigest: () => Promise<Uint8Array>, limiter?: RateLimiter): Promise<number> {
   const from = await sender.start()
   if (from % reader.blockSize !== 0 || from > imageSize) {
     throw new ProtocolError(`downstream asked to resume at ${from}, which is not a block boundary of this ${imageSize}-byte image`)
   }
   for (let i = from / reader.blockSize; i < reader.blockCount; i++) {
     const block = await reader.block(i)
+    await limiter?.take(block.payload.byteLength)
     await sender.sendBlock(block.offset, block.payload, block.hash)
     sender.waitAcked(block.offset + block.payload.byteLength).then(block.release, block.release)
   }

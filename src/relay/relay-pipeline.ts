@@ -2,8 +2,8 @@
 //
 //   upstream --> [receive] --> [verify SHA-256] --+--> [write to target] --> ack upstream
 //                 (frames,       (sync, ~0.65 ms   |     (in order, libuv pool)
-//                  no copy)        per MiB)         +--> [forward downstream]
-//                                                        (credit-bounded)
+//                  no copy)        per MiB)         +--> [replay buffer] --> [forward downstream]
+//                                                        (newest R bytes)     (credit-bounded)
 //
 // One loop reads a block, verifies it, folds it into the whole-image SHA-256,
 // queues its write and forwards it; writes complete in order behind it. A
@@ -12,13 +12,17 @@
 //
 // The upstream may change mid-image (the coordinator re-wires around a dead
 // node): a lost upstream is closed, and the next one starts where we stand.
+// The downstream may change too: a new one starts where *it* stands, and is
+// caught up from the replay buffer or the target (see Forwarder).
 
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { RingcastError } from '../errors.js'
 import type { Target } from '../storage/target.js'
 import type { BlockReceiver, Received } from './block-receiver.js'
 import type { BlockSender } from './block-sender.js'
+import { Forwarder, type BlockStore } from './forwarder.js'
 import { blockHash, sameBytes, toHex } from './hash.js'
+import { ReplayBuffer, type KnownBlock, type ReplayBlock } from './replay-buffer.js'
 
 export interface PipelineResult {
   /** SHA-256 of the bytes written, in order. */
@@ -29,24 +33,62 @@ export interface PipelineResult {
   elapsedMs: number
 }
 
-type Block = Extract<Received, { kind: 'block' }>
+export interface PipelineOptions {
+  /** Newest verified bytes kept in memory for a downstream that falls behind. */
+  replayBytes: number
+  /** Told of every block written (the resume journal). */
+  onWritten?: (block: KnownBlock) => void
+  now?: () => number
+}
 
-export class RelayPipeline {
+/** What a resumed node already has: verified blocks from 0, and the image hash over them. */
+export interface ResumeState {
+  blocks: KnownBlock[]
+  wholeImageHash: Hash
+}
+
+export class RelayPipeline implements BlockStore {
   writtenThrough = 0
+  /** Every block below this offset is verified (it may still be being written). */
+  verifiedThrough = 0
   bytesReceived = 0
   /** Most payload bytes ever received but not yet written (bounded by the window). */
   peakInflightBytes = 0
-  /** Forwarding stopped because the downstream failed; the local copy goes on. */
-  downstreamFailure?: Error
+  /** Where this node started (more than 0 after a resume). */
+  resumedFrom = 0
+  sourceDigest: Uint8Array | undefined
+  /** The downstream in force, if any. */
+  forwarder?: Forwarder
+  /** Called when a downstream fails by itself (not when it is replaced or dropped). */
+  onDownstreamFailed?: (peer: string, err: Error) => void
 
   private writes = Promise.resolve()
   private writeFailure?: Error
+  private readonly replay: ReplayBuffer
+  private whole = createHash('sha256')
+  private waiters: Array<() => void> = []
+  private readonly now: () => number
 
   constructor (
     private readonly target: Target,
-    private readonly imageSize: number,
-    private readonly now: () => number = Date.now
-  ) {}
+    readonly imageSize: number,
+    private readonly options: PipelineOptions = { replayBytes: 0 }
+  ) {
+    this.replay = new ReplayBuffer(options.replayBytes)
+    this.now = options.now ?? Date.now
+  }
+
+  /** Start from what a previous run of this node verified (call before run). */
+  resume (state: ResumeState): void {
+    let through = 0
+    for (const b of state.blocks) {
+      if (b.offset !== through) throw new RingcastError('INTERNAL', `resume state has a gap at ${through}`)
+      this.replay.remember(b)
+      through = b.offset + b.length
+    }
+    this.whole = state.wholeImageHash
+    this.writtenThrough = this.verifiedThrough = this.resumedFrom = through
+  }
 
   /**
    * Receive the image from a succession of upstreams. `nextUpstream` yields
@@ -54,8 +96,7 @@ export class RelayPipeline {
    * protocol) the pipeline takes the next and resumes where it stands: the
    * HELLO answer tells the new upstream to start at `writtenThrough`.
    */
-  async run (nextUpstream: () => Promise<BlockReceiver>, downstream?: BlockSender): Promise<PipelineResult> {
-    const whole = createHash('sha256')
+  async run (nextUpstream: () => Promise<BlockReceiver>): Promise<PipelineResult> {
     let startedAt: number | undefined
     let sourceDigest: Uint8Array | undefined
     let upstream: BlockReceiver | undefined
@@ -90,9 +131,13 @@ export class RelayPipeline {
           if (!sameBytes(computed, item.hash)) {
             throw new RingcastError('INTEGRITY', `block at ${item.offset} failed verification (sha256 ${toHex(computed).slice(0, 16)}…, upstream said ${toHex(item.hash).slice(0, 16)}…)`)
           }
-          for (const chunk of item.payload) whole.update(chunk)
-          this.queueWrite(item, upstream)
-          await this.forward(downstream, item)
+          for (const chunk of item.payload) this.whole.update(chunk)
+          const block: ReplayBlock = { offset: item.offset, length: item.length, hash: item.hash, payload: item.payload }
+          this.replay.add(block)
+          this.verifiedThrough = item.offset + item.length
+          this.notify()
+          this.queueWrite(block, upstream)
+          await this.forwarder?.offer(block)
         }
       }
       await this.writes
@@ -105,13 +150,13 @@ export class RelayPipeline {
       throw err
     }
     await this.target.finish(this.imageSize)
-    const digest = new Uint8Array(whole.digest())
+    const digest = new Uint8Array(this.whole.digest())
     if (!sameBytes(digest, sourceDigest)) {
       throw new RingcastError('INTEGRITY', `image digest ${toHex(digest)} differs from the source's ${toHex(sourceDigest)}`)
     }
-    if (downstream !== undefined && this.downstreamFailure === undefined) {
-      await downstream.sendEnd(this.imageSize, sourceDigest).catch(err => { this.downstreamFailure = err as Error })
-    }
+    this.sourceDigest = sourceDigest
+    this.notify()
+    this.forwarder?.end()
     return { digest, sourceDigest, elapsedMs: this.now() - (startedAt ?? this.now()) }
   }
 
@@ -124,10 +169,60 @@ export class RelayPipeline {
     this.onUpstreamLost?.(reason, this.writtenThrough)
   }
 
+  /**
+   * Forward to `sender` from now on, replacing any downstream in force. The
+   * HELLO answer says where it stands; it is caught up in the background.
+   */
+  async attachDownstream (sender: BlockSender): Promise<Forwarder> {
+    const forwarder = new Forwarder(sender, this)
+    await forwarder.start()
+    this.forwarder?.close('replaced by another downstream')
+    this.forwarder = forwarder
+    forwarder.complete().catch(err => {
+      if (!forwarder.closedOnPurpose && this.forwarder === forwarder) this.onDownstreamFailed?.(forwarder.peer, err as Error)
+    })
+    // A node that already has the whole image serves it all from here.
+    if (this.sourceDigest !== undefined) forwarder.end()
+    return forwarder
+  }
+
   /** Stop forwarding (the coordinator removed our downstream); the local copy goes on. */
-  dropDownstream (downstream: BlockSender | undefined, reason: string): void {
-    this.downstreamFailure ??= new RingcastError('PEER_GONE', reason)
-    downstream?.close(reason)
+  dropDownstream (reason: string): void {
+    this.forwarder?.close(reason)
+    this.forwarder = undefined
+  }
+
+  // ------------------------------------------------------------ BlockStore
+
+  replayed (offset: number): ReplayBlock | undefined {
+    return this.replay.get(offset)
+  }
+
+  known (offset: number): KnownBlock | undefined {
+    return this.replay.known(offset)
+  }
+
+  async readBack (block: KnownBlock): Promise<Uint8Array> {
+    while (this.writtenThrough < block.offset + block.length) {
+      if (this.writeFailure !== undefined) throw this.writeFailure
+      await this.writes
+    }
+    return await this.target.read(block.offset, block.length)
+  }
+
+  async changed (): Promise<void> {
+    await new Promise<void>(resolve => this.waiters.push(resolve))
+  }
+
+  private notify (): void {
+    const waiters = this.waiters
+    this.waiters = []
+    for (const w of waiters) w()
+  }
+
+  /** Payload bytes the replay buffer holds. */
+  get replayHeldBytes (): number {
+    return this.replay.heldBytes
   }
 
   /**
@@ -137,32 +232,17 @@ export class RelayPipeline {
    * would otherwise wait in next() forever for blocks that cannot come (we
    * stopped acking). Found by CI: a disk that filled up hung the session.
    */
-  private queueWrite (item: Block, upstream: BlockReceiver): void {
-    const end = item.offset + item.length
+  private queueWrite (block: ReplayBlock, upstream: BlockReceiver): void {
+    const end = block.offset + block.length
     this.writes = this.writes.then(async () => {
       if (this.writeFailure !== undefined) return
-      await this.target.write(item.offset, item.payload)
+      await this.target.write(block.offset, block.payload)
       this.writtenThrough = end
+      this.options.onWritten?.(block)
       await upstream.ack(end).catch(() => {})
     }).catch(err => {
       this.writeFailure ??= err as Error
       upstream.channel.reader.end(this.writeFailure)
     })
-  }
-
-  /** Forward one verified block; a dead downstream is recorded, never fatal here. */
-  private async forward (downstream: BlockSender | undefined, item: Block): Promise<void> {
-    if (downstream === undefined || this.downstreamFailure !== undefined) return
-    // The downstream asked (HELLO) to start at sentThrough: skip what it has.
-    if (item.offset + item.length <= downstream.sentThrough) return
-    if (item.offset !== downstream.sentThrough) {
-      this.dropDownstream(downstream, `downstream needs ${downstream.sentThrough}, which this node has already passed (at ${item.offset})`)
-      return
-    }
-    try {
-      await downstream.sendBlock(item.offset, item.payload, item.hash)
-    } catch (err) {
-      this.downstreamFailure = err as Error
-    }
   }
 }

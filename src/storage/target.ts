@@ -59,9 +59,9 @@ async function createTargetFile (path: string): Promise<TargetInfo> {
 
 async function checkWritable (path: string): Promise<void> {
   try {
-    await access(path, constants.W_OK)
+    await access(path, constants.W_OK | constants.R_OK)
   } catch (err) {
-    throw new RingcastError('TARGET_NOT_WRITABLE', `target ${path} is not writable`, { cause: err })
+    throw new RingcastError('TARGET_NOT_WRITABLE', `target ${path} is not writable (a node needs to read and write it)`, { cause: err })
   }
 }
 
@@ -80,12 +80,17 @@ export class Target {
 
   private constructor (readonly info: TargetInfo, private readonly handle: FileHandle) {}
 
-  /** Open for writing. Block devices are opened O_EXCL: the kernel refuses if mounted. */
+  /**
+   * Open for writing (and reading back: a node serves what it wrote to a
+   * downstream that fell behind its replay buffer). Block devices are opened
+   * O_EXCL: the kernel refuses if mounted. Nothing is truncated here, so a
+   * resumed node keeps what it had.
+   */
   static async open (info: TargetInfo, imageSize: number): Promise<Target> {
     if (info.size < imageSize && !info.growable) {
       throw new RingcastError('TARGET_TOO_SMALL', `target ${info.path} holds ${info.size} bytes but the image is ${imageSize}`)
     }
-    const flags = info.kind === 'block' ? constants.O_WRONLY | constants.O_EXCL : constants.O_WRONLY
+    const flags = info.kind === 'block' ? constants.O_RDWR | constants.O_EXCL : constants.O_RDWR
     let handle: FileHandle
     try {
       handle = await open(info.path, flags)
@@ -120,6 +125,22 @@ export class Target {
         .catch(err => { this.syncFailure ??= err })
         .finally(() => { this.syncing = undefined })
     }
+  }
+
+  /** Read back `length` bytes at `offset` (what this node wrote there). */
+  async read (offset: number, length: number): Promise<Buffer> {
+    const buffer = Buffer.allocUnsafe(length)
+    let done = 0
+    try {
+      while (done < length) {
+        const { bytesRead } = await this.handle.read(buffer, done, length - done, offset + done)
+        if (bytesRead === 0) throw new Error(`end of target after ${offset + done} bytes`)
+        done += bytesRead
+      }
+    } catch (err) {
+      throw new RingcastError('TARGET_WRITE_FAILED', `reading back ${length} bytes at ${offset} from target ${this.info.path} failed: ${(err as Error).message}`, { cause: err })
+    }
+    return buffer
   }
 
   /** Make a file target exactly the image size, then fsync. */

@@ -30,6 +30,8 @@ interface Scenario {
   signal: 'SIGKILL' | 'SIGSTOP'
   /** --allow-failures for this session (default 0: any failure fails it). */
   allowFailures?: number
+  /** A live node upstream of the victims takes over their downstream (the splice, not a source feed). */
+  splice?: boolean
 }
 
 describe('failover: the others finish when nodes die or hang mid-image', () => {
@@ -42,11 +44,11 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
   afterAll(async () => { await w.remove() })
 
   const scenarios: Scenario[] = [
-    { name: 'a middle node killed (kill -9)', victims: [1], signal: 'SIGKILL' },
+    { name: 'a middle node killed (kill -9)', victims: [1], signal: 'SIGKILL', splice: true },
     { name: 'the head killed', victims: [0], signal: 'SIGKILL' },
     { name: 'the tail killed', victims: [3], signal: 'SIGKILL' },
-    { name: 'two adjacent nodes killed at once', victims: [1, 2], signal: 'SIGKILL' },
-    { name: 'a middle node hung (SIGSTOP)', victims: [2], signal: 'SIGSTOP' },
+    { name: 'two adjacent nodes killed at once', victims: [1, 2], signal: 'SIGKILL', splice: true },
+    { name: 'a middle node hung (SIGSTOP)', victims: [2], signal: 'SIGSTOP', splice: true },
     { name: 'a middle node killed, with --allow-failures 1', victims: [1], signal: 'SIGKILL', allowFailures: 1 },
     { name: 'every node but one killed (head and both middles)', victims: [0, 1, 2], signal: 'SIGKILL' }
   ]
@@ -94,6 +96,7 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
         }
         expect(report.verified).toBe(NODES - victims.length)
         expect(report.failed).toBe(victims.length)
+        if (s.splice === true) expect(session.coordinator.stderr()).toMatch(/re-wiring around \S+: \S+ now feeds \S+/)
       } catch (err) {
         if (process.env.RINGCAST_TEST_LOGS !== undefined) {
           process.stderr.write(`--- coordinator\n${session.coordinator.stderr()}\n`)
@@ -148,8 +151,8 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
       const second = nodes[positions.indexOf(2)]!
       await whenWritten(first.target, 0.3 * IMAGE_BYTES)
       first.proc.child.kill('SIGKILL')
-      // The coordinator starts re-feeding `second`; kill it in the middle of that.
-      await session.coordinator.waitForLine(new RegExp(`re-wiring around ${first.name}: feeding ${second.name}`))
+      // The coordinator splices `second` behind the head; kill it in the middle of that.
+      await session.coordinator.waitForLine(new RegExp(`re-wiring around ${first.name}: \\S+ now feeds ${second.name}`))
       second.proc.child.kill('SIGKILL')
 
       const { exit, report } = await session.finish()

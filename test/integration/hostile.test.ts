@@ -33,7 +33,8 @@ describe('hostile peers', () => {
 
   it('garbage, oversized frames and a wrong version on each protocol are cut off; the clone still verifies', async () => {
     const image = await makeImage(w, 16 * MiB)
-    const session = await startSession(w, image.path, ['--nodes', '2'])
+    // Paced, so the session outlasts the node's wait for a Plan naming the stranger (PLAN_RACE_MS).
+    const session = await startSession(w, image.path, ['--nodes', '2', '--max-rate', '4MB/s'])
     try {
       const coordinatorPeer = /\/p2p\/(\w+)$/.exec(session.joinAddr)![1]!
       const first = session.startNode({ name: 'n1', target: w.path('n1.img'), args: ['--create'] })

@@ -34,7 +34,8 @@ describe('validateConfig', () => {
     ['token shorter than 8 characters', { token: 'abc1234' }, '--token'],
     ['empty listen', { listen: [] }, '--listen'],
     ['negative wait timeout', { waitTimeoutMs: -1 }, '--wait-timeout'],
-    ['tiny stall timeout', { stallTimeoutMs: 99 }, '--stall-timeout']
+    ['tiny stall timeout', { stallTimeoutMs: 99 }, '--stall-timeout'],
+    ['a max rate too small to be meant', { maxRateBytesPerSecond: 1000 }, '--max-rate']
   ] as Array<[string, Partial<CoordinatorConfig>, string]>)('rejects %s', (_name, over, flag) => {
     expectUsage(() => validateConfig(config(over)), flag)
   })
@@ -58,7 +59,13 @@ function member (over: Partial<Member>): Member {
     position: 0,
     writtenThrough: 10_000_000,
     bytesReceived: 10_000_000,
-    lastAdvanceAt: 0,
+    resumedFrom: 0,
+    lastHeardAt: 0,
+    upstreamPeer: '',
+    downstreamPeer: '',
+    joinedLate: false,
+    restarts: 0,
+    firstJoinedAt: 0,
     ...over
   }
 }
@@ -104,6 +111,22 @@ describe('buildReport', () => {
 
   it('reports a node that never finished as FAILED', () => {
     expect(report([member({ state: 'running' })]).nodes[0]!.status).toBe('FAILED')
+  })
+
+  it('names how each verified copy came about: plain, after a resume, late', () => {
+    const r = report([
+      member({ name: 'plain', verified: true }),
+      member({ name: 'resumed', verified: true, restarts: 1, resumedFrom: 3_000_000, hadBeforeRestart: 3_100_000, bytesReceived: 7_000_000 }),
+      member({ name: 'late', verified: true, joinedLate: true, firstJoinedAt: 2000, finishedAt: 3000 }),
+      member({ name: 'late-failed', state: 'failed', joinedLate: true, reason: 'gone' })
+    ])
+    expect(r.nodes.map(n => n.outcome)).toEqual(['verified', 'verified after resume', 'verified late', 'failed'])
+    expect(r.nodes[1]).toMatchObject({ resumedFrom: 3_000_000, hadBeforeRestart: 3_100_000, bytesReceived: 7_000_000, restarts: 1 })
+    // A late node's time counts from when it joined, not from the session start.
+    expect(r.nodes[2]!.seconds).toBe(1)
+    const text = formatReport(r)
+    expect(text).toContain('OK verified after resume (restarted 1x; resumed at 3000000 of the 3100000 bytes it had, received 7000000 after)')
+    expect(text).toContain('OK verified late (joined after the start)')
   })
 
   it('is not ok with no nodes at all', () => {

@@ -204,14 +204,17 @@ describe('relay over an in-memory channel', () => {
 
     // Node A opens its downstream (the HELLO handshake) before it relays, as the agent does.
     const runB = pipelineB.run(only(receiverB))
-    expect(await senderA.start()).toBe(0)
+    const forwarder = await pipelineA.attachDownstream(senderA)
+    expect(forwarder.startedAt).toBe(0)
     const [, resultA, resultB] = await Promise.all([
       streamImage(new BlockReader(memoryImage(image), BLOCK, WINDOW), sourceSender, imageSize, digestOf(image)),
-      pipelineA.run(only(receiverA), senderA),
+      pipelineA.run(only(receiverA)),
       runB
     ])
-
-    expect(pipelineA.downstreamFailure).toBeUndefined()
+    await forwarder.complete()
+    expect(forwarder.failure).toBeUndefined()
+    // B was there from the start: everything went live, nothing from replay or disk.
+    expect(forwarder.replayedBytes + forwarder.readBackBytes).toBe(0)
     for (const { path, target } of [targetA, targetB]) {
       await target.close()
       expect(sha256(await readFile(path))).toBe(sha256(image))
@@ -439,5 +442,124 @@ describe('pipeline and a failing disk', () => {
     // The upstream was told why and stopped.
     expect(feed.status).toBe('rejected')
     expect(pipeline.writtenThrough).toBe(2 * BLOCK)
+  })
+})
+
+// ------------------------------------------------------------------ a downstream that is behind
+
+/** An image whose blocks from `gateAt` on are held back until release() (the source pauses there). */
+function gatedImage (bytes: Uint8Array, gateAt: number): { image: ImageSource, release: () => void } {
+  const gate = Promise.withResolvers<void>()
+  const inner = memoryImage(bytes)
+  return {
+    image: { ...inner, async read (offset, length) { if (offset >= gateAt) await gate.promise; return await inner.read(offset, length) } },
+    release: () => gate.resolve()
+  }
+}
+
+/** A node (pipeline on a file target) fed by the source, with a replay buffer of `replayBytes`. */
+async function fedNode (dir: string, image: ImageSource, sessionId: Uint8Array, replayBytes: number): Promise<{ pipeline: RelayPipeline, run: Promise<unknown>, path: string }> {
+  const imageSize = image.size
+  const { path, target } = await openTarget(dir, 'a.img', imageSize)
+  const { a, b } = hop('source', 'node-a')
+  const bytes = await image.read(0, imageSize)
+  const pipeline = new RelayPipeline(target, imageSize, { replayBytes })
+  const run = Promise.all([
+    streamImage(new BlockReader(image, BLOCK, WINDOW), new BlockSender(a, { sessionId, windowBytes: WINDOW }), imageSize, digestOf(bytes)),
+    pipeline.run(only(new BlockReceiver(b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })))
+  ])
+  return { pipeline, run, path }
+}
+
+/** Attach a fresh node B behind `up`, optionally resumed from B's first `resumeBlocks` blocks. */
+async function attachNodeB (dir: string, up: RelayPipeline, image: Uint8Array, sessionId: Uint8Array, resumeBlocks = 0): Promise<{ forwarder: Awaited<ReturnType<RelayPipeline['attachDownstream']>>, pipeline: RelayPipeline, run: Promise<Awaited<ReturnType<RelayPipeline['run']>>>, path: string }> {
+  const imageSize = image.byteLength
+  const { path, target } = await openTarget(dir, 'b.img', imageSize)
+  const pipeline = new RelayPipeline(target, imageSize, { replayBytes: 0 })
+  if (resumeBlocks > 0) {
+    const prefix = image.subarray(0, resumeBlocks * BLOCK)
+    await target.write(0, [prefix])
+    const blocks = Array.from({ length: resumeBlocks }, (_, i) => ({ offset: i * BLOCK, length: BLOCK, hash: blockHash(image.subarray(i * BLOCK, (i + 1) * BLOCK)) }))
+    pipeline.resume({ blocks, wholeImageHash: createHash('sha256').update(prefix) })
+  }
+  const { a, b } = hop('node-a', 'node-b')
+  const run = pipeline.run(only(new BlockReceiver(b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })))
+  const forwarder = await up.attachDownstream(new BlockSender(a, { sessionId, windowBytes: WINDOW }))
+  return { forwarder, pipeline, run, path }
+}
+
+async function waitFor (cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise(resolve => setTimeout(resolve, 2))
+}
+
+describe('catching up a downstream that is behind (splice, late join, resume)', () => {
+  it('a node spliced in mid-image gets the old blocks from the target, the recent ones from the replay buffer, then the live stream', async () => {
+    const imageSize = 48 * BLOCK + 777
+    const bytes = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const dir = await tempDir()
+    const gated = gatedImage(bytes, 30 * BLOCK)
+    const a = await fedNode(dir, gated.image, sessionId, 6 * BLOCK)
+    // A has blocks 0..29 and waits for the source; B joins needing everything.
+    await waitFor(() => a.pipeline.verifiedThrough === 30 * BLOCK)
+    const b = await attachNodeB(dir, a.pipeline, bytes, sessionId)
+    expect(b.forwarder.startedAt).toBe(0)
+    await waitFor(() => b.pipeline.writtenThrough === 30 * BLOCK)
+    gated.release()
+    const [, resultB] = await Promise.all([a.run, b.run])
+    await b.forwarder.complete()
+    expect(hex(resultB.digest)).toBe(sha256(bytes))
+    expect(sha256(await readFile(b.path))).toBe(sha256(bytes))
+    // 24 blocks came off A's disk, the 6 newest from its memory, the rest live.
+    expect(b.forwarder.readBackBytes).toBe(24 * BLOCK)
+    expect(b.forwarder.replayedBytes).toBe(6 * BLOCK)
+    expect(a.pipeline.replayHeldBytes).toBeLessThanOrEqual(6 * BLOCK)
+  })
+
+  it('a node that already has the whole image serves a late node everything, then END', async () => {
+    const imageSize = 20 * BLOCK
+    const bytes = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const dir = await tempDir()
+    const a = await fedNode(dir, memoryImage(bytes), sessionId, 4 * BLOCK)
+    await a.run
+    const b = await attachNodeB(dir, a.pipeline, bytes, sessionId)
+    const resultB = await b.run
+    await b.forwarder.complete()
+    expect(hex(resultB.digest)).toBe(sha256(bytes))
+    expect(b.forwarder.readBackBytes + b.forwarder.replayedBytes).toBe(imageSize)
+  })
+
+  it('a resumed node is sent only what it lacks', async () => {
+    const imageSize = 24 * BLOCK
+    const bytes = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const dir = await tempDir()
+    const a = await fedNode(dir, memoryImage(bytes), sessionId, 64 * BLOCK)
+    await a.run
+    const b = await attachNodeB(dir, a.pipeline, bytes, sessionId, 10)
+    const resultB = await b.run
+    expect(b.forwarder.startedAt).toBe(10 * BLOCK)
+    expect(b.pipeline.bytesReceived).toBe(14 * BLOCK)
+    expect(hex(resultB.digest)).toBe(sha256(bytes))
+    expect(sha256(await readFile(b.path))).toBe(sha256(bytes))
+  })
+
+  it('a block that reads back from the target differently is never sent on', async () => {
+    const imageSize = 16 * BLOCK
+    const bytes = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const dir = await tempDir()
+    const a = await fedNode(dir, memoryImage(bytes), sessionId, 0)
+    await a.run
+    // Something scribbles on A's copy of block 3 after it was written.
+    const { open } = await import('node:fs/promises')
+    const fh = await open(a.path, 'r+')
+    await fh.write(Buffer.from('scribble'), 0, 8, 3 * BLOCK + 5)
+    await fh.close()
+    const b = await attachNodeB(dir, a.pipeline, bytes, sessionId)
+    await expect(b.forwarder.complete()).rejects.toMatchObject({ code: 'INTEGRITY' })
+    await expect(b.run).rejects.toThrow()
+    expect(b.pipeline.writtenThrough).toBe(3 * BLOCK)
   })
 })

@@ -416,6 +416,15 @@ export namespace ringcast {
         /** Progress bytesForwarded. */
         bytesForwarded: number;
 
+        /** Progress resumedFrom. */
+        resumedFrom: number;
+
+        /** Progress downstreamPeer. */
+        downstreamPeer: string;
+
+        /** Progress downstreamError. */
+        downstreamError: string;
+
         /**
          * Creates a new Progress instance using the specified properties.
          * @param [properties] Properties to set
@@ -464,6 +473,15 @@ export namespace ringcast {
             /** Progress bytesForwarded */
             bytesForwarded?: (number|null);
 
+            /** Progress resumedFrom */
+            resumedFrom?: (number|null);
+
+            /** Progress downstreamPeer */
+            downstreamPeer?: (string|null);
+
+            /** Progress downstreamError */
+            downstreamError?: (string|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -505,6 +523,12 @@ export namespace ringcast {
 
         /** Done peakInflightBytes. */
         peakInflightBytes: number;
+
+        /** Done bytesReceived. */
+        bytesReceived: number;
+
+        /** Done resumedFrom. */
+        resumedFrom: number;
 
         /**
          * Creates a new Done instance using the specified properties.
@@ -559,6 +583,12 @@ export namespace ringcast {
 
             /** Done peakInflightBytes */
             peakInflightBytes?: (number|null);
+
+            /** Done bytesReceived */
+            bytesReceived?: (number|null);
+
+            /** Done resumedFrom */
+            resumedFrom?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -1011,6 +1011,9 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [writtenThrough] Progress writtenThrough
          * @property {number|null} [bytesReceived] Progress bytesReceived
          * @property {number|null} [bytesForwarded] Progress bytesForwarded
+         * @property {number|null} [resumedFrom] Progress resumedFrom
+         * @property {string|null} [downstreamPeer] Progress downstreamPeer
+         * @property {string|null} [downstreamError] Progress downstreamError
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1067,6 +1070,30 @@ export const ringcast = $root.ringcast = (() => {
         Progress.prototype.bytesForwarded = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * Progress resumedFrom.
+         * @member {number} resumedFrom
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.resumedFrom = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Progress downstreamPeer.
+         * @member {string} downstreamPeer
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.downstreamPeer = "";
+
+        /**
+         * Progress downstreamError.
+         * @member {string} downstreamError
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.downstreamError = "";
+
+        /**
          * Creates a new Progress instance using the specified properties.
          * @function create
          * @memberof ringcast.Progress
@@ -1104,6 +1131,12 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.bytesReceived);
             if (message.bytesForwarded != null && $Object.hasOwnProperty.call(message, "bytesForwarded") && (typeof message.bytesForwarded === "object" ? message.bytesForwarded.low || message.bytesForwarded.high : message.bytesForwarded !== 0))
                 writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.bytesForwarded);
+            if (message.resumedFrom != null && $Object.hasOwnProperty.call(message, "resumedFrom") && (typeof message.resumedFrom === "object" ? message.resumedFrom.low || message.resumedFrom.high : message.resumedFrom !== 0))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.resumedFrom);
+            if (message.downstreamPeer != null && $Object.hasOwnProperty.call(message, "downstreamPeer") && message.downstreamPeer !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.downstreamPeer);
+            if (message.downstreamError != null && $Object.hasOwnProperty.call(message, "downstreamError") && message.downstreamError !== "")
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.downstreamError);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1175,6 +1208,33 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.bytesForwarded;
                         continue;
                     }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.resumedFrom = value;
+                        else
+                            delete message.resumedFrom;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.downstreamPeer = value;
+                        else
+                            delete message.downstreamPeer;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.downstreamError = value;
+                        else
+                            delete message.downstreamError;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -1219,6 +1279,8 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [elapsedMs] Done elapsedMs
          * @property {number|null} [peakRssBytes] Done peakRssBytes
          * @property {number|null} [peakInflightBytes] Done peakInflightBytes
+         * @property {number|null} [bytesReceived] Done bytesReceived
+         * @property {number|null} [resumedFrom] Done resumedFrom
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1291,6 +1353,22 @@ export const ringcast = $root.ringcast = (() => {
         Done.prototype.peakInflightBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * Done bytesReceived.
+         * @member {number} bytesReceived
+         * @memberof ringcast.Done
+         * @instance
+         */
+        Done.prototype.bytesReceived = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Done resumedFrom.
+         * @member {number} resumedFrom
+         * @memberof ringcast.Done
+         * @instance
+         */
+        Done.prototype.resumedFrom = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Creates a new Done instance using the specified properties.
          * @function create
          * @memberof ringcast.Done
@@ -1332,6 +1410,10 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.peakRssBytes);
             if (message.peakInflightBytes != null && $Object.hasOwnProperty.call(message, "peakInflightBytes") && (typeof message.peakInflightBytes === "object" ? message.peakInflightBytes.low || message.peakInflightBytes.high : message.peakInflightBytes !== 0))
                 writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.peakInflightBytes);
+            if (message.bytesReceived != null && $Object.hasOwnProperty.call(message, "bytesReceived") && (typeof message.bytesReceived === "object" ? message.bytesReceived.low || message.bytesReceived.high : message.bytesReceived !== 0))
+                writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.bytesReceived);
+            if (message.resumedFrom != null && $Object.hasOwnProperty.call(message, "resumedFrom") && (typeof message.resumedFrom === "object" ? message.resumedFrom.low || message.resumedFrom.high : message.resumedFrom !== 0))
+                writer.uint32(/* id 7, wireType 0 =*/56).uint64(message.resumedFrom);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1419,6 +1501,24 @@ export const ringcast = $root.ringcast = (() => {
                             message.peakInflightBytes = value;
                         else
                             delete message.peakInflightBytes;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.bytesReceived = value;
+                        else
+                            delete message.bytesReceived;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.resumedFrom = value;
+                        else
+                            delete message.resumedFrom;
                         continue;
                     }
                 }

@@ -1,0 +1,171 @@
+// One downstream of a node: forwards verified blocks to it, starting at the
+// offset the downstream asks for (HELLO), which may be behind this node.
+//
+//   catching up:  the downstream needs blocks this node already passed; a
+//                 pump sends them from the replay buffer, or reads them back
+//                 from the target, while live blocks keep arriving (the node
+//                 never waits for a downstream that is catching up).
+//   live:         the downstream has everything this node verified; each new
+//                 block is sent as it is verified, and waiting for the
+//                 downstream's credit paces the node (the chain's backpressure).
+//
+// The switch from catching up to live happens synchronously once the pump has
+// sent everything verified so far, so no block is skipped or sent twice.
+// After the last block the forwarder sends END (image digest) itself.
+
+import { RingcastError, errorMessage } from '../errors.js'
+import type { BlockSender } from './block-sender.js'
+import { blockHash, sameBytes, type Payload } from './hash.js'
+import type { KnownBlock, ReplayBlock } from './replay-buffer.js'
+
+/** What a forwarder needs from its node's pipeline. */
+export interface BlockStore {
+  readonly imageSize: number
+  /** Every block below this offset is verified (in memory or on the target). */
+  readonly verifiedThrough: number
+  /** The source's image digest once END arrived, else undefined. */
+  readonly sourceDigest: Uint8Array | undefined
+  /** A verified block still in memory. */
+  replayed: (offset: number) => ReplayBlock | undefined
+  /** Where the verified block at `offset` ends and its hash. */
+  known: (offset: number) => KnownBlock | undefined
+  /** Read a verified block back from the target (waits for its write to land). */
+  readBack: (block: KnownBlock) => Promise<Uint8Array>
+  /** Resolves when verifiedThrough or sourceDigest changes. */
+  changed: () => Promise<void>
+}
+
+export class Forwarder {
+  /** Why forwarding stopped (the local copy goes on regardless). */
+  failure?: Error
+  /** Bytes sent from the replay buffer / read back from the target. */
+  replayedBytes = 0
+  readBackBytes = 0
+  /** Offset the downstream asked to start at. */
+  startedAt = 0
+  /** close() was called: the failure is ours, not the downstream's. */
+  closedOnPurpose = false
+  private live = false
+  private ended = false
+  private readonly finished = Promise.withResolvers<void>()
+
+  constructor (readonly sender: BlockSender, private readonly store: BlockStore) {
+    this.finished.promise.catch(() => {})
+  }
+
+  /** Handshake, then catch the downstream up in the background. */
+  async start (): Promise<void> {
+    this.startedAt = await this.sender.start()
+    if (this.startedAt > this.store.imageSize) {
+      throw new RingcastError('PROTOCOL', `downstream asked to start at ${this.startedAt}, past the image end ${this.store.imageSize}`)
+    }
+    void this.pump()
+  }
+
+  get peer (): string {
+    return this.sender.channel.remotePeer
+  }
+
+  /** Resolves when END was sent and the downstream acknowledged everything; rejects if it failed. */
+  async complete (): Promise<void> {
+    await this.finished.promise
+  }
+
+  /**
+   * Offer a block the node just verified. Live: sent now, waiting for credit.
+   * Catching up: ignored here (the pump will fetch it).
+   */
+  async offer (block: ReplayBlock): Promise<void> {
+    if (!this.live || this.failure !== undefined) return
+    // The downstream asked to start past this block: it has it.
+    if (block.offset + block.length <= this.sender.sentThrough) return
+    if (block.offset !== this.sender.sentThrough) {
+      this.stop(new RingcastError('INTERNAL', `forwarder expected ${this.sender.sentThrough}, was offered ${block.offset}`))
+      return
+    }
+    try {
+      await this.sender.sendBlock(block.offset, block.payload, block.hash)
+    } catch (err) {
+      this.stop(err as Error)
+    }
+  }
+
+  /**
+   * The node has the whole image and its digest. Live: END goes out now.
+   * Catching up: the pump sends END when it reaches the image end.
+   * Either way, complete() tells when the downstream has it all.
+   */
+  end (): void {
+    if (this.live && this.failure === undefined) void this.sendEnd()
+  }
+
+  /** Stop forwarding and close the hop, telling the downstream why. */
+  close (reason: string): void {
+    this.closedOnPurpose = true
+    this.sender.close(reason)
+    this.stop(new RingcastError('PEER_GONE', reason))
+  }
+
+  private stop (err: Error): void {
+    if (this.failure !== undefined) return
+    this.failure = err
+    this.finished.reject(err)
+    // Hang up, so the downstream learns at once that this hop is over.
+    if (!this.closedOnPurpose) this.sender.close(`the upstream stopped forwarding: ${err.message}`)
+  }
+
+  private async pump (): Promise<void> {
+    try {
+      while (this.failure === undefined) {
+        const next = this.sender.sentThrough
+        if (next >= this.store.imageSize) {
+          if (this.store.sourceDigest !== undefined) { await this.sendEnd(); return }
+          await this.store.changed()
+          continue
+        }
+        if (next >= this.store.verifiedThrough) {
+          // Everything verified so far is sent (or the downstream is ahead of
+          // us): from here the node's own loop forwards each block live.
+          this.live = true
+          return
+        }
+        const block = await this.fetch(next)
+        await this.sender.sendBlock(block.offset, block.payload, block.hash)
+      }
+    } catch (err) {
+      this.stop(err as Error)
+    }
+  }
+
+  private async fetch (offset: number): Promise<ReplayBlock> {
+    const inMemory = this.store.replayed(offset)
+    if (inMemory !== undefined) {
+      this.replayedBytes += inMemory.length
+      return inMemory
+    }
+    const known = this.store.known(offset)
+    if (known === undefined) {
+      throw new RingcastError('PEER_GONE', `this node cannot serve offset ${offset}: it is not at a block boundary of what it received`)
+    }
+    const bytes = await this.store.readBack(known)
+    // What comes off our disk is checked like what comes off the wire.
+    const payload: Payload = [bytes]
+    if (!sameBytes(blockHash(payload), known.hash)) {
+      throw new RingcastError('INTEGRITY', `block at ${offset} reads back from this node's target differently from what was written`)
+    }
+    this.readBackBytes += known.length
+    return { ...known, payload }
+  }
+
+  private async sendEnd (): Promise<void> {
+    if (this.ended) return
+    this.ended = true
+    try {
+      await this.sender.sendEnd(this.store.imageSize, this.store.sourceDigest!)
+      await this.sender.waitAcked(this.store.imageSize)
+      this.finished.resolve()
+    } catch (err) {
+      this.stop(err instanceof Error ? err : new Error(errorMessage(err)))
+    }
+  }
+}

@@ -1,0 +1,86 @@
+// What a node keeps of the blocks it has verified, so it can serve a
+// downstream that is behind it: a node spliced in after its upstream died, a
+// node restarted after a crash, a node that joined late.
+//
+//   0 ............................... writtenThrough .... verifiedThrough
+//   |<-- on the target: read back -->|                   |
+//                          |<--- replay buffer (memory, newest R bytes) --->|
+//
+// The newest `capacityBytes` of verified blocks stay in memory (Kascade's
+// cyclic buffer); anything older is read back from the node's own target and
+// checked against the hash it arrived with before it is sent on. The index of
+// every block's hash is small (32 bytes per block) and covers the whole image.
+
+import type { Payload } from './hash.js'
+
+export interface KnownBlock {
+  offset: number
+  length: number
+  hash: Uint8Array
+}
+
+export interface ReplayBlock extends KnownBlock {
+  payload: Payload
+}
+
+export class ReplayBuffer {
+  /** Verified blocks, oldest first, contiguous. */
+  private readonly blocks: ReplayBlock[] = []
+  private head = 0
+  private bytes = 0
+  /** offset -> block metadata, for every verified block of the image. */
+  private readonly index = new Map<number, KnownBlock>()
+
+  constructor (readonly capacityBytes: number) {}
+
+  /** Blocks this node already had (a resumed node's verified prefix): known, not in memory. */
+  remember (block: KnownBlock): void {
+    this.index.set(block.offset, { offset: block.offset, length: block.length, hash: block.hash })
+  }
+
+  /** Keep a newly verified block; the oldest fall out once over capacity. */
+  add (block: ReplayBlock): void {
+    this.remember(block)
+    if (this.capacityBytes <= 0) return
+    this.blocks.push(block)
+    this.bytes += block.length
+    while (this.bytes > this.capacityBytes && this.head < this.blocks.length) {
+      this.bytes -= this.blocks[this.head]!.length
+      this.blocks[this.head++] = undefined as unknown as ReplayBlock
+    }
+    // Compact now and then, so the array does not grow with the image.
+    if (this.head > 1024 && this.head * 2 > this.blocks.length) {
+      this.blocks.splice(0, this.head)
+      this.head = 0
+    }
+  }
+
+  /** The block at `offset` if it is still in memory. */
+  get (offset: number): ReplayBlock | undefined {
+    let lo = this.head
+    let hi = this.blocks.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      const b = this.blocks[mid]!
+      if (b.offset === offset) return b
+      if (b.offset < offset) lo = mid + 1
+      else hi = mid - 1
+    }
+    return undefined
+  }
+
+  /** Where and how long the verified block at `offset` is, and its hash. */
+  known (offset: number): KnownBlock | undefined {
+    return this.index.get(offset)
+  }
+
+  /** Payload bytes held in memory. */
+  get heldBytes (): number {
+    return this.bytes
+  }
+
+  /** Lowest offset still in memory (Infinity when empty). */
+  get oldestOffset (): number {
+    return this.blocks[this.head]?.offset ?? Number.POSITIVE_INFINITY
+  }
+}
