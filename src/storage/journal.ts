@@ -43,8 +43,6 @@ const MAX_HEADER_BYTES = 8192
 /** `<16 digits> <16 digits> <64 hex>\n`: 16 digits hold any safe integer. */
 const RECORD_BYTES = 16 + 1 + 16 + 1 + 64 + 1
 const RECORD_PATTERN = /^(\d{16}) (\d{16}) ([0-9a-f]{64})\n$/
-/** Records buffered before a background write starts: one ~6 KiB write instead of 64 tiny ones. */
-const FLUSH_RECORDS = 64
 /** A journal is loaded whole; 64 MiB is ~678k records (678 GiB of image at 1 MiB blocks). */
 export const MAX_JOURNAL_BYTES = 64 * 1_048_576
 /** Where block-device journals live: a device has no directory of its own to hold one. */
@@ -58,6 +56,8 @@ export function defaultJournalPath (target: { path: string, kind: 'file' | 'bloc
 export class Journal {
   /** Record lines not yet handed to a write. */
   private pending: string[] = []
+  /** A background write of pending records is in flight. */
+  private writing = false
   /** Every file operation runs on this chain, so writes land in order. It never rejects. */
   private queue: Promise<void> = Promise.resolve()
   private failure?: unknown
@@ -115,7 +115,9 @@ export class Journal {
     if (problem !== undefined) throw new RingcastError('INTERNAL', `cannot journal a block: ${problem}`)
     this.pending.push(recordLine(block))
     this.end += block.length
-    if (this.pending.length >= FLUSH_RECORDS) this.flush()
+    // Out at once if no write is in flight (a kill -9 then loses nothing the
+    // page cache got); otherwise batched behind the write in flight.
+    if (!this.writing) this.flush()
   }
 
   /** Write out everything recorded so far and make it durable. */
@@ -155,9 +157,13 @@ export class Journal {
     if (this.pending.length === 0) return
     const bytes = Buffer.from(this.pending.join(''), 'latin1')
     this.pending = []
+    this.writing = true
     void this.enqueue(async () => {
       await writeAt(this.handle, bytes, this.position)
       this.position += bytes.byteLength
+    }).finally(() => {
+      this.writing = false
+      if (this.closing === undefined && this.failure === undefined) this.flush()
     })
   }
 

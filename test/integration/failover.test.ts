@@ -1,6 +1,7 @@
 // Invariant 4: one dead or hung node never stops the others; the report
 // names it, with how far it got. Real processes, killed (SIGKILL) or frozen
-// (SIGSTOP) when their own target file shows ~30 % written.
+// (SIGSTOP) when their own target file shows ~30 % written; then restarted
+// (resume from the journal) or joined late.
 
 import { execFileSync } from 'node:child_process'
 import { stat } from 'node:fs/promises'
@@ -167,5 +168,101 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
     } finally {
       session.kill()
     }
+  })
+})
+
+describe('resume and late join: nodes that come back or boot late still get their copy', () => {
+  let w: Workdir
+  let image: { path: string, sha256: string }
+  beforeAll(async () => {
+    w = await makeWorkdir()
+    image = await makeImage(w, IMAGE_BYTES)
+  })
+  afterAll(async () => { await w.remove() })
+
+  // Paced (--max-rate) so the session outlasts a restart: ~5 s for 128 MiB.
+  const PACED = ['--max-rate', '25MB/s', '--stall-timeout', '2s', '--block-size', '256KiB']
+
+  it('a node killed at ~30 % and restarted with the same identity resumes: it receives only what it lacked', async () => {
+    const session = await startSession(w, image.path, ['--nodes', String(NODES), ...PACED])
+    onTestFinished(() => session.kill())
+    const nodes = Array.from({ length: NODES }, (_, i) => {
+      const target = w.path(`resume-n${i}.img`)
+      const args = ['--create', '--key', w.path(`resume-n${i}.key`)]
+      return { name: `n${i}`, target, args, proc: session.startNode({ name: `n${i}`, target, args }) }
+    })
+    const positions = await Promise.all(nodes.map(async n => Number((await n.proc.waitForLine(/position (\d+) of/))[1]) - 1))
+    const victim = nodes[positions.indexOf(1)]!
+    await whenWritten(victim.target, 0.3 * IMAGE_BYTES)
+    victim.proc.child.kill('SIGKILL')
+    await victim.proc.exited
+    // What it had when it died: its target's size (it writes in order, and a
+    // killed process's writes are in the page cache).
+    const had = (await stat(victim.target)).size
+    await session.coordinator.waitForLine(new RegExp(`${victim.name} failed`))
+    const again = session.startNode({ name: victim.name, target: victim.target, args: victim.args })
+    await again.waitForLine(/resuming at \d+/)
+
+    const { exit, report } = await session.finish()
+    expect(exit, session.coordinator.stderr()).toBe(0)
+    for (const n of nodes) expect(await sha256File(n.target), n.name).toBe(image.sha256)
+    const row = report.nodes.find(n => n.name === victim.name)!
+    expect(row.status).toBe('OK')
+    expect(row.outcome).toBe('verified after resume')
+    expect(row.restarts).toBe(1)
+    // The bar: what it receives again of what it already had is < 10 % of that.
+    const receivedAgain = Math.max(0, had - row.resumedFrom)
+    expect(receivedAgain).toBeLessThan(0.1 * had)
+    // And from its own counters: after the restart it received what it lacked, not the image.
+    expect(row.bytesReceived).toBeLessThanOrEqual(IMAGE_BYTES - row.resumedFrom + 8 * MiB)
+    expect(row.bytesReceived).toBeGreaterThanOrEqual(IMAGE_BYTES - row.resumedFrom)
+    expect(await again.exited).toBe(0)
+    expect(again.stdout()).toMatch(/resumed at \d+, received \d+ after the restart/)
+    // A verified copy leaves no journal behind.
+    await expect(stat(`${victim.target}.ringcast-journal`)).rejects.toThrow()
+    expect(report.nodes.filter(n => n.status === 'OK')).toHaveLength(NODES)
+  })
+
+  it('a node that joins after the start is spliced in at the tail and verifies late', async () => {
+    const session = await startSession(w, image.path, ['--nodes', String(NODES), '--wait-timeout', '2s', '--min-nodes', '3', ...PACED])
+    onTestFinished(() => session.kill())
+    const early = [0, 1, 2].map(i => ({ name: `e${i}`, target: w.path(`late-e${i}.img`) }))
+    for (const e of early) session.startNode({ ...e, args: ['--create'] })
+    await session.coordinator.waitForLine(/wait timeout: starting with 3 of 4/)
+    await whenWritten(early[0]!.target, 0.3 * IMAGE_BYTES)
+    const late = { name: 'late', target: w.path('late.img') }
+    const proc = session.startNode({ ...late, args: ['--create'] })
+    await session.coordinator.waitForLine(/late joins behind \S+/)
+
+    const { exit, report } = await session.finish()
+    expect(exit, session.coordinator.stderr()).toBe(0)
+    const row = report.nodes.find(n => n.name === 'late')!
+    expect(row.outcome).toBe('verified late')
+    expect(await sha256File(late.target)).toBe(image.sha256)
+    for (const e of early) {
+      expect(report.nodes.find(n => n.name === e.name)!.outcome).toBe('verified')
+      expect(await sha256File(e.target)).toBe(image.sha256)
+    }
+    expect(await proc.exited).toBe(0)
+  })
+
+  it('the same identity joining again mid-run replaces the old run, which is told it is gone; with --no-journal it starts over', async () => {
+    const session = await startSession(w, image.path, ['--nodes', '1', '--block-size', '256KiB'])
+    onTestFinished(() => session.kill())
+    const key = w.path('done.key')
+    const first = session.startNode({ name: 'done', target: w.path('done.img'), args: ['--create', '--key', key, '--no-journal'] })
+    await first.waitForLine(/position 1 of 1/)
+    // Same identity again while the first run is still going: that run is declared gone.
+    await whenWritten(w.path('done.img'), 0.1 * IMAGE_BYTES)
+    const second = session.startNode({ name: 'done', target: w.path('done.img'), args: ['--create', '--key', key, '--no-journal'] })
+    const { exit, report } = await session.finish()
+    expect(exit).toBe(0)
+    expect(await second.exited).toBe(0)
+    expect(await first.exited).not.toBe(0)
+    expect(first.stderr()).toMatch(/restarted and joined again/)
+    expect(report.nodes[0]!.outcome).toBe('verified after resume')
+    // --no-journal: the second run started over.
+    expect(report.nodes[0]!.resumedFrom).toBe(0)
+    expect(await sha256File(w.path('done.img'))).toBe(image.sha256)
   })
 })
