@@ -35,15 +35,16 @@ interface Scenario {
   splice?: boolean
 }
 
-describe('failover: the others finish when nodes die or hang mid-image', () => {
-  let w: Workdir
-  let image: { path: string, sha256: string }
-  beforeAll(async () => {
-    w = await makeWorkdir()
-    image = await makeImage(w, IMAGE_BYTES)
-  })
-  afterAll(async () => { await w.remove() })
+// One image for every session in this file.
+let w: Workdir
+let image: { path: string, sha256: string }
+beforeAll(async () => {
+  w = await makeWorkdir()
+  image = await makeImage(w, IMAGE_BYTES)
+})
+afterAll(async () => { await w.remove() })
 
+describe('failover: the others finish when nodes die or hang mid-image', () => {
   const scenarios: Scenario[] = [
     { name: 'a middle node killed (kill -9)', victims: [1], signal: 'SIGKILL', splice: true },
     { name: 'the head killed', victims: [0], signal: 'SIGKILL' },
@@ -172,14 +173,6 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
 })
 
 describe('resume and late join: nodes that come back or boot late still get their copy', () => {
-  let w: Workdir
-  let image: { path: string, sha256: string }
-  beforeAll(async () => {
-    w = await makeWorkdir()
-    image = await makeImage(w, IMAGE_BYTES)
-  })
-  afterAll(async () => { await w.remove() })
-
   // Paced (--max-rate) so the session outlasts a restart: ~5 s for 128 MiB.
   const PACED = ['--max-rate', '25MB/s', '--stall-timeout', '2s', '--block-size', '256KiB']
 
