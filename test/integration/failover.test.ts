@@ -7,22 +7,11 @@ import { execFileSync } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { RingcastProcess } from '../../cli/local-cluster.js'
-import { makeImage, makeWorkdir, sha256File, startSession, type Workdir } from '../support/session.js'
+import { makeImage, makeWorkdir, sha256File, startSession, whenWritten, type Workdir } from '../support/session.js'
 
 const MiB = 1_048_576
 const IMAGE_BYTES = 128 * MiB
 const NODES = 4
-
-/** Resolves once `path` holds at least `bytes` (the node writes as it goes). */
-async function whenWritten (path: string, bytes: number, timeoutMs = 60_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const size = (await stat(path).catch(() => undefined))?.size ?? 0
-    if (size >= bytes) return size
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-  throw new Error(`${path} did not reach ${bytes} bytes within ${timeoutMs} ms`)
-}
 
 interface Scenario {
   name: string

@@ -3,7 +3,7 @@
 // stderr, and the sha256 of every target.
 
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sha256File, writeRandomFile } from '../../cli/demo.js'
@@ -98,3 +98,14 @@ export async function runCli (args: string[], timeoutMs = 60_000): Promise<{ exi
 }
 
 export { sha256File }
+
+/** Resolves once `path` holds at least `bytes` (the node writes as it goes). */
+export async function whenWritten (path: string, bytes: number, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const size = (await stat(path).catch(() => undefined))?.size ?? 0
+    if (size >= bytes) return size
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+  throw new Error(`${path} did not reach ${bytes} bytes within ${timeoutMs} ms`)
+}
