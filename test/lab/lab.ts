@@ -107,11 +107,15 @@ export class Lab {
         const addr = `198.18.${FIRST_SUBNET + s}.${FIRST_HOST + i}`
         // One veth pair: eth0 in the host, p<i> on the switch.
         ip('link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', `p${i}`, 'netns', sw)
-        ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', 'eth0')
+        ip('-n', ns, 'addr', 'add', `${addr}/24`, 'brd', '+', 'dev', 'eth0')
         ip('-n', ns, 'link', 'set', 'lo', 'up')
         ip('-n', ns, 'link', 'set', 'eth0', 'up')
         ip('-n', sw, 'link', 'set', `p${i}`, 'master', 'br0', 'up')
         if (this.routerNs !== undefined) ip('-n', ns, 'route', 'add', '198.18.0.0/15', 'via', `198.18.${FIRST_SUBNET + s}.1`)
+        // A real host's default route covers multicast and limited broadcast;
+        // ours has none, so say where those go (they stay on the link).
+        ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
+        ip('-n', ns, 'route', 'add', '255.255.255.255/32', 'dev', 'eth0')
         if (this.options.rateMbit !== undefined) {
           shape(ns, 'eth0', this.options.rateMbit)
           shape(sw, `p${i}`, this.options.rateMbit)
@@ -125,7 +129,7 @@ export class Lab {
       subnets.forEach((_count, s) => {
         const sw = `${this.prefix}sw${s}`
         ip('link', 'add', `eth${s}`, 'netns', r, 'type', 'veth', 'peer', 'name', 'router', 'netns', sw)
-        ip('-n', r, 'addr', 'add', `198.18.${FIRST_SUBNET + s}.1/24`, 'dev', `eth${s}`)
+        ip('-n', r, 'addr', 'add', `198.18.${FIRST_SUBNET + s}.1/24`, 'brd', '+', 'dev', `eth${s}`)
         ip('-n', r, 'link', 'set', `eth${s}`, 'up')
         ip('-n', sw, 'link', 'set', 'router', 'master', 'br0', 'up')
       })
