@@ -16,7 +16,7 @@
 //
 //   npm run bench:lab [-- --size 128MiB --nodes 8 --rate 100 --json-out FILE]
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -186,7 +186,23 @@ async function bareTcp (lab: Lab): Promise<Row> {
 
 const lastWords = (s: string): string => s.trim().split('\n').filter(l => l.trim() !== '').slice(-1)[0]?.slice(0, 120) ?? ''
 
+/** The Debian tools the lab and the peers need, installed if missing (we run as root; the registry is reachable). */
+function ensureTools (): void {
+  const need: string[] = []
+  const has = (cmd: string): boolean => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true } catch { return false } }
+  if (tools.has('udpcast') && !has('udp-sender')) need.push('udpcast')
+  if (!has('nft')) need.push('nftables')
+  if (!has('tc')) need.push('iproute2')
+  if (need.length === 0) return
+  if (process.getuid?.() !== 0) throw new Error(`the lab needs root and these Debian packages: ${need.join(', ')}`)
+  log(`installing ${need.join(', ')}`)
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' })
+  execFileSync('apt-get', ['install', '-y', '-qq', ...need], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+}
+
 async function main (): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('the lab builds network namespaces: run the benchmark as root')
+  ensureTools()
   sweepLabs()
   const dir = await mkdtemp(join(tmpdir(), 'ringcast-lab-bench-'))
   const rows: Row[] = []
