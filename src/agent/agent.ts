@@ -24,6 +24,7 @@ import { BlockReceiver, receiveBufferLimit } from '../relay/block-receiver.js'
 import { BlockSender, short } from '../relay/block-sender.js'
 import { RelayPipeline, type ResumeState } from '../relay/relay-pipeline.js'
 import { toHex } from '../relay/hash.js'
+import { endOfBlocks } from '../relay/replay-buffer.js'
 import { defaultJournalPath, Journal, journalMismatch, loadJournal, verifyAgainstJournal, type JournalHeader } from '../storage/journal.js'
 import { inspectTarget, Target, type TargetInfo } from '../storage/target.js'
 import { printable, type Plan, type Verdict, type Welcome } from '../wire/messages.js'
@@ -169,15 +170,17 @@ class Agent {
     try {
       const header: JournalHeader = { sessionId: welcome.sessionId, imageSize: welcome.imageSize, blockSize: welcome.blockSize, targetPath: info.path }
       const resume = await this.loadResumeState(info, header)
-      resumedFrom = resume?.blocks.at(-1) === undefined ? 0 : resume.blocks.at(-1)!.offset + resume.blocks.at(-1)!.length
+      resumedFrom = endOfBlocks(resume?.blocks ?? [])
       journal = await this.openJournal(info, header, resume)
       target = await Target.open(info, welcome.imageSize)
       pipeline = this.pipeline = this.makePipeline(target, welcome, journal)
       if (resume !== undefined) pipeline.resume(resume)
       const plan = await this.plan.promise
       this.hooks.log(`position ${plan.position + 1} of ${plan.chainLength}; upstream ${short(plan.upstreamPeer)}, downstream ${plan.downstreamPeer === '' ? 'none (tail)' : short(plan.downstreamPeer)}`)
-      // The first downstream is connected before any block moves; later ones as plans come.
-      if (plan.downstreamPeer !== '') await this.connectDownstream(plan)
+      // The downstream is connected before any block moves (from the newest
+      // plan: another may have come meanwhile); later ones as plans come.
+      const latest = this.plans.at(-1)!
+      if (latest.downstreamPeer !== '') await this.connectDownstream(latest)
       let first = true
       const result = await pipeline.run(async () => {
         const channel = await this.upstreams.next(first ? UPSTREAM_TIMEOUT_MS : REPLACEMENT_TIMEOUT_MS)
@@ -259,7 +262,7 @@ class Agent {
       const started = Date.now()
       const wholeImageHash = createHash('sha256')
       const blocks = await verifyAgainstJournal(info.path, loaded.blocks, bytes => { wholeImageHash.update(bytes) })
-      const through = blocks.at(-1) === undefined ? 0 : blocks.at(-1)!.offset + blocks.at(-1)!.length
+      const through = endOfBlocks(blocks)
       this.hooks.log(`resuming at ${through} of ${header.imageSize} bytes: ${blocks.length} of ${loaded.blocks.length} journaled block(s) re-verified in ${((Date.now() - started) / 1000).toFixed(1)} s`)
       return blocks.length === 0 ? undefined : { blocks, wholeImageHash }
     } catch (err) {

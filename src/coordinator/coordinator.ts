@@ -120,7 +120,7 @@ export class Coordinator {
     await this.waitForNodes()
     this.started = true
     this.startedAt = this.now()
-    let order = [...this.members.values()]
+    const order = [...this.members.values()]
     const hops = planChain(order.map(m => m.peerId))
     this.chainLength = hops.length
     this.hooks.log(`starting: ${order.length} node(s) in a chain, ${this.image.size} bytes in ${this.config.blockSizeBytes}-byte blocks`)
@@ -141,7 +141,8 @@ export class Coordinator {
       this.ending = true
       clearInterval(ticker)
     }
-    order = [...this.members.values()]
+    // Everyone admitted, including late joiners and restarted nodes.
+    const members = [...this.members.values()]
     const digest = await this.hashes.digest().catch(() => new Uint8Array(32))
     const report = buildReport({
       image: this.image.path,
@@ -150,10 +151,10 @@ export class Coordinator {
       blockBytes: this.config.blockSizeBytes,
       startedAt: this.startedAt,
       endedAt: this.now(),
-      members: order,
+      members,
       allowFailures: this.config.allowFailures
     })
-    await this.farewell(order)
+    await this.farewell(members)
     return report
   }
 
@@ -209,7 +210,7 @@ export class Coordinator {
     this.members.set(member.peerId, member)
     // Joined (or re-joined) mid-session: splice it in now, in the same tick
     // as any fail() above, so the run never sees every member finished.
-    if (this.started) this.spliceAtTail(member)
+    const tail = this.started ? this.spliceAtTail(member) : undefined
     await sendControl(channel, {
       welcome: {
         sessionId: this.sessionId,
@@ -222,7 +223,12 @@ export class Coordinator {
     this.hooks.log(previous !== undefined
       ? `${member.name} is back (restart ${member.restarts}); it resumes from its journal`
       : `admitted ${member.name} from ${member.address}${this.started ? ', late' : ''} (${this.members.size}/${Number.isFinite(this.config.nodes) ? this.config.nodes : '?'})`)
-    if (this.started) await this.sendPlan(member)
+    if (this.started) {
+      // Its own plan first, so it accepts the stream its upstream opens.
+      await this.sendPlan(member)
+      if (tail !== undefined) await this.sendPlan(tail)
+      else void this.feed(member)
+    }
     this.wake?.()
     await this.followMember(member)
   }
@@ -383,9 +389,10 @@ export class Coordinator {
   /**
    * Put a node that joined mid-session (late, or back after a restart) behind
    * the running tail that has the most, which serves it what it lacks and
-   * then the live stream. Without a running tail it is fed from the image.
+   * then the live stream. Returns that tail; without one (undefined) the
+   * node is to be fed from the image. The caller sends the plans.
    */
-  private spliceAtTail (m: Member): void {
+  private spliceAtTail (m: Member): Member | undefined {
     m.state = 'running'
     m.lastHeardAt = this.now()
     m.downstreamPeer = ''
@@ -395,15 +402,12 @@ export class Coordinator {
     if (tail === undefined) {
       this.hooks.log(`${m.name} joins fed from the source`)
       m.upstreamPeer = this.net.peerId
-      // The plan goes out with the Welcome (onControl); the feed follows it.
-      void Promise.resolve().then(() => this.feed(m))
-      return
+      return undefined
     }
     this.hooks.log(`${m.name} joins behind ${tail.name}`)
     m.upstreamPeer = tail.peerId
     tail.downstreamPeer = m.peerId
-    // m's plan goes out with its Welcome; the tail hears after that.
-    void Promise.resolve().then(async () => { await this.sendPlan(tail) })
+    return tail
   }
 
   /**

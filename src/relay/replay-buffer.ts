@@ -19,13 +19,19 @@ export interface KnownBlock {
   hash: Uint8Array
 }
 
+/** Where a contiguous run of blocks from 0 ends (0 for none). */
+export function endOfBlocks (blocks: readonly KnownBlock[]): number {
+  const last = blocks.at(-1)
+  return last === undefined ? 0 : last.offset + last.length
+}
+
 export interface ReplayBlock extends KnownBlock {
   payload: Payload
 }
 
 export class ReplayBuffer {
   /** Verified blocks, oldest first, contiguous. */
-  private readonly blocks: ReplayBlock[] = []
+  private readonly blocks: Array<ReplayBlock | undefined> = []
   private head = 0
   private bytes = 0
   /** offset -> block metadata, for every verified block of the image. */
@@ -46,7 +52,7 @@ export class ReplayBuffer {
     this.bytes += block.length
     while (this.bytes > this.capacityBytes && this.head < this.blocks.length) {
       this.bytes -= this.blocks[this.head]!.length
-      this.blocks[this.head++] = undefined as unknown as ReplayBlock
+      this.blocks[this.head++] = undefined
     }
     // Compact now and then, so the array does not grow with the image.
     if (this.head > 1024 && this.head * 2 > this.blocks.length) {

@@ -21,6 +21,7 @@ import { sha256File, writeRandomFile } from '../../cli/demo.js'
 import { spawnRingcast, type RingcastProcess } from '../../cli/local-cluster.js'
 import { parseCount, parseDuration, parseSize } from '../../cli/units.js'
 import type { SessionReport } from '../../src/coordinator/report.js'
+import { whenWritten } from '../support/session.js'
 import { killAllChildren, track } from './child-processes.js'
 
 type Scenario = 'clean' | 'kill -9' | 'SIGSTOP' | 'restart'
@@ -65,15 +66,6 @@ if (nodeCount < VICTIM_POSITION + 2) throw new Error(`--nodes must be at least $
 const log = (line: string): void => { process.stderr.write(`[failover-bench] ${line}\n`) }
 process.on('exit', killAllChildren)
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { killAllChildren(); process.exit(130) })
-
-async function whenWritten (path: string, bytes: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (((await stat(path).catch(() => undefined))?.size ?? 0) >= bytes) return
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-  throw new Error(`${path} did not reach ${bytes} bytes in ${timeoutMs} ms`)
-}
 
 async function runScenario (dir: string, image: string, imageSha: string, scenario: Scenario): Promise<Result> {
   const result: Result = { scenario, seconds: Number.NaN, verified: 0, sha256Matches: 0, nodes: nodeCount }
