@@ -149,14 +149,17 @@ export class RelayPipeline implements BlockStore {
       await upstream?.refuse(`node failed: ${(err as Error).message}`)
       throw err
     }
-    await this.target.finish(this.imageSize)
     const digest = new Uint8Array(this.whole.digest())
     if (!sameBytes(digest, sourceDigest)) {
       throw new RingcastError('INTEGRITY', `image digest ${toHex(digest)} differs from the source's ${toHex(sourceDigest)}`)
     }
     this.sourceDigest = sourceDigest
     this.notify()
+    // END goes on before our own fsync: the downstream's copy does not depend
+    // on our disk, and waiting would add every node's final fsync, one after
+    // another, to the time the tail of the chain finishes.
     this.forwarder?.end()
+    await this.target.finish(this.imageSize)
     return { digest, sourceDigest, elapsedMs: this.now() - (startedAt ?? this.now()) }
   }
 

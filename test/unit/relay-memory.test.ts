@@ -225,6 +225,40 @@ describe('relay over an in-memory channel', () => {
     expect(Math.max(...sourceInflight, ...forwardInflight)).toBeLessThanOrEqual(WINDOW)
     await senderA.waitAcked(imageSize)
   })
+
+  // Waiting for our own fsync before sending END added every node's final
+  // fsync, one after another, to the time the tail of a chain finished.
+  it('sends END downstream before its own final fsync, and reports only after that fsync', async () => {
+    const imageSize = 12 * BLOCK
+    const image = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const dir = await tempDir()
+    const targetA = await openTarget(dir, 'a.img', imageSize)
+    const fsync = Promise.withResolvers<void>()
+    const finish = targetA.target.finish.bind(targetA.target)
+    let finishCalled = false
+    targetA.target.finish = async size => { finishCalled = true; await fsync.promise; await finish(size) }
+    const targetB = await openTarget(dir, 'b.img', imageSize)
+    const sourceToA = hop('source', 'node-a')
+    const aToB = hop('node-a', 'node-b')
+    const pipelineA = new RelayPipeline(targetA.target, imageSize)
+    const pipelineB = new RelayPipeline(targetB.target, imageSize)
+    const runB = pipelineB.run(only(new BlockReceiver(aToB.b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })))
+    const forwarder = await pipelineA.attachDownstream(new BlockSender(aToB.a, { sessionId, windowBytes: WINDOW }))
+    let aDone = false
+    const runA = pipelineA.run(only(new BlockReceiver(sourceToA.b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })))
+      .finally(() => { aDone = true })
+    await streamImage(new BlockReader(memoryImage(image), BLOCK, WINDOW), new BlockSender(sourceToA.a, { sessionId, windowBytes: WINDOW }), imageSize, digestOf(image))
+
+    // B verifies and A's forwarder completes while A's own fsync is still held.
+    const resultB = await runB
+    await forwarder.complete()
+    expect(hex(resultB.digest)).toBe(sha256(image))
+    expect(finishCalled).toBe(true)
+    expect(aDone).toBe(false)
+    fsync.resolve()
+    expect(hex((await runA).digest)).toBe(sha256(image))
+  })
 })
 
 // ------------------------------------------------------------------ hostile or broken upstreams
