@@ -9,6 +9,8 @@
 //   udpcast across the router               receivers on the other subnet
 //   naive star                              N parallel TCP copies from the server
 //
+//   plain TCP chain (baseline)              the same hosts relaying with node:net: the lab's floor
+//
 // For each: wall time (from the moment every receiver is waiting to the last
 // one done), the ratio to the ideal S/B (image size over one link's rate: the
 // physical limit, since the server's one link must carry the image at least
@@ -184,6 +186,48 @@ async function bareTcp (lab: Lab): Promise<Row> {
   return { tool: 'bare TCP', setup: 'one stream, one hop (baseline)', seconds, verified: ok ? 1 : 0, nodes: 1, note: 'no hashing, no disk: what one link gives TCP' }
 }
 
+/**
+ * Baseline: the lab's floor for a chain. The same N hosts relay the image in
+ * a chain of plain `node:net` sockets: each writes what it receives to its
+ * file (fdatasync every 16 MiB, fsync at the end, as ringcast does), hashes
+ * it and passes it on as it arrives. No encryption, no blocks, no acks: what
+ * a relay chain costs in this lab before anything ringcast adds.
+ */
+async function plainChain (dir: string, image: string, sha: string, lab: Lab): Promise<Row> {
+  const [server, ...nodes] = lab.hosts as [LabHost, ...LabHost[]]
+  const targets = nodes.map(h => join(dir, `plain-${h.name}.img`))
+  const relay = (i: number): string => `
+    const net = require('node:net'), fs = require('node:fs'), crypto = require('node:crypto')
+    const fd = fs.openSync(${JSON.stringify(targets[i])}, 'w'); const hash = crypto.createHash('sha256')
+    let n = 0, unsynced = 0, syncing = false
+    const pass = down => {
+      const up = net.connect(7300, ${JSON.stringify(i === 0 ? server.ip : nodes[i - 1]!.ip)})
+      up.on('data', d => {
+        fs.writeSync(fd, d, 0, d.length, n); n += d.length; hash.update(d); unsynced += d.length
+        if (unsynced >= 16777216 && !syncing) { unsynced = 0; syncing = true; fs.fdatasync(fd, () => { syncing = false }) }
+        if (down !== undefined && !down.write(d)) { up.pause(); down.once('drain', () => up.resume()) }
+      })
+      up.on('end', () => { down?.end(); fs.fsyncSync(fd); fs.closeSync(fd); process.stdout.write('done ' + n + ' ' + hash.digest('hex') + '\\n'); process.exit(0) })
+    }
+    ${i === nodes.length - 1 ? 'pass(undefined)' : "const srv = net.createServer(down => { srv.close(); pass(down) }); srv.listen(7300, () => process.stdout.write('ready\\n'))"}
+  `
+  const ready = async (p: ReturnType<typeof onHost>): Promise<void> => { while (!p.output().includes('ready')) await new Promise(resolve => setTimeout(resolve, 20)) }
+  // Everyone but the tail listens for its downstream; the tail's connection starts the cascade.
+  const middle = nodes.slice(0, -1).map((h, i) => onHost(h, process.execPath, ['-e', relay(i)], 600_000))
+  for (const p of middle) await ready(p)
+  const tx = onHost(server, process.execPath, ['-e', `
+    const srv = require('node:net').createServer(s => { srv.close(); require('node:fs').createReadStream(${JSON.stringify(image)}).pipe(s) })
+    srv.listen(7300, () => process.stdout.write('ready\\n'))
+  `], 600_000)
+  await ready(tx)
+  const started = performance.now()
+  const all = [...middle, onHost(nodes.at(-1)!, process.execPath, ['-e', relay(nodes.length - 1)], 600_000)]
+  await Promise.all(all.map(async p => await p.exited))
+  const seconds = (performance.now() - started) / 1000
+  await tx.exited
+  return { tool: 'plain TCP chain', setup: `${nodes.length} node:net relays (baseline)`, seconds, verified: await countVerified(targets, sha), nodes: nodes.length, note: 'no crypto, no blocks: the floor for a chain in this lab' }
+}
+
 const lastWords = (s: string): string => s.trim().split('\n').filter(l => l.trim() !== '').slice(-1)[0]?.slice(0, 120) ?? ''
 
 /** The Debian tools the lab and the peers need, installed if missing (we run as root; the registry is reachable). */
@@ -216,6 +260,7 @@ async function main (): Promise<void> {
     const flat = Lab.create({ subnets: [nodeCount + 1], rateMbit })
     try {
       log('bare TCP baseline'); rows.push(await bareTcp(flat))
+      log('plain TCP chain baseline'); rows.push(await plainChain(dir, image, sha, flat))
       if (tools.has('ringcast')) { log('ringcast, one subnet'); rows.push(await ringcast(dir, image, sha, flat, 'one subnet')) }
       if (tools.has('udpcast')) { log('udpcast multicast, one subnet'); rows.push(await udpcast(dir, image, sha, flat, flat.hosts.slice(1), 'one subnet, multicast allowed', [])) }
       if (tools.has('star')) { log('naive star'); rows.push(await star(dir, image, sha, flat)) }
@@ -254,7 +299,9 @@ async function main (): Promise<void> {
   const far = rows.find(r => r.tool === 'udpcast' && r.setup.startsWith('across'))
   if (rc?.transferSeconds !== undefined) {
     const ratio = rc.transferSeconds / idealSeconds
-    out.push('', `bar: ringcast within 1.10× of ideal: ${ratio.toFixed(3)}× → ${ratio <= 1.10 ? 'PASS' : 'FAIL'}`)
+    const floor = rows.find(r => r.tool === 'plain TCP chain')?.seconds
+    const floorNote = floor === undefined ? '' : ` (a plain TCP chain of ${nodeCount} here: ${(floor / idealSeconds).toFixed(3)}×)`
+    out.push('', `bar: ringcast within 1.10× of ideal: ${ratio.toFixed(3)}×${floorNote} → ${ratio <= 1.10 ? 'PASS' : 'FAIL'}`)
     if (mc?.seconds !== undefined) out.push(`bar: ringcast no slower than udpcast multicast: ${fmt(rc.transferSeconds, 2)} s vs ${fmt(mc.seconds, 2)} s → ${rc.transferSeconds <= mc.seconds ? 'PASS' : 'FAIL'}`)
   }
   if (rc2 !== undefined && far !== undefined) {
