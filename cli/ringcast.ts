@@ -15,8 +15,10 @@ import { runAgent } from '../src/agent/agent.js'
 import { DEFAULTS } from '../src/coordinator/config.js'
 import { Coordinator } from '../src/coordinator/coordinator.js'
 import { formatReport } from '../src/coordinator/report.js'
-import { errorMessage, isRingcastError } from '../src/errors.js'
+import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
+import { parseLinkRate } from './inventory.js'
+import { formatPlanJson, formatPlanText, planFromOptions } from './plan.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { createProgressView } from './progress.js'
 import { parseCount, parseDuration, parseNonNegative, parseRate, parseSize } from './units.js'
@@ -144,6 +146,46 @@ program.command('demo')
       dir: o.dir as string | undefined,
       keep: o.keep === true
     })
+  })
+
+program.command('plan')
+  .description('print the topology the coordinator would build for an inventory, with its estimated time; runs nothing')
+  .option('--inventory <file>', 'nodes, one per line: NAME ADDRESS[/PREFIX] [subnet=KEY] [link=RATE] [disk=RATE] (or a JSON array)')
+  .option('-n, --nodes <count>', 'plan for COUNT made-up nodes instead of an inventory')
+  .option('--subnets <count>', 'with --nodes: spread them over COUNT subnets, in contiguous blocks', '1')
+  .option('-t, --topology <spec>', 'chain, tree:K, chains:M or auto', 'chain')
+  .option('--source <address>', "the coordinator's address (its subnet goes first)")
+  .option('--prefix <bits>', 'subnet prefix length for addresses without one (default 24 for IPv4, 64 for IPv6)')
+  .option('--image-size <size>', 'image size, for the estimate', '20GB')
+  .option('--block-size <size>', 'block size', '1MiB')
+  .option('--link-rate <rate>', "a node's link rate each way, e.g. 1Gbit, 10Gbit or 125MB/s", '1Gbit')
+  .option('--source-rate <rate>', "the source's uplink (default: --link-rate)")
+  .option('--disk-rate <rate>', "a node's disk write rate (0: never the limit)", '0')
+  .option('--router-rate <rate>', 'capacity of the router between subnets (0: never the limit)', '0')
+  .option('--hop-latency <duration>', 'latency per hop, e.g. 1ms', '1ms')
+  .option('--json', 'print JSON instead of a text tree')
+  .option('--debug', 'print stack traces')
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    const unlimited = (rate: number): number => rate === 0 ? Infinity : rate
+    const linkRate = parseLinkRate(o.linkRate as string, '--link-rate')
+    if (!(linkRate > 0)) throw new RingcastError('USAGE', '--link-rate must be above 0')
+    const out = await planFromOptions({
+      inventory: o.inventory as string | undefined,
+      nodes: o.nodes === undefined ? undefined : parseCount(o.nodes as string, '--nodes'),
+      subnets: parseCount(o.subnets as string, '--subnets'),
+      topology: o.topology as string,
+      source: o.source as string | undefined,
+      prefix: o.prefix === undefined ? undefined : parseNonNegative(o.prefix as string, '--prefix'),
+      imageBytes: parseSize(o.imageSize as string, '--image-size'),
+      blockBytes: parseSize(o.blockSize as string, '--block-size'),
+      linkRate,
+      sourceRate: o.sourceRate === undefined ? linkRate : unlimited(parseLinkRate(o.sourceRate as string, '--source-rate')),
+      diskRate: unlimited(parseLinkRate(o.diskRate as string, '--disk-rate')),
+      routerRate: unlimited(parseLinkRate(o.routerRate as string, '--router-rate')),
+      hopLatencySeconds: parseDuration(o.hopLatency as string, '--hop-latency') / 1000,
+      json: o.json === true
+    })
+    process.stdout.write(`${o.json === true ? formatPlanJson(out) : formatPlanText(out)}\n`)
   })
 
 async function main (): Promise<void> {

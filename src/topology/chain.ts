@@ -1,11 +1,13 @@
-// The chain planner (Dolly+'s virtual ring, opened at the source):
+// The chain planner (Dolly+'s virtual ring, opened at the source), in the
+// one-downstream shape the coordinator uses today:
 //
 //   source --> n0 --> n1 --> ... --> n(k-1)
 //
-// Pure: node ids in, one hop description per node out.
+// Pure: node ids in (already in the order wanted), one hop per node out.
 
-/** The upstream of the head. */
-export const SOURCE = 'source'
+import { plan, SOURCE } from './plan.js'
+
+export { SOURCE }
 
 export interface Hop {
   node: string
@@ -18,10 +20,6 @@ export interface Hop {
 
 export function planChain (nodes: readonly string[]): Hop[] {
   if (new Set(nodes).size !== nodes.length) throw new Error('planChain: node ids must be unique')
-  return nodes.map((node, position) => ({
-    node,
-    upstream: position === 0 ? SOURCE : nodes[position - 1]!,
-    downstream: nodes[position + 1],
-    position
-  }))
+  return plan(nodes.map(id => ({ id })), { kind: 'chain' }).hops
+    .map(h => ({ node: h.node, upstream: h.upstream, downstream: h.downstreams[0], position: h.position }))
 }

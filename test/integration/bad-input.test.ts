@@ -2,7 +2,7 @@
 // non-zero exit status, and costs the other nodes nothing.
 
 import { execFileSync } from 'node:child_process'
-import { chmod, mkdir, readFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { spawnRingcast } from '../../cli/local-cluster.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeImage, makeTarget, makeWorkdir, runCli, sha256File, startSession, type Workdir } from '../support/session.js'
@@ -26,6 +26,21 @@ describe('bad input', () => {
     image = await makeImage(w, 8 * MiB)
   })
   afterAll(async () => { await w.remove() })
+
+  it('plan: a bad topology, a missing inventory and a malformed one are one sentence and exit 2', async () => {
+    const ring = await runCli(['plan', '--nodes', '3', '--topology', 'ring'])
+    expect(ring.exit).toBe(2)
+    expectOneSentence(ring.stderr, /unknown topology "ring"/)
+    const missing = await runCli(['plan', '--inventory', w.path('no-such-inventory')])
+    expect(missing.exit).toBe(2)
+    expectOneSentence(missing.stderr, /cannot read inventory/)
+    const bad = await writeFile(w.path('inventory'), 'a 198.18.10.10\nb 198.18.10.300\n').then(() => runCli(['plan', '--inventory', w.path('inventory')]))
+    expect(bad.exit).toBe(2)
+    expectOneSentence(bad.stderr, /line 2: .*"198.18.10.300" is not an IPv4 address/)
+    const ok = await runCli(['plan', '--nodes', '3', '--json'])
+    expect(ok.exit).toBe(0)
+    expect((JSON.parse(ok.stdout) as { topology: string }).topology).toBe('chain')
+  })
 
   it('serve: a missing image is one sentence and exit 3', async () => {
     const r = await runCli(['serve', w.path('nope.img'), '--key', w.path('k1'), '--listen', '/ip4/127.0.0.1/tcp/0'])
