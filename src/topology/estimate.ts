@@ -5,7 +5,8 @@
 //   - the source's uplink, split among the nodes it feeds itself;
 //   - every node's downlink and disk write rate;
 //   - every sender's uplink, split among its downstreams;
-//   - the router between subnets, split among the hops that cross it.
+//   - each subnet's uplink to the router, split among the hops that leave
+//     the subnet through it (and, inbound, among those that enter).
 // The last byte then reaches the deepest node after
 //   T = S / r + depth · (b / r + L)
 // (the image once at rate r, plus one block's store-and-forward and the hop
@@ -13,7 +14,7 @@
 // chain. The simulator refines it (failures, stragglers, events over time);
 // with neither, the two agree, so `auto` picks what the simulator would.
 
-import { formatTopology, plan, subnetCrossings, type ConcreteTopology, type Plan, type PlanNode } from './plan.js'
+import { formatTopology, plan, SOURCE, type ConcreteTopology, type Plan, type PlanNode } from './plan.js'
 
 /** Rates in bytes per second, times in seconds. */
 export interface Rates {
@@ -27,7 +28,7 @@ export interface Rates {
   nodeDisk: number
   /** Per-hop latency: propagation plus processing. */
   hopLatency: number
-  /** Capacity of the router joining the subnets (Infinity when it never limits). */
+  /** Capacity of each subnet's uplink to the router, each way (Infinity when it never limits). */
   routerRate?: number
   /** Per-node overrides (heterogeneous nodes). */
   perNode?: ReadonlyMap<string, { link?: number, disk?: number }>
@@ -57,12 +58,39 @@ export function estimate (p: Plan, rates: Rates, nodes: readonly PlanNode[] = []
   }
   const routerRate = rates.routerRate ?? Infinity
   if (Number.isFinite(routerRate)) {
-    const crossings = subnetCrossings(p, nodes, sourceSubnet)
-    if (crossings > 0) limit(routerRate / crossings, `router shared by ${crossings} hops`)
+    const subnet = new Map(nodes.map(x => [x.id, x.subnet]))
+    const edges = p.hops.map(h => [h.upstream === SOURCE ? sourceSubnet : subnet.get(h.upstream), subnet.get(h.node)] as const)
+    const loads = uplinkLoads(edges)
+    for (const [from, to] of edges) {
+      const share = crossingShare(from, to, loads, routerRate)
+      if (share < Infinity) limit(share, `the router uplinks of ${from} and ${to}, shared by ${loads.out.get(from!)} and ${loads.in.get(to!)} hops`)
+    }
   }
   if (p.hops.length === 0) return { seconds: 0, rate: 0, bottleneck: 'no nodes' }
   const seconds = rates.imageBytes / rate + p.depth * (Math.min(rates.blockBytes, rates.imageBytes) / rate + rates.hopLatency)
   return { seconds, rate, bottleneck }
+}
+
+/** Hops that cross subnets, counted per subnet uplink: leaving `from`, entering `to`. */
+export interface UplinkLoads {
+  out: Map<string, number>
+  in: Map<string, number>
+}
+
+export function uplinkLoads (edges: Iterable<readonly [string | undefined, string | undefined]>): UplinkLoads {
+  const loads: UplinkLoads = { out: new Map(), in: new Map() }
+  for (const [from, to] of edges) {
+    if (from === undefined || to === undefined || from === to) continue
+    loads.out.set(from, (loads.out.get(from) ?? 0) + 1)
+    loads.in.set(to, (loads.in.get(to) ?? 0) + 1)
+  }
+  return loads
+}
+
+/** A crossing hop's share of the two uplinks it uses (Infinity for a hop inside one subnet). */
+export function crossingShare (from: string | undefined, to: string | undefined, loads: UplinkLoads, uplinkRate: number): number {
+  if (from === undefined || to === undefined || from === to) return Infinity
+  return uplinkRate / Math.max(loads.out.get(from) ?? 1, loads.in.get(to) ?? 1)
 }
 
 export interface Candidate {

@@ -158,12 +158,18 @@ describe('estimate', () => {
     expect(e.bottleneck).toBe('n5 disk')
   })
 
-  it('a router shared by crossing hops limits them', () => {
+  it('a subnet uplink to the router is shared by the hops that cross it', () => {
     const input = nodes(8, i => (i < 4 ? 'A' : 'B'))
     const chain = plan(input, { kind: 'chain' }, 'A')
     expect(estimate(chain, { ...gbe, routerRate: 100e6 }, input, 'A').rate).toBe(100e6)
     const two = plan(input, { kind: 'chains', count: 2 }, 'A')
     expect(estimate(two, { ...gbe, sourceUplink: 250e6, routerRate: 100e6 }, input, 'A').rate).toBe(100e6)
+    // Planned without subnets, alternating A, B, A, B, ...: four hops leave A through one uplink.
+    const alternating = nodes(8, i => (i % 2 === 0 ? 'A' : 'B'))
+    const blind = plan(alternating.map(n => ({ id: n.id })), { kind: 'chain' })
+    const e = estimate(blind, { ...gbe, routerRate: 100e6 }, alternating, 'A')
+    expect(e.rate).toBe(25e6)
+    expect(e.bottleneck).toMatch(/router uplinks of A and B, shared by 4 and 4 hops/)
   })
 })
 
