@@ -19,6 +19,7 @@ import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
 import { parseLinkRate } from './inventory.js'
 import { formatPlanJson, formatPlanText, planFromOptions } from './plan.js'
+import { parseTopology, type Topology } from '../src/topology/plan.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { createProgressView } from './progress.js'
 import { parseCount, parseDuration, parseNonNegative, parseRate, parseSize } from './units.js'
@@ -38,7 +39,7 @@ const program = new Command()
   .exitOverride()
 
 program.command('serve')
-  .description('coordinate a session: admit nodes, plan the chain, stream IMAGE, report')
+  .description('coordinate a session: admit nodes, plan the chain (or tree), stream IMAGE, report')
   .argument('<image>', 'image file or block device to clone')
   .option('-n, --nodes <count>', 'start as soon as this many nodes have joined')
   .option('--wait-timeout <duration>', 'start with the nodes present after this long', '300s')
@@ -49,6 +50,9 @@ program.command('serve')
   .option('--window <size>', 'unacknowledged bytes in flight per hop', '8MiB')
   .option('--stall-timeout <duration>', 'fail a node that makes no progress for this long', '30s')
   .option('--max-rate <rate>', 'cap what the source sends, over all its feeds (e.g. 100MB/s; 0: no cap)', '0')
+  .option('-t, --topology <spec>', 'chain, tree:K, chains:M or auto (see ringcast plan)', 'chain')
+  .option('--link-rate <rate>', "for auto: a node's link rate, e.g. 1Gbit or 10Gbit", '1Gbit')
+  .option('--source-rate <rate>', "for auto: this host's uplink (default: --link-rate)")
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
   .option('--json', 'print the final report as JSON on stdout')
@@ -67,6 +71,9 @@ program.command('serve')
       windowBytes: parseSize(o.window as string, '--window'),
       stallTimeoutMs: parseDuration(o.stallTimeout as string, '--stall-timeout'),
       maxRateBytesPerSecond: parseRate(o.maxRate as string, '--max-rate'),
+      topology: parseTopologyFlag(o.topology as string),
+      linkRateBytesPerSecond: linkGoodput(o.linkRate as string, '--link-rate'),
+      sourceRateBytesPerSecond: linkGoodput((o.sourceRate ?? o.linkRate) as string, o.sourceRate === undefined ? '--link-rate' : '--source-rate'),
       keyPath: o.key as string,
       token: (o.token as string | undefined) ?? ''
     }, {
@@ -158,7 +165,7 @@ program.command('plan')
   .option('--prefix <bits>', 'subnet prefix length for addresses without one (default 24 for IPv4, 64 for IPv6)')
   .option('--image-size <size>', 'image size, for the estimate', '20GB')
   .option('--block-size <size>', 'block size', '1MiB')
-  .option('--link-rate <rate>', "a node's link rate each way, e.g. 1Gbit, 10Gbit or 125MB/s", '1Gbit')
+  .option('--link-rate <rate>', "a node's link rate each way, e.g. 1Gbit, 10Gbit (as TCP goodput, 94 %) or 117MB/s", '1Gbit')
   .option('--source-rate <rate>', "the source's uplink (default: --link-rate)")
   .option('--disk-rate <rate>', "a node's disk write rate (0: never the limit)", '0')
   .option('--router-rate <rate>', "each subnet's uplink to the router, each way (0: never the limit)", '0')
@@ -167,7 +174,7 @@ program.command('plan')
   .option('--debug', 'print stack traces')
   .action(async (o: Record<string, string | boolean | undefined>) => {
     const unlimited = (rate: number): number => rate === 0 ? Infinity : rate
-    const linkRate = parseLinkRate(o.linkRate as string, '--link-rate')
+    const linkRate = linkGoodput(o.linkRate as string, '--link-rate')
     if (!(linkRate > 0)) throw new RingcastError('USAGE', '--link-rate must be above 0')
     const out = await planFromOptions({
       inventory: o.inventory as string | undefined,
@@ -179,7 +186,7 @@ program.command('plan')
       imageBytes: parseSize(o.imageSize as string, '--image-size'),
       blockBytes: parseSize(o.blockSize as string, '--block-size'),
       linkRate,
-      sourceRate: o.sourceRate === undefined ? linkRate : unlimited(parseLinkRate(o.sourceRate as string, '--source-rate')),
+      sourceRate: o.sourceRate === undefined ? linkRate : unlimited(linkGoodput(o.sourceRate as string, '--source-rate')),
       diskRate: unlimited(parseLinkRate(o.diskRate as string, '--disk-rate')),
       routerRate: unlimited(parseLinkRate(o.routerRate as string, '--router-rate')),
       hopLatencySeconds: parseDuration(o.hopLatency as string, '--hop-latency') / 1000,
@@ -187,6 +194,20 @@ program.command('plan')
     })
     process.stdout.write(`${o.json === true ? formatPlanJson(out) : formatPlanText(out)}\n`)
   })
+
+function parseTopologyFlag (text: string): Topology {
+  try {
+    return parseTopology(text)
+  } catch (err) {
+    throw new RingcastError('USAGE', `--topology: ${(err as Error).message}`)
+  }
+}
+
+/** A declared link rate as TCP goodput (94 % of a bit rate; a byte rate as given). */
+function linkGoodput (text: string, flag: string): number {
+  const bytes = parseLinkRate(text, flag)
+  return /bit|bps/i.test(text) ? bytes * 0.94 : bytes
+}
 
 async function main (): Promise<void> {
   try {

@@ -22,9 +22,11 @@ import { ephemeralKey, loadOrCreateKey } from '../net/identity.js'
 import { NetNode } from '../net/node.js'
 import { BlockReceiver, receiveBufferLimit } from '../relay/block-receiver.js'
 import { BlockSender, short } from '../relay/block-sender.js'
+import type { Forwarder } from '../relay/forwarder.js'
 import { RelayPipeline, type ResumeState } from '../relay/relay-pipeline.js'
 import { toHex } from '../relay/hash.js'
 import { endOfBlocks } from '../relay/replay-buffer.js'
+import { MAX_FANOUT } from '../topology/plan.js'
 import { defaultJournalPath, Journal, journalMismatch, loadJournal, verifyAgainstJournal, type JournalHeader } from '../storage/journal.js'
 import { inspectTarget, Target, type TargetInfo } from '../storage/target.js'
 import { printable, type Plan, type Verdict, type Welcome } from '../wire/messages.js'
@@ -114,8 +116,12 @@ class Agent {
   private readonly upstreams = new ChannelQueue()
   private currentUpstream?: Channel
   private pipeline?: RelayPipeline
-  /** The last downstream that failed by itself, told to the coordinator in heartbeats. */
-  private downstreamFailure?: { peer: string, reason: string }
+  /**
+   * Downstreams that failed by themselves, by peer, told to the coordinator
+   * one per heartbeat until a plan no longer names them.
+   */
+  private readonly downstreamFailures = new Map<string, string>()
+  private failureTurn = 0
   private journalWarned = false
   /** Woken by every Plan (a block stream may arrive just before the Plan naming its sender). */
   private planWaiters: Array<() => void> = []
@@ -154,13 +160,14 @@ class Agent {
     let pipeline: RelayPipeline | undefined
     let resumedFrom = 0
     const ticker = setInterval(() => {
+      const failure = this.nextFailureToReport()
       void sendControl(control, {
         progress: {
           writtenThrough: pipeline?.writtenThrough ?? 0,
           bytesReceived: pipeline?.bytesReceived ?? 0,
           resumedFrom,
-          downstreamPeer: this.downstreamFailure?.peer ?? '',
-          downstreamError: this.downstreamFailure?.reason ?? ''
+          downstreamPeer: failure?.[0] ?? '',
+          downstreamError: failure?.[1] ?? ''
         }
       }).catch(() => {})
       this.hooks.progress?.(pipeline?.writtenThrough ?? resumedFrom, welcome.imageSize)
@@ -176,11 +183,11 @@ class Agent {
       pipeline = this.pipeline = this.makePipeline(target, welcome, journal)
       if (resume !== undefined) pipeline.resume(resume)
       const plan = await this.plan.promise
-      this.hooks.log(`position ${plan.position + 1} of ${plan.chainLength}; upstream ${short(plan.upstreamPeer)}, downstream ${plan.downstreamPeer === '' ? 'none (tail)' : short(plan.downstreamPeer)}`)
-      // The downstream is connected before any block moves (from the newest
+      const downs = downstreamsOf(plan).map(d => short(d.peer)).join(', ')
+      this.hooks.log(`position ${plan.position + 1} of ${plan.chainLength}, depth ${plan.depth}; upstream ${short(plan.upstreamPeer)}, downstream ${downs === '' ? 'none (tail)' : downs}`)
+      // The downstreams are connected before any block moves (from the newest
       // plan: another may have come meanwhile); later ones as plans come.
-      const latest = this.plans.at(-1)!
-      if (latest.downstreamPeer !== '') await this.connectDownstream(latest)
+      await Promise.all(downstreamsOf(this.plans.at(-1)!).map(async d => { await this.connectDownstream(d.peer, d.addrs) }))
       let first = true
       const result = await pipeline.run(async () => {
         const channel = await this.upstreams.next(first ? UPSTREAM_TIMEOUT_MS : REPLACEMENT_TIMEOUT_MS)
@@ -213,7 +220,7 @@ class Agent {
         const code = isRingcastError(err) ? err.code : 'INTERNAL'
         await sendControl(control, { failed: { code, reason: errorMessage(err), writtenThrough: pipeline?.writtenThrough ?? 0 } }).catch(() => {})
       }
-      pipeline?.dropDownstream(`upstream node failed: ${errorMessage(err)}`)
+      for (const peer of [...pipeline?.forwarders.keys() ?? []]) pipeline?.dropDownstream(peer, `upstream node failed: ${errorMessage(err)}`)
       throw err
     } finally {
       clearInterval(ticker)
@@ -241,7 +248,7 @@ class Agent {
     pipeline.onUpstreamLost = (reason, at) => this.hooks.log(`upstream lost at ${at} bytes (${reason}); waiting for the coordinator to re-wire`)
     pipeline.onDownstreamFailed = (peer, err) => {
       this.hooks.log(`downstream ${short(peer)} lost: ${errorMessage(err)}`)
-      this.downstreamFailure = { peer, reason: errorMessage(err) }
+      this.downstreamFailures.set(peer, errorMessage(err))
     }
     return pipeline
   }
@@ -337,7 +344,10 @@ class Agent {
       while (true) {
         const msg = await readControl(control)
         if (msg === null) break
-        if (msg.kind === 'plan') this.onPlan(msg.body)
+        if (msg.kind === 'plan') {
+          if (msg.body.downstreams.length > MAX_FANOUT) throw new RingcastError('PROTOCOL', `the coordinator named ${msg.body.downstreams.length} downstreams (at most ${MAX_FANOUT})`)
+          this.onPlan(msg.body)
+        }
         else if (msg.kind === 'verdict') { this.verdictArrived = true; this.verdict.resolve(msg.body) }
         else if (msg.kind === 'refuse') { reason = `the coordinator ended this node's part: ${printable(msg.body.reason)}`; break }
         else throw new RingcastError('PROTOCOL', `unexpected ${msg.kind} from the coordinator`)
@@ -411,47 +421,62 @@ class Agent {
       this.currentUpstream?.abort(new Error('the coordinator named a new upstream'))
       this.currentUpstream = undefined
     }
-    if (plan.downstreamPeer !== previous.downstreamPeer) {
-      this.downstreamFailure = undefined
-      if (plan.downstreamPeer === '') {
-        this.hooks.log('re-wired: no downstream any more (this node is now a tail)')
-        this.pipeline?.dropDownstream('the coordinator removed this node\'s downstream')
-      } else {
-        this.hooks.log(`re-wired: new downstream ${short(plan.downstreamPeer)}`)
-        // Before the pipeline exists the first plan's downstream is connected by run().
-        if (this.pipeline !== undefined) void this.connectDownstream(plan)
-      }
+    const before = new Set(downstreamsOf(previous).map(d => d.peer))
+    const now = new Set(downstreamsOf(plan).map(d => d.peer))
+    for (const peer of before) {
+      if (now.has(peer)) continue
+      this.downstreamFailures.delete(peer)
+      this.hooks.log(`re-wired: no longer forwarding to ${short(peer)}`)
+      this.pipeline?.dropDownstream(peer, 'the coordinator moved this downstream elsewhere')
+    }
+    for (const d of downstreamsOf(plan)) {
+      if (before.has(d.peer)) continue
+      this.downstreamFailures.delete(d.peer)
+      this.hooks.log(`re-wired: new downstream ${short(d.peer)}`)
+      // Before the pipeline exists the first plan's downstreams are connected by run().
+      if (this.pipeline !== undefined) void this.connectDownstream(d.peer, d.addrs)
     }
   }
 
+  /** One failed downstream to tell the coordinator about, in turn. */
+  private nextFailureToReport (): [string, string] | undefined {
+    const failures = [...this.downstreamFailures]
+    if (failures.length === 0) return undefined
+    return failures[this.failureTurn++ % failures.length]
+  }
+
+  private wanted (peer: string): boolean {
+    const plan = this.plans.at(-1)
+    return !this.sessionOver && plan !== undefined && downstreamsOf(plan).some(d => d.peer === peer)
+  }
+
   /**
-   * Dial the plan's downstream and forward to it from where it stands. Gives
-   * up after a few attempts and says so in the heartbeat, so the coordinator
-   * can feed that node another way.
+   * Dial a downstream the plan names and forward to it from where it stands.
+   * Gives up after a few attempts and says so in the heartbeat, so the
+   * coordinator can feed that node another way.
    */
-  private async connectDownstream (plan: Plan): Promise<void> {
+  private async connectDownstream (peer: string, addrs: string[]): Promise<void> {
     const welcome = this.welcome!
     const pipeline = this.pipeline!
-    const stillWanted = (): boolean => this.plans.at(-1)!.downstreamPeer === plan.downstreamPeer && !this.sessionOver
     let lastError: unknown
-    for (let attempt = 1; attempt <= 3 && stillWanted(); attempt++) {
+    for (let attempt = 1; attempt <= 3 && this.wanted(peer); attempt++) {
       try {
-        const channel = await this.net.dial(plan.downstreamPeer, plan.downstreamAddrs, BLOCKS_PROTOCOL)
+        const channel = await this.net.dial(peer, addrs, BLOCKS_PROTOCOL)
         const sender = new BlockSender(channel, { sessionId: welcome.sessionId, windowBytes: welcome.windowBytes })
-        if (!stillWanted()) { sender.close('the coordinator changed the plan'); return }
+        if (!this.wanted(peer)) { sender.close('the coordinator changed the plan'); return }
         const forwarder = await pipeline.attachDownstream(sender)
-        if (!stillWanted()) { pipeline.dropDownstream('the coordinator changed the plan'); return }
+        if (!this.wanted(peer)) { pipeline.dropDownstream(peer, 'the coordinator changed the plan'); return }
         if (forwarder.startedAt < pipeline.verifiedThrough) {
-          this.hooks.log(`downstream ${short(plan.downstreamPeer)} starts at ${forwarder.startedAt}; catching it up from ${pipeline.verifiedThrough - forwarder.startedAt <= this.config.replayBytes ? 'the replay buffer' : 'the replay buffer and this node\'s target'}`)
+          this.hooks.log(`downstream ${short(peer)} starts at ${forwarder.startedAt}; catching it up from ${pipeline.verifiedThrough - forwarder.startedAt <= this.config.replayBytes ? 'the replay buffer' : 'the replay buffer and this node\'s target'}`)
         }
         return
       } catch (err) {
         lastError = err
-        this.hooks.log(`cannot reach downstream ${short(plan.downstreamPeer)} (attempt ${attempt}): ${errorMessage(err)}`)
+        this.hooks.log(`cannot reach downstream ${short(peer)} (attempt ${attempt}): ${errorMessage(err)}`)
         await new Promise(resolve => setTimeout(resolve, 500 * attempt))
       }
     }
-    if (stillWanted()) this.downstreamFailure = { peer: plan.downstreamPeer, reason: `cannot reach it: ${errorMessage(lastError)}` }
+    if (this.wanted(peer)) this.downstreamFailures.set(peer, `cannot reach it: ${errorMessage(lastError)}`)
   }
 
   /**
@@ -461,16 +486,17 @@ class Agent {
    */
   private async lingerForDownstream (): Promise<void> {
     const sessionEnd = this.verdict.promise.then(async () => await this.sessionEnded(), () => {})
+    const closed = new Set<Forwarder>()
     while (true) {
-      const forwarder = this.pipeline?.forwarder
-      if (forwarder === undefined || forwarder.failure !== undefined) return
-      const outcome = await Promise.race([forwarder.complete().then(() => 'acked', () => 'failed'), sessionEnd.then(() => 'over')])
+      // Every downstream in force that has not failed and is not yet done with.
+      const open = [...this.pipeline?.forwarders.values() ?? []].filter(f => f.failure === undefined && !closed.has(f))
+      if (open.length === 0) return
+      const finished = open.map(async f => await f.complete().then(() => f, () => f))
+      const outcome = await Promise.race([...finished, sessionEnd.then(() => 'over' as const)])
       if (outcome === 'over') return
-      // Done with this one; stay only if the coordinator named another meanwhile.
-      if (this.pipeline?.forwarder === forwarder) {
-        await forwarder.sender.channel.closeWrite().catch(() => {})
-        return
-      }
+      // Done with this one: close our end so it has everything (FINDINGS trap 4).
+      closed.add(outcome)
+      if (outcome.failure === undefined) await outcome.sender.channel.closeWrite().catch(() => {})
     }
   }
 
@@ -478,6 +504,11 @@ class Agent {
   private async sessionEnded (): Promise<void> {
     await this.control?.closed
   }
+}
+
+/** A plan's downstreams as plain values (the decoder leaves optional fields typed as nullable). */
+function downstreamsOf (plan: Plan): Array<{ peer: string, addrs: string[] }> {
+  return plan.downstreams.map(d => ({ peer: d.peer ?? '', addrs: d.addrs ?? [] })).filter(d => d.peer !== '')
 }
 
 async function withTimeout<T> (promise: Promise<T>, ms: number, message: string): Promise<T> {

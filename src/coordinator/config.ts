@@ -1,6 +1,7 @@
 // Coordinator configuration: defaults + one validator. Units are in the names.
 
 import { RingcastError } from '../errors.js'
+import type { Topology } from '../topology/plan.js'
 import { MAX_BLOCK_BYTES, MIN_BLOCK_BYTES } from '../wire/protocol.js'
 
 export interface CoordinatorConfig {
@@ -25,6 +26,11 @@ export interface CoordinatorConfig {
   stallTimeoutMs: number
   /** Most bytes per second the source sends, over all its feeds (0: no cap). */
   maxRateBytesPerSecond: number
+  /** Who feeds whom: chain, tree:K, chains:M, or auto (chosen from the declared rates). */
+  topology: Topology
+  /** Declared rates `auto` plans with, bytes per second: a node's link, the source's uplink. */
+  linkRateBytesPerSecond: number
+  sourceRateBytesPerSecond: number
 }
 
 export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {
@@ -44,7 +50,12 @@ export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'
   windowBytes: 8_388_608,
   // A hung node is caught in seconds, a busy one is not flagged by GC pauses.
   stallTimeoutMs: 30_000,
-  maxRateBytesPerSecond: 0
+  maxRateBytesPerSecond: 0,
+  // Dolly's finding: on a switched network of equal links the chain is best.
+  topology: { kind: 'chain' },
+  // 1 GbE goodput; only `auto` uses these.
+  linkRateBytesPerSecond: 117_500_000,
+  sourceRateBytesPerSecond: 117_500_000
 }
 
 export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
@@ -66,5 +77,6 @@ export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
   if (!(c.maxRateBytesPerSecond >= 0) || (c.maxRateBytesPerSecond > 0 && c.maxRateBytesPerSecond < 65_536)) {
     fail(`--max-rate must be at least 64KiB per second, or 0 for no cap (got ${c.maxRateBytesPerSecond})`)
   }
+  if (!(c.linkRateBytesPerSecond > 0) || !(c.sourceRateBytesPerSecond > 0)) fail('--link-rate and --source-rate must be above 0')
   return c
 }

@@ -33,7 +33,9 @@ import { BlockSender, short } from '../relay/block-sender.js'
 import { sameBytes, toHex } from '../relay/hash.js'
 import { BlockReader, streamImage } from '../relay/image-streamer.js'
 import { RateLimiter } from '../relay/rate-limiter.js'
-import { planChain, SOURCE } from '../topology/chain.js'
+import { chooseTopology } from '../topology/estimate.js'
+import { formatTopology, plan, SOURCE, type Plan, type PlanNode } from '../topology/plan.js'
+import { repairOrphans, type TreeView } from '../topology/repair.js'
 import { printable, type Done, type Join } from '../wire/messages.js'
 import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL, PROTOCOL_VERSION, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { validateConfig, type CoordinatorConfig } from './config.js'
@@ -121,19 +123,21 @@ export class Coordinator {
     this.started = true
     this.startedAt = this.now()
     const order = [...this.members.values()]
-    const hops = planChain(order.map(m => m.peerId))
-    this.chainLength = hops.length
-    this.hooks.log(`starting: ${order.length} node(s) in a chain, ${this.image.size} bytes in ${this.config.blockSizeBytes}-byte blocks`)
-    for (const hop of hops) {
+    const { plan: p, how } = this.planSession(order)
+    this.chainLength = p.hops.length
+    this.hooks.log(`starting: ${order.length} node(s), ${formatTopology(p.topology)} (${how}; depth ${p.depth}, ${p.heads.length} fed by the source), ${this.image.size} bytes in ${this.config.blockSizeBytes}-byte blocks`)
+    for (const hop of p.hops) {
       const member = this.members.get(hop.node)!
       member.position = hop.position
+      member.depth = hop.depth
       member.state = 'running'
       member.lastHeardAt = this.now()
       member.upstreamPeer = hop.upstream === SOURCE ? this.net.peerId : hop.upstream
-      member.downstreamPeer = hop.downstream ?? ''
+      member.downstreamPeers = [...hop.downstreams]
     }
-    for (const hop of hops) await this.sendPlan(this.members.get(hop.node)!)
-    void this.feed(this.members.get(hops[0]!.node)!)
+    // Deepest first: every node has its plan before its upstream dials it.
+    for (const hop of [...p.hops].reverse()) await this.sendPlan(this.members.get(hop.node)!)
+    for (const head of p.heads) void this.feed(this.members.get(head)!)
     const ticker = setInterval(() => this.tick(), 500)
     try {
       await this.allFinished()
@@ -156,6 +160,27 @@ export class Coordinator {
     })
     await this.farewell(members)
     return report
+  }
+
+  /**
+   * The plan for the nodes that joined, in order of joining. Nodes are
+   * grouped by the subnet they connected from (a /24, or an IPv6 /64), the
+   * source's own first. `auto` weighs every topology with the declared rates.
+   */
+  private planSession (order: Member[]): { plan: Plan, how: string } {
+    const nodes: PlanNode[] = order.map(m => ({ id: m.peerId, subnet: subnetKey(m.address) }))
+    const sourceSubnet = this.net.addrs.map(subnetKey).find(k => k !== undefined && !k.startsWith('127.'))
+    const t = this.config.topology
+    if (t.kind !== 'auto') return { plan: plan(nodes, t, sourceSubnet), how: 'as asked' }
+    const choice = chooseTopology(nodes, {
+      imageBytes: this.image.size,
+      blockBytes: this.config.blockSizeBytes,
+      sourceUplink: this.config.sourceRateBytesPerSecond,
+      nodeLink: this.config.linkRateBytesPerSecond,
+      nodeDisk: Infinity,
+      hopLatency: 0.001
+    }, sourceSubnet)
+    return { plan: choice.plan, how: `auto: estimated ${choice.estimate.seconds.toFixed(1)} s, limited by ${choice.estimate.bottleneck}` }
   }
 
   async stop (): Promise<void> {
@@ -201,7 +226,8 @@ export class Coordinator {
       resumedFrom: 0,
       lastHeardAt: this.now(),
       upstreamPeer: '',
-      downstreamPeer: '',
+      downstreamPeers: [],
+      depth: 0,
       joinedLate: previous?.joinedLate ?? this.started,
       restarts: previous === undefined ? 0 : previous.restarts + 1,
       hadBeforeRestart: previous?.writtenThrough,
@@ -369,21 +395,38 @@ export class Coordinator {
    */
   private rewireAround (dead: Member): void {
     const up = this.members.get(dead.upstreamPeer)
-    const upServes = up !== undefined && up.state === 'running' && up.downstreamPeer === dead.peerId
-    const down = this.members.get(dead.downstreamPeer)
-    const downNeeds = down !== undefined && !isFinished(down) && down.upstreamPeer === dead.peerId
-    if (upServes) up.downstreamPeer = downNeeds ? down.peerId : ''
-    if (downNeeds && upServes) {
-      this.hooks.log(`re-wiring around ${dead.name}: ${up.name} now feeds ${down.name}`)
-      down.upstreamPeer = up.peerId
-      // The downstream first, so it accepts the stream the upstream opens.
-      void this.sendPlan(down).then(async () => { await this.sendPlan(up) })
-    } else if (downNeeds) {
-      this.hooks.log(`re-wiring around ${dead.name}: feeding ${down.name} from the source`)
-      this.feedFromSource(down)
-    } else if (upServes) {
-      void this.sendPlan(up)
+    if (up !== undefined) up.downstreamPeers = up.downstreamPeers.filter(p => p !== dead.peerId)
+    const orphans = dead.downstreamPeers
+      .map(p => this.members.get(p))
+      .filter((o): o is Member => o !== undefined && !isFinished(o) && o.upstreamPeer === dead.peerId)
+    dead.downstreamPeers = []
+    const view: TreeView<string> = {
+      upstreamOf: id => {
+        const m = this.members.get(id)
+        return m === undefined || m.upstreamPeer === this.net.peerId || m.upstreamPeer === '' ? undefined : m.upstreamPeer
+      },
+      // The lost node keeps its orphans here, as the rule needs to see them.
+      downstreamsOf: id => id === dead.peerId ? orphans.map(o => o.peerId) : this.members.get(id)?.downstreamPeers ?? [],
+      isGone: id => this.members.get(id)?.state !== 'running',
+      nodes: [...this.members.values()].sort((a, b) => a.position - b.position).map(m => m.peerId)
     }
+    const changed = new Set<Member>()
+    for (const [orphanId, newUpId] of repairOrphans(dead.peerId, view)) {
+      const orphan = this.members.get(orphanId)!
+      const newUp = newUpId === undefined ? undefined : this.members.get(newUpId)
+      if (newUp === undefined) {
+        this.hooks.log(`re-wiring around ${dead.name}: feeding ${orphan.name} from the source`)
+        this.feedFromSource(orphan)
+        continue
+      }
+      this.hooks.log(`re-wiring around ${dead.name}: ${newUp.name} now feeds ${orphan.name}`)
+      orphan.upstreamPeer = newUp.peerId
+      newUp.downstreamPeers.push(orphan.peerId)
+      changed.add(newUp)
+      // The downstream first, so it accepts the stream the upstream opens.
+      void this.sendPlan(orphan).then(async () => { await this.sendPlan(newUp) })
+    }
+    if (up !== undefined && up.state === 'running' && !changed.has(up)) void this.sendPlan(up)
   }
 
   /**
@@ -395,9 +438,9 @@ export class Coordinator {
   private spliceAtTail (m: Member): Member | undefined {
     m.state = 'running'
     m.lastHeardAt = this.now()
-    m.downstreamPeer = ''
+    m.downstreamPeers = []
     if (m.position < 0) m.position = this.chainLength++
-    const tails = [...this.members.values()].filter(t => t !== m && t.state === 'running' && t.downstreamPeer === '')
+    const tails = [...this.members.values()].filter(t => t !== m && t.state === 'running' && t.downstreamPeers.length === 0)
     const tail = tails.sort((a, b) => b.writtenThrough - a.writtenThrough)[0]
     if (tail === undefined) {
       this.hooks.log(`${m.name} joins fed from the source`)
@@ -406,7 +449,8 @@ export class Coordinator {
     }
     this.hooks.log(`${m.name} joins behind ${tail.name}`)
     m.upstreamPeer = tail.peerId
-    tail.downstreamPeer = m.peerId
+    m.depth = tail.depth + 1
+    tail.downstreamPeers = [m.peerId]
     return tail
   }
 
@@ -416,27 +460,27 @@ export class Coordinator {
    */
   private onDownstreamTrouble (up: Member, peer: string, reason: string): void {
     const down = this.members.get(peer)
-    if (down === undefined || isFinished(down) || down.upstreamPeer !== up.peerId || up.downstreamPeer !== peer) return
+    if (down === undefined || isFinished(down) || down.upstreamPeer !== up.peerId || !up.downstreamPeers.includes(peer)) return
     this.hooks.log(`${up.name} cannot feed ${down.name} (${reason}); feeding ${down.name} from the source`)
-    up.downstreamPeer = ''
+    up.downstreamPeers = up.downstreamPeers.filter(p => p !== peer)
     void this.sendPlan(up)
     this.feedFromSource(down)
   }
 
   private feedFromSource (m: Member): void {
     m.upstreamPeer = this.net.peerId
+    m.depth = 1
     void this.sendPlan(m).then(async () => { await this.feed(m) })
   }
 
   private async sendPlan (m: Member): Promise<void> {
-    const down = m.downstreamPeer === '' ? undefined : this.members.get(m.downstreamPeer)
     await sendControl(m.channel, {
       plan: {
         upstreamPeer: m.upstreamPeer,
-        downstreamPeer: m.downstreamPeer,
-        downstreamAddrs: down?.dialAddrs ?? [],
+        downstreams: m.downstreamPeers.map(peer => ({ peer, addrs: this.members.get(peer)?.dialAddrs ?? [] })),
         position: m.position,
-        chainLength: this.chainLength
+        chainLength: this.chainLength,
+        depth: m.depth
       }
     }).catch(err => this.fail(m, 'PEER_GONE', `could not send it a plan: ${errorMessage(err)}`))
   }
@@ -507,4 +551,20 @@ function tokensMatch (given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest()
   const b = createHash('sha256').update(expected).digest()
   return timingSafeEqual(a, b)
+}
+
+/**
+ * The subnet a multiaddr's address is in, as a grouping key for the
+ * planners: the /24 of an IPv4 address, the /64 of an IPv6 one.
+ */
+export function subnetKey (multiaddr: string): string | undefined {
+  const v4 = /^\/ip4\/(\d+)\.(\d+)\.(\d+)\.\d+/.exec(multiaddr)
+  if (v4 !== null) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`
+  const v6 = /^\/ip6\/([0-9a-f:]+)/i.exec(multiaddr)
+  if (v6 === null) return undefined
+  const [head = '', tail] = v6[1]!.toLowerCase().split('::')
+  const h = head === '' ? [] : head.split(':')
+  const t = tail === undefined || tail === '' ? [] : tail.split(':')
+  const groups = [...h, ...new Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t]
+  return `${groups.slice(0, 4).map(g => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
 }

@@ -32,8 +32,10 @@ export interface Member {
   lastHeardAt: number
   /** Who feeds it now: a node's peer id, or the coordinator's own. */
   upstreamPeer: string
-  /** Who it feeds now ('' for a tail). */
-  downstreamPeer: string
+  /** Whom it feeds now (none for a tail or leaf, one in a chain, up to K in a tree). */
+  downstreamPeers: string[]
+  /** Hops from the source, as planned (1: fed by the source). */
+  depth: number
   /** The coordinator's block stream into this node, while it feeds it. */
   feed?: BlockSender
   /** Outcome fields, set when the node finishes or fails. */

@@ -2,8 +2,9 @@
 //
 //   upstream --> [receive] --> [verify SHA-256] --+--> [write to target] --> ack upstream
 //                 (frames,       (sync, ~0.65 ms   |     (in order, libuv pool)
-//                  no copy)        per MiB)         +--> [replay buffer] --> [forward downstream]
-//                                                        (newest R bytes)     (credit-bounded)
+//                  no copy)        per MiB)         +--> [replay buffer] --> [forward to each downstream]
+//                                                        (newest R bytes)     (credit-bounded; 1 in a
+//                                                                              chain, up to K in a tree)
 //
 // One loop reads a block, verifies it, folds it into the whole-image SHA-256,
 // queues its write and forwards it; writes complete in order behind it. A
@@ -12,7 +13,7 @@
 //
 // The upstream may change mid-image (the coordinator re-wires around a dead
 // node): a lost upstream is closed, and the next one starts where we stand.
-// The downstream may change too: a new one starts where *it* stands, and is
+// Downstreams may change too: a new one starts where *it* stands, and is
 // caught up from the replay buffer or the target (see Forwarder).
 
 import { createHash, type Hash } from 'node:crypto'
@@ -57,8 +58,8 @@ export class RelayPipeline implements BlockStore {
   /** Where this node started (more than 0 after a resume). */
   resumedFrom = 0
   sourceDigest: Uint8Array | undefined
-  /** The downstream in force, if any. */
-  forwarder?: Forwarder
+  /** The downstreams in force, by peer id (one in a chain, up to K in a tree). */
+  readonly forwarders = new Map<string, Forwarder>()
   /** Called when a downstream fails by itself (not when it is replaced or dropped). */
   onDownstreamFailed?: (peer: string, err: Error) => void
 
@@ -137,7 +138,7 @@ export class RelayPipeline implements BlockStore {
           this.verifiedThrough = item.offset + item.length
           this.notify()
           this.queueWrite(block, upstream)
-          await this.forwarder?.offer(block)
+          await this.offer(block)
         }
       }
       await this.writes
@@ -158,7 +159,7 @@ export class RelayPipeline implements BlockStore {
     // END goes on before our own fsync: the downstream's copy does not depend
     // on our disk, and waiting would add every node's final fsync, one after
     // another, to the time the tail of the chain finishes.
-    this.forwarder?.end()
+    for (const f of this.forwarders.values()) f.end()
     await this.target.finish(this.imageSize)
     return { digest, sourceDigest, elapsedMs: this.now() - (startedAt ?? this.now()) }
   }
@@ -173,26 +174,41 @@ export class RelayPipeline implements BlockStore {
   }
 
   /**
-   * Forward to `sender` from now on, replacing any downstream in force. The
-   * HELLO answer says where it stands; it is caught up in the background.
+   * Offer a verified block to every live downstream at once; the loop takes
+   * the next block when all of them have credit for this one, so the
+   * slowest live downstream paces the node (and, through our acks, the
+   * upstream). Downstreams that are catching up do not pace it.
+   */
+  private async offer (block: ReplayBlock): Promise<void> {
+    if (this.forwarders.size === 1) {
+      for (const f of this.forwarders.values()) await f.offer(block)
+    } else if (this.forwarders.size > 1) {
+      await Promise.all([...this.forwarders.values()].map(async f => await f.offer(block)))
+    }
+  }
+
+  /**
+   * Forward to `sender`'s peer from now on, beside any other downstreams; a
+   * forwarder already in force for that peer is replaced. The HELLO answer
+   * says where it stands; it is caught up in the background.
    */
   async attachDownstream (sender: BlockSender): Promise<Forwarder> {
     const forwarder = new Forwarder(sender, this)
     await forwarder.start()
-    this.forwarder?.close('replaced by another downstream')
-    this.forwarder = forwarder
+    this.forwarders.get(forwarder.peer)?.close('replaced by another stream to the same downstream')
+    this.forwarders.set(forwarder.peer, forwarder)
     forwarder.complete().catch(err => {
-      if (!forwarder.closedOnPurpose && this.forwarder === forwarder) this.onDownstreamFailed?.(forwarder.peer, err as Error)
+      if (!forwarder.closedOnPurpose && this.forwarders.get(forwarder.peer) === forwarder) this.onDownstreamFailed?.(forwarder.peer, err as Error)
     })
     // A node that already has the whole image serves it all from here.
     if (this.sourceDigest !== undefined) forwarder.end()
     return forwarder
   }
 
-  /** Stop forwarding (the coordinator removed our downstream); the local copy goes on. */
-  dropDownstream (reason: string): void {
-    this.forwarder?.close(reason)
-    this.forwarder = undefined
+  /** Stop forwarding to `peer` (the coordinator moved it); the local copy goes on. */
+  dropDownstream (peer: string, reason: string): void {
+    this.forwarders.get(peer)?.close(reason)
+    this.forwarders.delete(peer)
   }
 
   // ------------------------------------------------------------ BlockStore

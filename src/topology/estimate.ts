@@ -105,15 +105,17 @@ export interface AutoChoice extends Candidate {
 }
 
 /**
- * The topologies `auto` weighs: the chain, trees of fan-out 2 to 4, and
- * M parallel chains for M up to what the source's uplink can feed at a
- * node's link rate (and at least 2, 4 and 8 to compare).
+ * The topologies `auto` weighs: the chain, M parallel chains for M up to
+ * what the source's uplink can feed at a node's link rate (and 2, 4 and 8
+ * to compare), and trees of fan-out 2 to 4.
  */
 export function autoCandidates (nodeCount: number, rates: Rates): ConcreteTopology[] {
-  const out: ConcreteTopology[] = [{ kind: 'chain' }, { kind: 'tree', fanout: 2 }, { kind: 'tree', fanout: 3 }, { kind: 'tree', fanout: 4 }]
+  // Simplest first: a tie goes to the earlier one, and a chain splits no node's uplink.
+  const out: ConcreteTopology[] = [{ kind: 'chain' }]
   const feeds = Math.floor(rates.sourceUplink / rates.nodeLink)
   const counts = new Set([2, 4, 8, feeds, feeds + 1].filter(m => m >= 2 && m <= nodeCount && m <= 1024))
   for (const count of [...counts].sort((a, b) => a - b)) out.push({ kind: 'chains', count })
+  out.push({ kind: 'tree', fanout: 2 }, { kind: 'tree', fanout: 3 }, { kind: 'tree', fanout: 4 })
   return out
 }
 

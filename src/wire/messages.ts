@@ -166,7 +166,7 @@ export function describe (message: Control | BlockHeader | Ack): string {
     case 'join': return `join name=${str(b.name)} target=${str(b.targetPath)} size=${String(b.targetSize)} v${String(b.protocolVersion)}`
     case 'welcome': return `welcome image=${str(b.imageName)} size=${String(b.imageSize)} block=${String(b.blockSize)}`
     case 'refuse': return `refuse ${str(b.code)}: ${str(b.reason)}`
-    case 'plan': return `plan #${String(b.position)}/${String(b.chainLength)} up=${String(b.upstreamPeer).slice(-8)} down=${String(b.downstreamPeer).slice(-8) || '-'}`
+    case 'plan': return `plan #${String(b.position)}/${String(b.chainLength)} up=${String(b.upstreamPeer).slice(-8)} down=${(b.downstreams as Array<{ peer: string }>).map(d => String(d.peer).slice(-8)).join(',') || '-'}`
     case 'progress': return `progress written=${String(b.writtenThrough)} received=${String(b.bytesReceived)}`
     case 'done': return `done bytes=${String(b.bytesWritten)} sha256=${hex(b.sha256 as Uint8Array)}`
     case 'failed': return `failed ${str(b.code)}: ${str(b.reason)} at ${String(b.writtenThrough)}`

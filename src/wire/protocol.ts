@@ -1,8 +1,13 @@
 // Protocol ids and the hard limits every decoder enforces. A limit protects a
 // process from a hostile peer: nothing is buffered on a peer's say-so past it.
 
-/** Wire version carried in Join; bump together with the protocol ids. */
-export const PROTOCOL_VERSION = 1
+/**
+ * Wire version carried in Join: a coordinator refuses a node of another
+ * version with one clear sentence. 2: Plan names several downstreams (trees).
+ * The protocol ids stay, so a mismatch reaches that check instead of failing
+ * in libp2p's protocol negotiation with an opaque error.
+ */
+export const PROTOCOL_VERSION = 2
 
 export const CONTROL_PROTOCOL = '/ringcast/control/1.0.0'
 export const BLOCKS_PROTOCOL = '/ringcast/blocks/1.0.0'

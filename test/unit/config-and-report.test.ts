@@ -62,7 +62,7 @@ function member (over: Partial<Member>): Member {
     resumedFrom: 0,
     lastHeardAt: 0,
     upstreamPeer: '',
-    downstreamPeer: '',
+    downstreamPeers: [], depth: 1,
     joinedLate: false,
     restarts: 0,
     firstJoinedAt: 0,

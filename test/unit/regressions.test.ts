@@ -60,7 +60,7 @@ describe('--min-nodes and --allow-failures', () => {
     const { buildReport } = await import('../../src/coordinator/report.js')
     const member = (name: string, state: 'done' | 'failed'): never => ({
       peerId: name, name, address: '/ip4/198.18.0.1/tcp/1', dialAddrs: [], targetPath: '/t', channel: {} as never,
-      state, position: 0, writtenThrough: 10, bytesReceived: 10, lastHeardAt: 0, upstreamPeer: '', downstreamPeer: '',
+      state, position: 0, writtenThrough: 10, bytesReceived: 10, lastHeardAt: 0, upstreamPeer: '', downstreamPeers: [], depth: 1,
       verified: state === 'done', reason: state === 'failed' ? 'killed' : undefined
     }) as never
     const args = { image: 'i', imageBytes: 10, sha256: new Uint8Array(32), blockBytes: 4096, startedAt: 0, endedAt: 1000 }

@@ -226,6 +226,42 @@ describe('relay over an in-memory channel', () => {
     await senderA.waitAcked(imageSize)
   })
 
+  it('fans out: one node forwards every block to two downstreams (a tree), and all three copies are identical', async () => {
+    const imageSize = 30 * BLOCK + 999
+    const image = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const dir = await tempDir()
+    const { target } = await openTarget(dir, 'a.img', imageSize)
+    const sourceToA = hop('source', 'node-a')
+    const pipelineA = new RelayPipeline(target, imageSize)
+    const children = await Promise.all(['b', 'c'].map(async name => {
+      const { path, target: t } = await openTarget(dir, `${name}.img`, imageSize)
+      const link = hop('node-a', `node-${name}`)
+      const pipeline = new RelayPipeline(t, imageSize)
+      const run = pipeline.run(only(new BlockReceiver(link.b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })))
+      const sender = new BlockSender(link.a, { sessionId, windowBytes: WINDOW })
+      const inflight = sampleInflight(sender)
+      const forwarder = await pipelineA.attachDownstream(sender)
+      return { path, target: t, run, forwarder, inflight }
+    }))
+    expect([...pipelineA.forwarders.keys()].sort()).toEqual(['node-b', 'node-c'])
+    await Promise.all([
+      streamImage(new BlockReader(memoryImage(image), BLOCK, WINDOW), new BlockSender(sourceToA.a, { sessionId, windowBytes: WINDOW }), imageSize, digestOf(image)),
+      pipelineA.run(only(new BlockReceiver(sourceToA.b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })))
+    ])
+    for (const c of children) {
+      expect(hex((await c.run).digest)).toBe(sha256(image))
+      await c.forwarder.complete()
+      expect(c.forwarder.replayedBytes + c.forwarder.readBackBytes).toBe(0)
+      expect(Math.max(...c.inflight)).toBeLessThanOrEqual(WINDOW)
+      await c.target.close()
+      expect(sha256(await readFile(c.path))).toBe(sha256(image))
+    }
+    // Dropping one downstream leaves the other in force.
+    pipelineA.dropDownstream('node-b', 'moved elsewhere')
+    expect([...pipelineA.forwarders.keys()]).toEqual(['node-c'])
+  })
+
   // Waiting for our own fsync before sending END added every node's final
   // fsync, one after another, to the time the tail of a chain finished.
   it('sends END downstream before its own final fsync, and reports only after that fsync', async () => {

@@ -121,8 +121,11 @@ const CONTROL_EXAMPLES: Array<{ input: ControlInput, uint64: string[] }> = [
     input: {
       plan: {
         upstreamPeer: '12D3KooWUpstreamPeerIdxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-        downstreamPeer: '12D3KooWDownstreamPeerIdyyyyyyyyyyyyyyyyyyyyyyyyy',
-        downstreamAddrs: ['/ip4/10.0.3.18/tcp/7373'],
+        downstreams: [
+          { peer: '12D3KooWDownstreamPeerIdyyyyyyyyyyyyyyyyyyyyyyyyy', addrs: ['/ip4/10.0.3.18/tcp/7373'] },
+          { peer: '12D3KooWDownstreamPeerIdzzzzzzzzzzzzzzzzzzzzzzzzz', addrs: ['/ip4/10.0.3.19/tcp/7373', '/ip6/::1/tcp/7373'] }
+        ],
+        depth: 2,
         position: 3,
         chainLength: 1000
       }

@@ -314,17 +314,17 @@ export namespace ringcast {
         /** Plan upstreamPeer. */
         upstreamPeer: string;
 
-        /** Plan downstreamPeer. */
-        downstreamPeer: string;
-
-        /** Plan downstreamAddrs. */
-        downstreamAddrs: string[];
-
         /** Plan position. */
         position: number;
 
         /** Plan chainLength. */
         chainLength: number;
+
+        /** Plan downstreams. */
+        downstreams: ringcast.Downstream.$Properties[];
+
+        /** Plan depth. */
+        depth: number;
 
         /**
          * Creates a new Plan instance using the specified properties.
@@ -368,17 +368,17 @@ export namespace ringcast {
             /** Plan upstreamPeer */
             upstreamPeer?: (string|null);
 
-            /** Plan downstreamPeer */
-            downstreamPeer?: (string|null);
-
-            /** Plan downstreamAddrs */
-            downstreamAddrs?: (string[]|null);
-
             /** Plan position */
             position?: (number|null);
 
             /** Plan chainLength */
             chainLength?: (number|null);
+
+            /** Plan downstreams */
+            downstreams?: (ringcast.Downstream.$Properties[]|null);
+
+            /** Plan depth */
+            depth?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -386,6 +386,84 @@ export namespace ringcast {
 
         /** Shape of a Plan. */
         type $Shape = ringcast.Plan.$Properties;
+    }
+
+    /**
+     * Properties of a Downstream.
+     * @deprecated Use ringcast.Downstream.$Properties instead.
+     */
+    interface IDownstream extends ringcast.Downstream.$Properties {
+    }
+
+    /** Represents a Downstream. */
+    class Downstream {
+
+        /**
+         * Constructs a new Downstream.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Downstream.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Downstream peer. */
+        peer: string;
+
+        /** Downstream addrs. */
+        addrs: string[];
+
+        /**
+         * Creates a new Downstream instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Downstream instance
+         */
+        static create(properties: ringcast.Downstream.$Shape): ringcast.Downstream & ringcast.Downstream.$Shape;
+        static create(properties?: ringcast.Downstream.$Properties): ringcast.Downstream;
+
+        /**
+         * Encodes the specified Downstream message. Does not implicitly {@link ringcast.Downstream.verify|verify} messages.
+         * @param message Downstream message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Downstream.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Downstream message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Downstream & ringcast.Downstream.$Shape} Downstream
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Downstream & ringcast.Downstream.$Shape;
+
+        /**
+         * Gets the type url for Downstream
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Downstream {
+
+        /** Properties of a Downstream. */
+        interface $Properties {
+
+            /** Downstream peer */
+            peer?: (string|null);
+
+            /** Downstream addrs */
+            addrs?: (string[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Downstream. */
+        type $Shape = ringcast.Downstream.$Properties;
     }
 
     /**

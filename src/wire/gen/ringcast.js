@@ -762,10 +762,10 @@ export const ringcast = $root.ringcast = (() => {
          * Properties of a Plan.
          * @typedef {Object} ringcast.Plan.$Properties
          * @property {string|null} [upstreamPeer] Plan upstreamPeer
-         * @property {string|null} [downstreamPeer] Plan downstreamPeer
-         * @property {Array.<string>|null} [downstreamAddrs] Plan downstreamAddrs
          * @property {number|null} [position] Plan position
          * @property {number|null} [chainLength] Plan chainLength
+         * @property {Array.<ringcast.Downstream.$Properties>|null} [downstreams] Plan downstreams
+         * @property {number|null} [depth] Plan depth
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -791,7 +791,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         const Plan = function (properties) {
-            this.downstreamAddrs = [];
+            this.downstreams = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -805,22 +805,6 @@ export const ringcast = $root.ringcast = (() => {
          * @instance
          */
         Plan.prototype.upstreamPeer = "";
-
-        /**
-         * Plan downstreamPeer.
-         * @member {string} downstreamPeer
-         * @memberof ringcast.Plan
-         * @instance
-         */
-        Plan.prototype.downstreamPeer = "";
-
-        /**
-         * Plan downstreamAddrs.
-         * @member {Array.<string>} downstreamAddrs
-         * @memberof ringcast.Plan
-         * @instance
-         */
-        Plan.prototype.downstreamAddrs = $util.emptyArray;
 
         /**
          * Plan position.
@@ -837,6 +821,22 @@ export const ringcast = $root.ringcast = (() => {
          * @instance
          */
         Plan.prototype.chainLength = 0;
+
+        /**
+         * Plan downstreams.
+         * @member {Array.<ringcast.Downstream.$Properties>} downstreams
+         * @memberof ringcast.Plan
+         * @instance
+         */
+        Plan.prototype.downstreams = $util.emptyArray;
+
+        /**
+         * Plan depth.
+         * @member {number} depth
+         * @memberof ringcast.Plan
+         * @instance
+         */
+        Plan.prototype.depth = 0;
 
         /**
          * Creates a new Plan instance using the specified properties.
@@ -872,15 +872,15 @@ export const ringcast = $root.ringcast = (() => {
                 throw $Error("max depth exceeded");
             if (message.upstreamPeer != null && $Object.hasOwnProperty.call(message, "upstreamPeer") && message.upstreamPeer !== "")
                 writer.uint32(/* id 1, wireType 2 =*/10).string(message.upstreamPeer);
-            if (message.downstreamPeer != null && $Object.hasOwnProperty.call(message, "downstreamPeer") && message.downstreamPeer !== "")
-                writer.uint32(/* id 2, wireType 2 =*/18).string(message.downstreamPeer);
-            if (message.downstreamAddrs != null && message.downstreamAddrs.length)
-                for (let i = 0; i < message.downstreamAddrs.length; ++i)
-                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.downstreamAddrs[i]);
             if (message.position != null && $Object.hasOwnProperty.call(message, "position") && message.position !== 0)
                 writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.position);
             if (message.chainLength != null && $Object.hasOwnProperty.call(message, "chainLength") && message.chainLength !== 0)
                 writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.chainLength);
+            if (message.downstreams != null && message.downstreams.length)
+                for (let i = 0; i < message.downstreams.length; ++i)
+                    $root.ringcast.Downstream.encode(message.downstreams[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+            if (message.depth != null && $Object.hasOwnProperty.call(message, "depth") && message.depth !== 0)
+                writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.depth);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -934,23 +934,6 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.upstreamPeer;
                         continue;
                     }
-                case 2: {
-                        if (wireType !== 2)
-                            break;
-                        if ((value = reader.stringVerify()).length)
-                            message.downstreamPeer = value;
-                        else
-                            delete message.downstreamPeer;
-                        continue;
-                    }
-                case 3: {
-                        if (wireType !== 2)
-                            break;
-                        if (!(message.downstreamAddrs && message.downstreamAddrs.length))
-                            message.downstreamAddrs = [];
-                        message.downstreamAddrs.push(reader.stringVerify());
-                        continue;
-                    }
                 case 4: {
                         if (wireType !== 0)
                             break;
@@ -967,6 +950,23 @@ export const ringcast = $root.ringcast = (() => {
                             message.chainLength = value;
                         else
                             delete message.chainLength;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.downstreams && message.downstreams.length))
+                            message.downstreams = [];
+                        message.downstreams.push($root.ringcast.Downstream.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.depth = value;
+                        else
+                            delete message.depth;
                         continue;
                     }
                 }
@@ -1001,6 +1001,193 @@ export const ringcast = $root.ringcast = (() => {
         };
 
         return Plan;
+    })();
+
+    ringcast.Downstream = (function() {
+
+        /**
+         * Properties of a Downstream.
+         * @typedef {Object} ringcast.Downstream.$Properties
+         * @property {string|null} [peer] Downstream peer
+         * @property {Array.<string>|null} [addrs] Downstream addrs
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Downstream.
+         * @memberof ringcast
+         * @interface IDownstream
+         * @augments ringcast.Downstream.$Properties
+         * @deprecated Use ringcast.Downstream.$Properties instead.
+         */
+
+        /**
+         * Shape of a Downstream.
+         * @typedef {ringcast.Downstream.$Properties} ringcast.Downstream.$Shape
+         */
+
+        /**
+         * Constructs a new Downstream.
+         * @memberof ringcast
+         * @classdesc Represents a Downstream.
+         * @constructor
+         * @param {ringcast.Downstream.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Downstream = function (properties) {
+            this.addrs = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Downstream peer.
+         * @member {string} peer
+         * @memberof ringcast.Downstream
+         * @instance
+         */
+        Downstream.prototype.peer = "";
+
+        /**
+         * Downstream addrs.
+         * @member {Array.<string>} addrs
+         * @memberof ringcast.Downstream
+         * @instance
+         */
+        Downstream.prototype.addrs = $util.emptyArray;
+
+        /**
+         * Creates a new Downstream instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Downstream
+         * @static
+         * @param {ringcast.Downstream.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Downstream} Downstream instance
+         * @type {{
+         *   (properties: ringcast.Downstream.$Shape): ringcast.Downstream & ringcast.Downstream.$Shape;
+         *   (properties?: ringcast.Downstream.$Properties): ringcast.Downstream;
+         * }}
+         */
+        Downstream.create = function(properties) {
+            return new Downstream(properties);
+        };
+
+        /**
+         * Encodes the specified Downstream message. Does not implicitly {@link ringcast.Downstream.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Downstream
+         * @static
+         * @param {ringcast.Downstream.$Properties} message Downstream message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Downstream.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.peer != null && $Object.hasOwnProperty.call(message, "peer") && message.peer !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.peer);
+            if (message.addrs != null && message.addrs.length)
+                for (let i = 0; i < message.addrs.length; ++i)
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.addrs[i]);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Downstream message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Downstream
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Downstream & ringcast.Downstream.$Shape} Downstream
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Downstream.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Downstream();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.peer = value;
+                        else
+                            delete message.peer;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.addrs && message.addrs.length))
+                            message.addrs = [];
+                        message.addrs.push(reader.stringVerify());
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Downstream
+         * @function getTypeUrl
+         * @memberof ringcast.Downstream
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Downstream.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Downstream";
+        };
+
+        return Downstream;
     })();
 
     ringcast.Progress = (function() {
