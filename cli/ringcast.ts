@@ -53,6 +53,7 @@ program.command('serve')
   .option('-t, --topology <spec>', 'chain, tree:K, chains:M or auto (see ringcast plan)', 'chain')
   .option('--link-rate <rate>', "for auto: a node's link rate, e.g. 1Gbit or 10Gbit", '1Gbit')
   .option('--source-rate <rate>', "for auto: this host's uplink (default: --link-rate)")
+  .option('--straggler-after <duration>', 'move a node whose disk holds the others back for this long out of the way (0: never)', '5s')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
   .option('--json', 'print the final report as JSON on stdout')
@@ -74,6 +75,7 @@ program.command('serve')
       topology: parseTopologyFlag(o.topology as string),
       linkRateBytesPerSecond: linkGoodput(o.linkRate as string, '--link-rate'),
       sourceRateBytesPerSecond: linkGoodput((o.sourceRate ?? o.linkRate) as string, o.sourceRate === undefined ? '--link-rate' : '--source-rate'),
+      stragglerAfterMs: parseDuration(o.stragglerAfter as string, '--straggler-after'),
       keyPath: o.key as string,
       token: (o.token as string | undefined) ?? ''
     }, {
@@ -107,6 +109,7 @@ program.command('join')
   .option('--listen <multiaddr>', 'listen address for the upstream (repeatable)', collect)
   .option('--key <path>', 'identity key file (ephemeral identity if omitted)')
   .option('--connect-timeout <duration>', 'give up reaching the coordinator after this long', '60s')
+  .option('--max-write-rate <rate>', 'cap how fast this node writes its target, e.g. 50MB/s, to spare a busy disk (0: no cap); a node much slower than the rest is served in the background', '0')
   .option('--replay-buffer <size>', 'newest bytes kept in memory to catch up a downstream that falls behind (older ones are read back from the target)', '16MiB')
   .option('--journal <path>', 'resume journal: lets a restarted node (same --key and --target) resume (default: <target>.ringcast-journal for a file, /var/lib/ringcast/ for a device)')
   .option('--no-journal', 'keep no resume journal (a restarted node starts over)')
@@ -126,6 +129,7 @@ program.command('join')
         keyPath: o.key as string | undefined,
         connectTimeoutMs: parseDuration(o.connectTimeout as string, '--connect-timeout'),
         replayBytes: parseSize(o.replayBuffer as string, '--replay-buffer'),
+        maxWriteRateBytesPerSecond: parseWriteRate(o.maxWriteRate as string),
         journalPath: o.journal === false ? null : o.journal as string | undefined
       }, { log: view.log, progress: view.update })
       view.stop()
@@ -194,6 +198,12 @@ program.command('plan')
     })
     process.stdout.write(`${o.json === true ? formatPlanJson(out) : formatPlanText(out)}\n`)
   })
+
+function parseWriteRate (text: string): number {
+  const rate = parseRate(text, '--max-write-rate')
+  if (rate > 0 && rate < 65_536) throw new RingcastError('USAGE', `--max-write-rate must be at least 64KiB per second, or 0 for no cap (got ${rate})`)
+  return rate
+}
 
 function parseTopologyFlag (text: string): Topology {
   try {

@@ -23,6 +23,7 @@ import { NetNode } from '../net/node.js'
 import { BlockReceiver, receiveBufferLimit } from '../relay/block-receiver.js'
 import { BlockSender, short } from '../relay/block-sender.js'
 import type { Forwarder } from '../relay/forwarder.js'
+import { RateLimiter } from '../relay/rate-limiter.js'
 import { RelayPipeline, type ResumeState } from '../relay/relay-pipeline.js'
 import { toHex } from '../relay/hash.js'
 import { endOfBlocks } from '../relay/replay-buffer.js'
@@ -49,6 +50,8 @@ export interface AgentConfig {
   replayBytes: number
   /** Resume journal path; default next to a file target (see defaultJournalPath); null: no journal. */
   journalPath?: string | null
+  /** Most bytes per second written to the target (0 or undefined: no cap). */
+  maxWriteRateBytesPerSecond?: number
 }
 
 export interface AgentHooks {
@@ -187,7 +190,7 @@ class Agent {
       this.hooks.log(`position ${plan.position + 1} of ${plan.chainLength}, depth ${plan.depth}; upstream ${short(plan.upstreamPeer)}, downstream ${downs === '' ? 'none (tail)' : downs}`)
       // The downstreams are connected before any block moves (from the newest
       // plan: another may have come meanwhile); later ones as plans come.
-      await Promise.all(downstreamsOf(this.plans.at(-1)!).map(async d => { await this.connectDownstream(d.peer, d.addrs) }))
+      await Promise.all(downstreamsOf(this.plans.at(-1)!).map(async d => { await this.connectDownstream(d) }))
       let first = true
       const result = await pipeline.run(async () => {
         const channel = await this.upstreams.next(first ? UPSTREAM_TIMEOUT_MS : REPLACEMENT_TIMEOUT_MS)
@@ -234,6 +237,7 @@ class Agent {
     let sinceCheckpoint = 0
     const pipeline = new RelayPipeline(target, welcome.imageSize, {
       replayBytes: this.config.replayBytes,
+      writeLimiter: (this.config.maxWriteRateBytesPerSecond ?? 0) > 0 ? new RateLimiter(this.config.maxWriteRateBytesPerSecond!) : undefined,
       onWritten: journal === undefined
         ? undefined
         : block => {
@@ -421,20 +425,22 @@ class Agent {
       this.currentUpstream?.abort(new Error('the coordinator named a new upstream'))
       this.currentUpstream = undefined
     }
-    const before = new Set(downstreamsOf(previous).map(d => d.peer))
-    const now = new Set(downstreamsOf(plan).map(d => d.peer))
-    for (const peer of before) {
-      if (now.has(peer)) continue
-      this.downstreamFailures.delete(peer)
-      this.hooks.log(`re-wired: no longer forwarding to ${short(peer)}`)
-      this.pipeline?.dropDownstream(peer, 'the coordinator moved this downstream elsewhere')
-    }
-    for (const d of downstreamsOf(plan)) {
-      if (before.has(d.peer)) continue
+    // A downstream is the same one if its peer and its mode (live or background) are.
+    const key = (d: PlannedDownstream): string => `${d.peer} ${d.background}`
+    const before = new Map(downstreamsOf(previous).map(d => [key(d), d]))
+    const now = new Map(downstreamsOf(plan).map(d => [key(d), d]))
+    for (const [k, d] of before) {
+      if (now.has(k)) continue
       this.downstreamFailures.delete(d.peer)
-      this.hooks.log(`re-wired: new downstream ${short(d.peer)}`)
+      this.hooks.log(`re-wired: no longer forwarding to ${short(d.peer)}${d.background ? ' in the background' : ''}`)
+      this.pipeline?.dropDownstream(d.peer, 'the coordinator moved this downstream elsewhere')
+    }
+    for (const [k, d] of now) {
+      if (before.has(k)) continue
+      this.downstreamFailures.delete(d.peer)
+      this.hooks.log(`re-wired: new downstream ${short(d.peer)}${d.background ? ', served in the background (a straggler)' : ''}`)
       // Before the pipeline exists the first plan's downstreams are connected by run().
-      if (this.pipeline !== undefined) void this.connectDownstream(d.peer, d.addrs)
+      if (this.pipeline !== undefined) void this.connectDownstream(d)
     }
   }
 
@@ -455,7 +461,7 @@ class Agent {
    * Gives up after a few attempts and says so in the heartbeat, so the
    * coordinator can feed that node another way.
    */
-  private async connectDownstream (peer: string, addrs: string[]): Promise<void> {
+  private async connectDownstream ({ peer, addrs, background }: PlannedDownstream): Promise<void> {
     const welcome = this.welcome!
     const pipeline = this.pipeline!
     let lastError: unknown
@@ -464,7 +470,7 @@ class Agent {
         const channel = await this.net.dial(peer, addrs, BLOCKS_PROTOCOL)
         const sender = new BlockSender(channel, { sessionId: welcome.sessionId, windowBytes: welcome.windowBytes })
         if (!this.wanted(peer)) { sender.close('the coordinator changed the plan'); return }
-        const forwarder = await pipeline.attachDownstream(sender)
+        const forwarder = await pipeline.attachDownstream(sender, background)
         if (!this.wanted(peer)) { pipeline.dropDownstream(peer, 'the coordinator changed the plan'); return }
         if (forwarder.startedAt < pipeline.verifiedThrough) {
           this.hooks.log(`downstream ${short(peer)} starts at ${forwarder.startedAt}; catching it up from ${pipeline.verifiedThrough - forwarder.startedAt <= this.config.replayBytes ? 'the replay buffer' : 'the replay buffer and this node\'s target'}`)
@@ -506,9 +512,11 @@ class Agent {
   }
 }
 
+interface PlannedDownstream { peer: string, addrs: string[], background: boolean }
+
 /** A plan's downstreams as plain values (the decoder leaves optional fields typed as nullable). */
-function downstreamsOf (plan: Plan): Array<{ peer: string, addrs: string[] }> {
-  return plan.downstreams.map(d => ({ peer: d.peer ?? '', addrs: d.addrs ?? [] })).filter(d => d.peer !== '')
+function downstreamsOf (plan: Plan): PlannedDownstream[] {
+  return plan.downstreams.map(d => ({ peer: d.peer ?? '', addrs: d.addrs ?? [], background: d.background === true })).filter(d => d.peer !== '')
 }
 
 async function withTimeout<T> (promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -31,6 +31,12 @@ export interface CoordinatorConfig {
   /** Declared rates `auto` plans with, bytes per second: a node's link, the source's uplink. */
   linkRateBytesPerSecond: number
   sourceRateBytesPerSecond: number
+  /**
+   * A node whose disk keeps three quarters of the credit window waiting for
+   * this long is a straggler: it is moved out of the way and served in the
+   * background (0: never).
+   */
+  stragglerAfterMs: number
 }
 
 export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {
@@ -55,7 +61,9 @@ export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'
   topology: { kind: 'chain' },
   // 1 GbE goodput; only `auto` uses these.
   linkRateBytesPerSecond: 117_500_000,
-  sourceRateBytesPerSecond: 117_500_000
+  sourceRateBytesPerSecond: 117_500_000,
+  // Long enough that a burst of slow writes (a journal commit, a GC pause) is not a straggler.
+  stragglerAfterMs: 5_000
 }
 
 export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
@@ -78,5 +86,6 @@ export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
     fail(`--max-rate must be at least 64KiB per second, or 0 for no cap (got ${c.maxRateBytesPerSecond})`)
   }
   if (!(c.linkRateBytesPerSecond > 0) || !(c.sourceRateBytesPerSecond > 0)) fail('--link-rate and --source-rate must be above 0')
+  if (!(c.stragglerAfterMs >= 0)) fail('--straggler-after must be a duration (0: never move stragglers)')
   return c
 }

@@ -228,6 +228,7 @@ export class Coordinator {
       upstreamPeer: '',
       downstreamPeers: [],
       depth: 0,
+      background: false,
       joinedLate: previous?.joinedLate ?? this.started,
       restarts: previous === undefined ? 0 : previous.restarts + 1,
       hadBeforeRestart: previous?.writtenThrough,
@@ -320,6 +321,7 @@ export class Coordinator {
             m.writtenThrough = Math.min(msg.body.writtenThrough, this.image.size)
             m.bytesReceived = msg.body.bytesReceived
             m.resumedFrom = Math.min(msg.body.resumedFrom, this.image.size)
+            this.watchBacklog(m)
             if (msg.body.downstreamPeer !== '') this.onDownstreamTrouble(m, msg.body.downstreamPeer, printable(msg.body.downstreamError))
             break
           case 'done':
@@ -394,32 +396,42 @@ export class Coordinator {
    * the image instead.
    */
   private rewireAround (dead: Member): void {
-    const up = this.members.get(dead.upstreamPeer)
-    if (up !== undefined) up.downstreamPeers = up.downstreamPeers.filter(p => p !== dead.peerId)
-    const orphans = dead.downstreamPeers
+    this.detach(dead, `re-wiring around ${dead.name}`)
+  }
+
+  /**
+   * Take `node` out of the structure: its upstream stops feeding it, and its
+   * orphans go where the repair rule says (one takes its place under its
+   * nearest live ancestor, the others go under idle leaves, or the source
+   * feeds them). Sends every plan that changed, except `node`'s own.
+   */
+  private detach (node: Member, why: string): void {
+    const up = this.members.get(node.upstreamPeer)
+    if (up !== undefined) up.downstreamPeers = up.downstreamPeers.filter(p => p !== node.peerId)
+    const orphans = node.downstreamPeers
       .map(p => this.members.get(p))
-      .filter((o): o is Member => o !== undefined && !isFinished(o) && o.upstreamPeer === dead.peerId)
-    dead.downstreamPeers = []
+      .filter((o): o is Member => o !== undefined && !isFinished(o) && o.upstreamPeer === node.peerId)
+    node.downstreamPeers = []
     const view: TreeView<string> = {
       upstreamOf: id => {
         const m = this.members.get(id)
         return m === undefined || m.upstreamPeer === this.net.peerId || m.upstreamPeer === '' ? undefined : m.upstreamPeer
       },
-      // The lost node keeps its orphans here, as the rule needs to see them.
-      downstreamsOf: id => id === dead.peerId ? orphans.map(o => o.peerId) : this.members.get(id)?.downstreamPeers ?? [],
-      isGone: id => this.members.get(id)?.state !== 'running',
+      // The node keeps its orphans here, as the rule needs to see them.
+      downstreamsOf: id => id === node.peerId ? orphans.map(o => o.peerId) : this.members.get(id)?.downstreamPeers ?? [],
+      isGone: id => id === node.peerId || this.members.get(id)?.state !== 'running' || this.members.get(id)?.background === true,
       nodes: [...this.members.values()].sort((a, b) => a.position - b.position).map(m => m.peerId)
     }
     const changed = new Set<Member>()
-    for (const [orphanId, newUpId] of repairOrphans(dead.peerId, view)) {
+    for (const [orphanId, newUpId] of repairOrphans(node.peerId, view)) {
       const orphan = this.members.get(orphanId)!
       const newUp = newUpId === undefined ? undefined : this.members.get(newUpId)
       if (newUp === undefined) {
-        this.hooks.log(`re-wiring around ${dead.name}: feeding ${orphan.name} from the source`)
+        this.hooks.log(`${why}: feeding ${orphan.name} from the source`)
         this.feedFromSource(orphan)
         continue
       }
-      this.hooks.log(`re-wiring around ${dead.name}: ${newUp.name} now feeds ${orphan.name}`)
+      this.hooks.log(`${why}: ${newUp.name} now feeds ${orphan.name}`)
       orphan.upstreamPeer = newUp.peerId
       newUp.downstreamPeers.push(orphan.peerId)
       changed.add(newUp)
@@ -427,6 +439,53 @@ export class Coordinator {
       void this.sendPlan(orphan).then(async () => { await this.sendPlan(newUp) })
     }
     if (up !== undefined && up.state === 'running' && !changed.has(up)) void this.sendPlan(up)
+  }
+
+  /**
+   * Straggler detection: a node whose disk keeps three quarters of the credit
+   * window waiting is the one pacing everything above it (through the
+   * credits). Sustained for --straggler-after, it is moved out of the way.
+   */
+  private watchBacklog (m: Member): void {
+    if (this.config.stragglerAfterMs === 0 || m.state !== 'running' || m.background) return
+    const backlog = m.resumedFrom + m.bytesReceived - m.writtenThrough
+    if (backlog < 0.75 * this.config.windowBytes || m.writtenThrough >= this.image.size) { m.slowSince = undefined; return }
+    m.slowSince ??= this.now()
+    if (this.now() - m.slowSince >= this.config.stragglerAfterMs) this.relocateStraggler(m, backlog)
+  }
+
+  /**
+   * Move a straggler out of the way: its downstreams are re-parented as if it
+   * had failed, and it goes under the running leaf that has the most, which
+   * serves it in the background (from its replay buffer and target, at the
+   * straggler's pace, never waiting for it). Without such a leaf the source
+   * feeds it on its own stream.
+   */
+  private relocateStraggler (s: Member, backlog: number): void {
+    const others = [...this.members.values()].filter(m => m !== s && m.state === 'running')
+    if (others.length === 0) return
+    this.hooks.log(`${s.name} is a straggler: its disk kept ${backlog} of the ${this.config.windowBytes}-byte window waiting for ${Math.round(this.config.stragglerAfterMs / 1000)} s; moving it out of the way`)
+    s.background = true
+    s.slowSince = undefined
+    this.detach(s, `moving straggler ${s.name}`)
+    const leaf = others
+      .filter(m => m.downstreamPeers.length === 0 && !m.background)
+      .sort((a, b) => b.writtenThrough - a.writtenThrough)[0]
+    if (leaf === undefined) {
+      this.hooks.log(`${s.name} is fed by the source on its own stream`)
+      this.feedFromSource(s)
+      return
+    }
+    this.hooks.log(`${leaf.name} serves straggler ${s.name} in the background`)
+    // Fed by the source until now: that stream ends here, on purpose.
+    const feed = s.feed
+    s.feed = undefined
+    s.upstreamPeer = leaf.peerId
+    feed?.close(`${s.name} is served by ${leaf.name} from now on`)
+    s.depth = leaf.depth + 1
+    leaf.downstreamPeers.push(s.peerId)
+    // The straggler first, so it accepts the stream the leaf opens.
+    void this.sendPlan(s).then(async () => { await this.sendPlan(leaf) })
   }
 
   /**
@@ -440,7 +499,8 @@ export class Coordinator {
     m.lastHeardAt = this.now()
     m.downstreamPeers = []
     if (m.position < 0) m.position = this.chainLength++
-    const tails = [...this.members.values()].filter(t => t !== m && t.state === 'running' && t.downstreamPeers.length === 0)
+    // A straggler served in the background would pace whoever it fed: never a tail.
+    const tails = [...this.members.values()].filter(t => t !== m && t.state === 'running' && t.downstreamPeers.length === 0 && !t.background)
     const tail = tails.sort((a, b) => b.writtenThrough - a.writtenThrough)[0]
     if (tail === undefined) {
       this.hooks.log(`${m.name} joins fed from the source`)
@@ -477,7 +537,7 @@ export class Coordinator {
     await sendControl(m.channel, {
       plan: {
         upstreamPeer: m.upstreamPeer,
-        downstreams: m.downstreamPeers.map(peer => ({ peer, addrs: this.members.get(peer)?.dialAddrs ?? [] })),
+        downstreams: m.downstreamPeers.map(peer => ({ peer, addrs: this.members.get(peer)?.dialAddrs ?? [], background: this.members.get(peer)?.background === true })),
         position: m.position,
         chainLength: this.chainLength,
         depth: m.depth
@@ -487,9 +547,10 @@ export class Coordinator {
 
   /** Stream the image into `m`, from the offset it asks for. */
   private async feed (m: Member): Promise<void> {
+    let sender: BlockSender | undefined
     try {
       const channel = await this.net.dial(m.peerId, m.dialAddrs, BLOCKS_PROTOCOL)
-      const sender = m.feed = new BlockSender(channel, { sessionId: this.sessionId, windowBytes: this.config.windowBytes })
+      sender = m.feed = new BlockSender(channel, { sessionId: this.sessionId, windowBytes: this.config.windowBytes })
       if (isFinished(m)) { sender.close(`${m.name} already finished`); return }
       const reader = new BlockReader(this.image, this.config.blockSizeBytes, this.config.windowBytes)
       const from = await streamImage(reader, sender, this.image.size, async () => await this.hashes.digest(), this.limiter)
@@ -501,6 +562,8 @@ export class Coordinator {
         for (const n of this.members.values()) this.fail(n, 'IMAGE_UNREADABLE', errorMessage(err))
         return
       }
+      // Not a failure when the node is fed another way now (a straggler moved under a leaf).
+      if (m.upstreamPeer !== this.net.peerId || (sender !== undefined && m.feed !== sender)) return
       this.fail(m, 'PEER_GONE', `the source could not feed it: ${errorMessage(err)}`)
     }
   }

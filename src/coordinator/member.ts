@@ -36,6 +36,10 @@ export interface Member {
   downstreamPeers: string[]
   /** Hops from the source, as planned (1: fed by the source). */
   depth: number
+  /** Served by its upstream in the background: a straggler moved out of the way. */
+  background: boolean
+  /** Since when its disk has kept most of the credit window waiting (straggler detection). */
+  slowSince?: number
   /** The coordinator's block stream into this node, while it feeds it. */
   feed?: BlockSender
   /** Outcome fields, set when the node finishes or fails. */

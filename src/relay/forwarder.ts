@@ -9,6 +9,10 @@
 //                 block is sent as it is verified, and waiting for the
 //                 downstream's credit paces the node (the chain's backpressure).
 //
+//   background:   a straggler moved out of the way: the pump serves it at its
+//                own pace, from the replay buffer or the target, and it never
+//                goes live, so it never paces this node.
+//
 // The switch from catching up to live happens synchronously once the pump has
 // sent everything verified so far, so no block is skipped or sent twice.
 // After the last block the forwarder sends END (image digest) itself.
@@ -49,7 +53,7 @@ export class Forwarder {
   private ended = false
   private readonly finished = Promise.withResolvers<void>()
 
-  constructor (readonly sender: BlockSender, private readonly store: BlockStore) {
+  constructor (readonly sender: BlockSender, private readonly store: BlockStore, readonly background = false) {
     this.finished.promise.catch(() => {})
   }
 
@@ -124,6 +128,8 @@ export class Forwarder {
           continue
         }
         if (next >= this.store.verifiedThrough) {
+          // In the background, wait for the node to verify more.
+          if (this.background) { await this.store.changed(); continue }
           // Everything verified so far is sent (or the downstream is ahead of
           // us): from here the node's own loop forwards each block live.
           this.live = true

@@ -22,6 +22,7 @@ import type { Target } from '../storage/target.js'
 import type { BlockReceiver, Received } from './block-receiver.js'
 import type { BlockSender } from './block-sender.js'
 import { Forwarder, type BlockStore } from './forwarder.js'
+import type { RateLimiter } from './rate-limiter.js'
 import { blockHash, sameBytes, toHex } from './hash.js'
 import { ReplayBuffer, type KnownBlock, type ReplayBlock } from './replay-buffer.js'
 
@@ -39,6 +40,8 @@ export interface PipelineOptions {
   replayBytes: number
   /** Told of every block written (the resume journal). */
   onWritten?: (block: KnownBlock) => void
+  /** Caps the rate of writes to the target (join --max-write-rate). */
+  writeLimiter?: RateLimiter
   now?: () => number
 }
 
@@ -190,10 +193,11 @@ export class RelayPipeline implements BlockStore {
   /**
    * Forward to `sender`'s peer from now on, beside any other downstreams; a
    * forwarder already in force for that peer is replaced. The HELLO answer
-   * says where it stands; it is caught up in the background.
+   * says where it stands; it is caught up in the background. A `background`
+   * downstream (a straggler) is served at its own pace and never paces us.
    */
-  async attachDownstream (sender: BlockSender): Promise<Forwarder> {
-    const forwarder = new Forwarder(sender, this)
+  async attachDownstream (sender: BlockSender, background = false): Promise<Forwarder> {
+    const forwarder = new Forwarder(sender, this, background)
     await forwarder.start()
     this.forwarders.get(forwarder.peer)?.close('replaced by another stream to the same downstream')
     this.forwarders.set(forwarder.peer, forwarder)
@@ -255,6 +259,7 @@ export class RelayPipeline implements BlockStore {
     const end = block.offset + block.length
     this.writes = this.writes.then(async () => {
       if (this.writeFailure !== undefined) return
+      await this.options.writeLimiter?.take(block.length)
       await this.target.write(block.offset, block.payload)
       this.writtenThrough = end
       this.options.onWritten?.(block)

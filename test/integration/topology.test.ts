@@ -81,6 +81,28 @@ describe('serve --topology', () => {
     expect(String(session)).toMatch(/ringcast: --topology: tree fan-out must be 1 to 64 \(got 0\)/)
   })
 
+  it('a straggler (its disk capped at 8 MB/s) is moved out of the way: the others finish long before it, and all verify', async () => {
+    const session = await startSession(w, image.path, ['--nodes', '4', '--block-size', '256KiB', '--straggler-after', '2s'])
+    onTestFinished(() => session.kill())
+    // The straggler joins first, so it is the head: fed by the source, whose stream must end on purpose.
+    const nodes = [{ name: 'n1', target: w.path('straggle-n1.img'), proc: session.startNode({ name: 'n1', target: w.path('straggle-n1.img'), args: ['--create', '--max-write-rate', '8MB/s'] }) }]
+    await nodes[0]!.proc.waitForLine(/joined: image/)
+    for (const i of [0, 2, 3]) nodes.push({ name: `n${i}`, target: w.path(`straggle-n${i}.img`), proc: session.startNode({ name: `n${i}`, target: w.path(`straggle-n${i}.img`), args: ['--create'] }) })
+    const { exit, report } = await session.finish()
+    const log = session.coordinator.stderr()
+    expect(log).toMatch(/n1 is a straggler: its disk kept \d+ of the \d+-byte window waiting for 2 s; moving it out of the way/)
+    expect(log).toMatch(/position 1 of 4|starting: 4 node/)
+    expect(nodes[0]!.proc.stderr()).toMatch(/position 1 of 4/)
+    expect(log).toMatch(/serves straggler n1 in the background/)
+    expect(exit).toBe(0)
+    expect(report.verified).toBe(4)
+    for (const n of nodes) expect(await sha256File(n.target)).toBe(image.sha256)
+    // At 8 MB/s the straggler needs ~12.6 s for 96 MiB; paced by it, every node would.
+    const seconds = (name: string): number => report.nodes.find(n => n.name === name)!.seconds
+    expect(seconds('n1')).toBeGreaterThan(IMAGE_BYTES / 8e6 * 0.9)
+    for (const other of ['n0', 'n2', 'n3']) expect(seconds(other)).toBeLessThan(seconds('n1') * 0.75)
+  })
+
   it('tree:2: an inner node killed at ~30 %: one orphan takes its place, the other goes under a leaf; the rest verify', async () => {
     const session = await startSession(w, image.path, ['--nodes', '6', '--topology', 'tree:2', '--block-size', '256KiB', '--max-rate', '40MB/s',
       '--stall-timeout', '2s', '--allow-failures', '1'])

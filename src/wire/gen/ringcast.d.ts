@@ -413,6 +413,9 @@ export namespace ringcast {
         /** Downstream addrs. */
         addrs: string[];
 
+        /** Downstream background. */
+        background: boolean;
+
         /**
          * Creates a new Downstream instance using the specified properties.
          * @param [properties] Properties to set
@@ -457,6 +460,9 @@ export namespace ringcast {
 
             /** Downstream addrs */
             addrs?: (string[]|null);
+
+            /** Downstream background */
+            background?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -1010,6 +1010,7 @@ export const ringcast = $root.ringcast = (() => {
          * @typedef {Object} ringcast.Downstream.$Properties
          * @property {string|null} [peer] Downstream peer
          * @property {Array.<string>|null} [addrs] Downstream addrs
+         * @property {boolean|null} [background] Downstream background
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1059,6 +1060,14 @@ export const ringcast = $root.ringcast = (() => {
         Downstream.prototype.addrs = $util.emptyArray;
 
         /**
+         * Downstream background.
+         * @member {boolean} background
+         * @memberof ringcast.Downstream
+         * @instance
+         */
+        Downstream.prototype.background = false;
+
+        /**
          * Creates a new Downstream instance using the specified properties.
          * @function create
          * @memberof ringcast.Downstream
@@ -1095,6 +1104,8 @@ export const ringcast = $root.ringcast = (() => {
             if (message.addrs != null && message.addrs.length)
                 for (let i = 0; i < message.addrs.length; ++i)
                     writer.uint32(/* id 2, wireType 2 =*/18).string(message.addrs[i]);
+            if (message.background != null && $Object.hasOwnProperty.call(message, "background") && message.background !== false)
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.background);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1154,6 +1165,15 @@ export const ringcast = $root.ringcast = (() => {
                         if (!(message.addrs && message.addrs.length))
                             message.addrs = [];
                         message.addrs.push(reader.stringVerify());
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.background = value;
+                        else
+                            delete message.background;
                         continue;
                     }
                 }
