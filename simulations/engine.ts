@@ -58,6 +58,12 @@ export interface SimConfig {
   crashDetect?: number
   /** The coordinator's re-wire: plan messages and the new hop's handshake. */
   rewireDelay?: number
+  /**
+   * serve --straggler-after, seconds: a node whose disk keeps 3/4 of the window
+   * waiting this long is moved under a leaf and served in the background
+   * (undefined or 0: never, every node paces the others).
+   */
+  stragglerAfter?: number
 }
 
 export interface NodeOutcome {
@@ -94,6 +100,7 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
   const windowBlocks = Math.max(1, Math.floor(config.windowBytes / b))
   const crashDetect = config.crashDetect ?? 2 * L
   const rewireDelay = config.rewireDelay ?? 4 * L
+  const stragglerAfter = config.stragglerAfter ?? 0
 
   // Index nodes in planned order; parent -1 is the source.
   const index = new Map(p.hops.map((h, i) => [h.node, i]))
@@ -136,6 +143,8 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
   recomputeRates()
   const droppedAt = new Float64Array(n).fill(Infinity) // when its upstream let go of it
   const catchingUp = new Uint8Array(n) // fed without pacing its upstream
+  const background = new Uint8Array(n) // a straggler served at its own pace, for good
+  const slowSince = new Float64Array(n).fill(NaN) // since when its disk has kept 3/4 of the window waiting
   const rewired = new Uint32Array(n)
   const assigned = new Map<number, number>() // orphan -> its new upstream, decided by the repair rule
   const order = Array.from({ length: n }, (_, i) => i)
@@ -167,7 +176,7 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
       linkFree[i] = end
       const at = end + L
       if (at > failAt[i]!) { stop(i); continue }
-      if (par !== -1) {
+      if (par !== -1 && background[i] === 0) {
         if (catchingUp[i] === 1) {
           // Level with its upstream again: from here it paces it (live).
           if (send <= loopStart[par]! + 1e-9) catchingUp[i] = 0
@@ -181,8 +190,55 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
       written[i] = w
       ring[i * windowBlocks + (k % windowBlocks)] = w
       if (k === blocks - 1) finishedAt[i] = w
+      if (stragglerAfter > 0 && background[i] === 0) watchBacklog(i, at, start, w)
     }
     for (let i = 0; i < n; i++) loopDone[i] = Math.max(loopStart[i]!, loopDoneNext[i]!)
+  }
+
+  /**
+   * Bytes waiting for node i's disk once its loop took block k: what the
+   * coordinator sees in heartbeats (received by the loop, not yet written).
+   */
+  function watchBacklog (i: number, at: number, start: number, w: number): void {
+    const waiting = w - start > 0 ? (w - start) * disk[i]! : 0
+    if (!(waiting >= 0.75 * config.windowBytes)) { slowSince[i] = NaN; return }
+    if (Number.isNaN(slowSince[i]!)) slowSince[i] = at
+    if (at - slowSince[i]! >= stragglerAfter) relocate(i)
+  }
+
+  /**
+   * Move straggler i out of the way, as the coordinator does: its children
+   * are re-parented by the repair rule as if it had failed, and it goes
+   * under the leaf furthest along, which serves it in the background.
+   */
+  function relocate (i: number): void {
+    background[i] = 1
+    const view: TreeView<number> = {
+      upstreamOf: j => parent[j] === -1 ? undefined : parent[j],
+      downstreamsOf: j => children[j]!,
+      isGone: j => j === i || dead[j] === 1 || background[j] === 1,
+      nodes: order
+    }
+    for (const [orphan, to] of repairOrphans(i, view)) {
+      remove(children[i]!, orphan)
+      parent[orphan] = to ?? -1
+      ;(to === undefined ? sourceChildren : children[to]!).push(orphan)
+      catchingUp[orphan] = 1
+      rewired[orphan]++
+    }
+    remove(parent[i] === -1 ? sourceChildren : children[parent[i]!]!, i)
+    // A leaf with an idle uplink, furthest along; else the last straggler
+    // moved (stragglers then form a chain of their own, none pacing the rest).
+    let leaf = -1
+    for (let j = 0; j < n; j++) {
+      if (j === i || dead[j] === 1 || children[j]!.length > 0) continue
+      const better = leaf === -1 || background[j]! < background[leaf]! || (background[j] === background[leaf] && loopStart[j]! < loopStart[leaf]!)
+      if (better) leaf = j
+    }
+    parent[i] = leaf
+    ;(leaf === -1 ? sourceChildren : children[leaf]!).push(i)
+    rewired[i]++
+    recomputeRates()
   }
 
   /**

@@ -170,6 +170,37 @@ const failures: Scenario = {
 }
 
 /**
+ * Stragglers: 1 % of 1000 nodes write at 30 MB/s. Without relocation the
+ * credits pace everyone at the stragglers' speed; with it (serve
+ * --straggler-after 5 s) they are served in the background.
+ */
+const stragglers: Scenario = {
+  name: 'stragglers',
+  description: '1000 nodes, 20 GB at 1 GbE; 1 % of them write at 30 MB/s, with and without relocation',
+  run: log => {
+    const n = 1000
+    const rows = [csvLine(['topology', 'relocation', 'others_median_s', 'others_last_s', 'stragglers_last_s'])]
+    const summary: string[] = []
+    const rnd = random(1234)
+    const slow = new Set<number>()
+    while (slow.size < n / 100) slow.add(Math.floor(rnd() * n))
+    const nodes = uniformNodes(n, GBE, Infinity).map((x, i) => slow.has(i) ? { ...x, disk: 30e6 } : x)
+    for (const t of [{ kind: 'chain' }, { kind: 'tree', fanout: 2 }] as ConcreteTopology[]) {
+      for (const after of [0, 5]) {
+        const r = simulate(nodes, t, baseConfig({ stragglerAfter: after }))
+        const others = r.nodes.filter(o => !slow.has(Number(o.id.slice(1)))).map(o => o.finishedAt!).sort((a, b) => a - b)
+        const slowest = Math.max(...r.nodes.filter(o => slow.has(Number(o.id.slice(1)))).map(o => o.finishedAt!))
+        const median = others[others.length >> 1]!
+        rows.push(csvLine([formatTopology(t), after === 0 ? 'none' : `after ${after} s`, median, others.at(-1), slowest]))
+        summary.push(`${formatTopology(t).padEnd(7)} ${(after === 0 ? 'no relocation' : `relocation after ${after} s`).padEnd(24)} others: median ${median.toFixed(0)} s, last ${others.at(-1)!.toFixed(0)} s; stragglers done at ${slowest.toFixed(0)} s`)
+        log(summary.at(-1)!)
+      }
+    }
+    return { csv: rows.join('\n') + '\n', charts: [], summary }
+  }
+}
+
+/**
  * Subnets: 1024 nodes over 1 … 32 subnets, each subnet's switch joined to
  * one router by a 10 Gbit/s uplink.
  * Subnet-aware plans against the same topology over the nodes in a random
@@ -274,6 +305,7 @@ export const SCENARIOS: Scenario[] = [
   scale('scale-10gbe', TEN_GBE, 1.5 * GB, TEN_GBE, '10 GbE, 1.5 GB/s disks', allTopologies),
   scale('fast-source', GBE, Infinity, 4 * GBE, '1 GbE nodes, a 4×1 GbE source', allTopologies),
   failures,
+  stragglers,
   subnets,
   lab,
   big

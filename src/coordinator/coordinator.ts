@@ -456,10 +456,10 @@ export class Coordinator {
 
   /**
    * Move a straggler out of the way: its downstreams are re-parented as if it
-   * had failed, and it goes under the running leaf that has the most, which
-   * serves it in the background (from its replay buffer and target, at the
-   * straggler's pace, never waiting for it). Without such a leaf the source
-   * feeds it on its own stream.
+   * had failed, and it goes under a running leaf, which serves it in the
+   * background (from its replay buffer and target, at the straggler's pace,
+   * never waiting for it). Without any leaf the source feeds it on its own
+   * stream.
    */
   private relocateStraggler (s: Member, backlog: number): void {
     const others = [...this.members.values()].filter(m => m !== s && m.state === 'running')
@@ -468,9 +468,12 @@ export class Coordinator {
     s.background = true
     s.slowSince = undefined
     this.detach(s, `moving straggler ${s.name}`)
+    // A leaf with an idle uplink, the one that has most; else the last
+    // straggler moved (stragglers then form a chain of their own, in the
+    // background, none pacing the others).
     const leaf = others
-      .filter(m => m.downstreamPeers.length === 0 && !m.background)
-      .sort((a, b) => b.writtenThrough - a.writtenThrough)[0]
+      .filter(m => m.downstreamPeers.length === 0)
+      .sort((a, b) => Number(a.background) - Number(b.background) || b.writtenThrough - a.writtenThrough)[0]
     if (leaf === undefined) {
       this.hooks.log(`${s.name} is fed by the source on its own stream`)
       this.feedFromSource(s)

@@ -28,6 +28,8 @@ import { sha256File, writeRandomFile } from '../../cli/demo.js'
 import { spawnRingcast, startCoordinator } from '../../cli/local-cluster.js'
 import { parseCount, parseSize } from '../../cli/units.js'
 import type { SessionReport } from '../../src/coordinator/report.js'
+import { simulate } from '../../simulations/engine.js'
+import { labConfig, uniformNodes } from '../../simulations/scenarios.js'
 import { Lab, sweepLabs, type LabHost } from '../lab/lab.js'
 import { killAllChildren, track } from './child-processes.js'
 
@@ -284,9 +286,12 @@ async function main (): Promise<void> {
   }
 
   const fmt = (n: number | undefined, d = 1): string => n === undefined ? '-' : n.toFixed(d)
-  const head = ['tool', 'setup', 'wall s', 'transfer s', '× ideal', 'verified', 'note']
+  // The simulator's prediction for a chain of this many nodes on these links (docs/simulator.md).
+  const predicted = simulate(uniformNodes(nodeCount, rateMbit * 1e6 / 8 * 0.94, Infinity), { kind: 'chain' }, labConfig(imageBytes)).seconds
+  const predictionFor = (r: Row): number | undefined => r.tool === 'ringcast' ? predicted : undefined
+  const head = ['tool', 'setup', 'wall s', 'transfer s', '× ideal', 'predicted s', 'verified', 'note']
   const cells = rows.map(r => [r.tool, r.setup, fmt(r.seconds), fmt(r.transferSeconds), r.seconds === undefined ? '-' : fmt((r.transferSeconds ?? r.seconds) / idealSeconds, 2),
-    `${r.verified}/${r.nodes}`, r.note])
+    fmt(predictionFor(r), 2), `${r.verified}/${r.nodes}`, r.note])
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map(c => c[i]!.length)))
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`
   const out = [
@@ -303,6 +308,10 @@ async function main (): Promise<void> {
     const floorNote = floor === undefined ? '' : ` (a plain TCP chain of ${nodeCount} here: ${(floor / idealSeconds).toFixed(3)}×)`
     out.push('', `bar: ringcast within 1.10× of ideal: ${ratio.toFixed(3)}×${floorNote} → ${ratio <= 1.10 ? 'PASS' : 'FAIL'}`)
     if (mc?.seconds !== undefined) out.push(`bar: ringcast no slower than udpcast multicast: ${fmt(rc.transferSeconds, 2)} s vs ${fmt(mc.seconds, 2)} s → ${rc.transferSeconds <= mc.seconds ? 'PASS' : 'FAIL'}`)
+  }
+  for (const r of rows.filter(x => x.tool === 'ringcast' && x.transferSeconds !== undefined)) {
+    const err = predicted / r.transferSeconds! - 1
+    out.push(`simulator vs measured, ringcast ${r.setup}: predicted ${predicted.toFixed(2)} s, measured ${r.transferSeconds!.toFixed(2)} s, ${(err * 100).toFixed(1)} % → ${Math.abs(err) <= 0.10 ? 'within 10 %' : 'OFF by more than 10 %'}`)
   }
   if (rc2 !== undefined && far !== undefined) {
     out.push(`bar: across two subnets with multicast dropped ringcast verified ${rc2.verified}/${rc2.nodes}, udpcast ${far.verified}/${far.nodes} → ${rc2.verified === rc2.nodes && far.verified < far.nodes ? 'PASS' : 'FAIL'}`)

@@ -49,6 +49,23 @@ describe('simulator engine', () => {
     expect(r.nodes[0]!.finishedAt!).toBeGreaterThan((image - 4 * cfg.windowBytes) / 10e6 * 0.95)
   })
 
+  it('a straggler paces everyone, unless it is moved out of the way and served in the background', () => {
+    const image = 512 * MiB
+    const slow = nodes(20, { 6: { disk: 20e6 } })
+    const paced = simulate(slow, { kind: 'chain' }, { ...cfg, imageBytes: image })
+    const moved = simulate(slow, { kind: 'chain' }, { ...cfg, imageBytes: image, stragglerAfter: 2 })
+    const others = (r: typeof paced): number => Math.max(...r.nodes.filter(o => o.id !== 'n6').map(o => o.finishedAt!))
+    expect(others(paced)).toBeGreaterThan(image / 20e6 * 0.9)
+    // Moved: the others finish near S/B, the straggler at its own pace; nobody fails.
+    expect(others(moved)).toBeLessThan(image / 100e6 * 1.25 + 2)
+    expect(moved.nodes[6]!.finishedAt!).toBeGreaterThan(image / 20e6 * 0.95)
+    expect(moved.nodes[6]!.rewired).toBe(1)
+    expect(moved.nodes[7]!.rewired).toBe(1)
+    expect(moved.nodes.every(o => !o.failed)).toBe(true)
+    // A fast disk is never taken for a straggler.
+    expect(simulate(nodes(20), { kind: 'chain' }, { ...cfg, stragglerAfter: 2 }).nodes.every(o => o.rewired === 0)).toBe(true)
+  })
+
   it('a crash costs little: the dead node\'s downstream is spliced to its upstream', () => {
     const clean = simulate(nodes(8), { kind: 'chain' }, cfg).seconds
     const r = simulate(nodes(8, { 3: { crashAt: 0.3 } }), { kind: 'chain' }, cfg)
