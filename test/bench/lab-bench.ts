@@ -29,6 +29,7 @@ import { spawnRingcast, startCoordinator } from '../../cli/local-cluster.js'
 import { parseCount, parseSize } from '../../cli/units.js'
 import type { SessionReport } from '../../src/coordinator/report.js'
 import { simulate } from '../../simulations/engine.js'
+import { parseTopology, type ConcreteTopology } from '../../src/topology/plan.js'
 import { labConfig, uniformNodes } from '../../simulations/scenarios.js'
 import { Lab, sweepLabs, type LabHost } from '../lab/lab.js'
 import { killAllChildren, track } from './child-processes.js'
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '100' },
     'udpcast-timeout': { type: 'string', default: '60' },
     'block-size': { type: 'string', default: '1MiB' },
+    topology: { type: 'string', default: 'chain' },
     tools: { type: 'string', default: 'ringcast,udpcast,star' },
     'json-out': { type: 'string' },
     help: { type: 'boolean' }
@@ -58,7 +60,7 @@ const { values } = parseArgs({
 })
 if (values.help === true) {
   process.stdout.write('usage: node dist/test/bench/lab-bench.js [--size 128MiB] [--nodes 8] [--rate 100 (Mbit/s)] [--udpcast-timeout 60 (s)]\n' +
-    '         [--block-size 1MiB (ringcast)] [--tools ringcast,udpcast,star] [--json-out FILE]\n')
+    '         [--block-size 1MiB] [--topology chain|tree:K|chains:M (ringcast)] [--tools ringcast,udpcast,star] [--json-out FILE]\n')
   process.exit(0)
 }
 const imageBytes = parseSize(values.size, '--size')
@@ -67,6 +69,9 @@ const rateMbit = parseCount(values.rate, '--rate')
 const udpcastTimeoutMs = parseCount(values['udpcast-timeout'], '--udpcast-timeout') * 1000
 const idealSeconds = imageBytes * 8 / (rateMbit * 1e6)
 const blockSize = values['block-size']
+const parsedTopology = parseTopology(values.topology)
+if (parsedTopology.kind === 'auto') throw new Error('--topology: give chain, tree:K or chains:M (the prediction needs the plan)')
+const topology: ConcreteTopology = parsedTopology
 const tools = new Set(values.tools.split(','))
 for (const t of tools) if (!['ringcast', 'udpcast', 'star'].includes(t)) throw new Error(`--tools: unknown tool ${t} (ringcast, udpcast, star)`)
 
@@ -97,7 +102,7 @@ async function ringcast (dir: string, image: string, sha: string, lab: Lab, setu
   const targets = nodes.map(h => join(dir, `ringcast-${h.name}.img`))
   const token = randomBytes(12).toString('hex')
   const coordinator = await startCoordinator([image, '--nodes', String(nodes.length), '--listen', '/ip4/0.0.0.0/tcp/7373', '--key', join(dir, 'coordinator.key'),
-    '--token', token, '--block-size', blockSize, '--json', '-q'], { wrapper: server.wrapper })
+    '--token', token, '--block-size', blockSize, '--topology', values.topology, '--json', '-q'], { wrapper: server.wrapper })
   track(coordinator.proc.child)
   const started = performance.now()
   const procs = nodes.map((h, i) => {
@@ -287,7 +292,7 @@ async function main (): Promise<void> {
 
   const fmt = (n: number | undefined, d = 1): string => n === undefined ? '-' : n.toFixed(d)
   // The simulator's prediction for a chain of this many nodes on these links (docs/simulator.md).
-  const predicted = simulate(uniformNodes(nodeCount, rateMbit * 1e6 / 8 * 0.94, Infinity), { kind: 'chain' }, labConfig(imageBytes)).seconds
+  const predicted = simulate(uniformNodes(nodeCount, rateMbit * 1e6 / 8 * 0.94, Infinity), topology, { ...labConfig(imageBytes), blockBytes: parseSize(blockSize, '--block-size') }).seconds
   const predictionFor = (r: Row): number | undefined => r.tool === 'ringcast' ? predicted : undefined
   const head = ['tool', 'setup', 'wall s', 'transfer s', '× ideal', 'predicted s', 'verified', 'note']
   const cells = rows.map(r => [r.tool, r.setup, fmt(r.seconds), fmt(r.transferSeconds), r.seconds === undefined ? '-' : fmt((r.transferSeconds ?? r.seconds) / idealSeconds, 2),
@@ -295,7 +300,7 @@ async function main (): Promise<void> {
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map(c => c[i]!.length)))
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`
   const out = [
-    `lab benchmark: ${nodeCount} receivers, ${imageBytes / 1_048_576} MiB image, every link ${rateMbit} Mbit/s (tbf, both ways), ringcast --block-size ${blockSize}; ideal S/B = ${idealSeconds.toFixed(2)} s`,
+    `lab benchmark: ${nodeCount} receivers, ${imageBytes / 1_048_576} MiB image, every link ${rateMbit} Mbit/s (tbf, both ways), ringcast --block-size ${blockSize} --topology ${values.topology}; ideal S/B = ${idealSeconds.toFixed(2)} s`,
     line(head), line(widths.map(w => '-'.repeat(w))), ...cells.map(line)
   ]
   const rc = rows.find(r => r.tool === 'ringcast' && r.setup === 'one subnet')
