@@ -22,7 +22,9 @@
 // that crashes stops at its failure time; its downstreams are re-parented by
 // the repair rule after detection and caught up without pacing their new
 // upstream (Forwarder's catch-up), then paced again once level with it. A
-// hung node keeps pacing its upstream until it is detected and dropped.
+// hung node paces its upstream until demoted (no credit for 5 s); the
+// upstream reports it, and as its heartbeats are missing too the
+// coordinator fails it then (a hung head: after the stall timeout).
 //
 // Cost: one pass over nodes × blocks with typed arrays: a 10,000-node, 20 GB,
 // 1 MiB-block scenario is 1.9·10^8 node-blocks.
@@ -56,6 +58,12 @@ export interface SimConfig {
   stallTimeout: number
   /** A crash is seen this long after it happens (a reset connection: about one RTT). */
   crashDetect?: number
+  /**
+   * A live downstream that gives no credit this long is served in the
+   * background (Forwarder's DEMOTE_AFTER_MS, 5 s): a hung node holds its
+   * upstream back this long, not until the stall timeout.
+   */
+  demoteAfter?: number
   /** The coordinator's re-wire: plan messages and the new hop's handshake. */
   rewireDelay?: number
   /**
@@ -243,15 +251,20 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
 
   /**
    * Node i stopped. A crash resets its connections at once; a hung node
-   * paces its upstream until the stall timeout drops it.
+   * paces its upstream until demoted, and is dropped after the stall timeout.
    */
   function stop (i: number): void {
     dead[i] = 1
     const crashed = crashAt[i]! <= hangAt[i]!
-    droppedAt[i] = failAt[i]! + (crashed ? crashDetect : config.stallTimeout)
     const par = parent[i]!
+    // A hung node under a node (not the source) is reported by it once
+    // demoted, and failed at once since its heartbeats are missing too.
+    const demoteAfter = config.demoteAfter ?? 5
+    const hangDetect = par === -1 ? config.stallTimeout : Math.min(config.stallTimeout, demoteAfter + 0.5)
+    droppedAt[i] = failAt[i]! + (crashed ? crashDetect : hangDetect)
     if (par !== -1) {
-      if (!crashed && droppedAt[i]! > loopDoneNext[par]!) loopDoneNext[par] = droppedAt[i]!
+      const heldUntil = failAt[i]! + Math.min(demoteAfter, config.stallTimeout)
+      if (!crashed && heldUntil > loopDoneNext[par]!) loopDoneNext[par] = heldUntil
       remove(children[par]!, i)
     } else {
       remove(sourceChildren, i)

@@ -22,7 +22,7 @@ import { ephemeralKey, loadOrCreateKey } from '../net/identity.js'
 import { NetNode } from '../net/node.js'
 import { BlockReceiver, receiveBufferLimit } from '../relay/block-receiver.js'
 import { BlockSender, short } from '../relay/block-sender.js'
-import type { Forwarder } from '../relay/forwarder.js'
+import { DEMOTE_AFTER_MS, type Forwarder } from '../relay/forwarder.js'
 import { RateLimiter } from '../relay/rate-limiter.js'
 import { RelayPipeline, type ResumeState } from '../relay/relay-pipeline.js'
 import { toHex } from '../relay/hash.js'
@@ -124,6 +124,8 @@ class Agent {
    * one per heartbeat until a plan no longer names them.
    */
   private readonly downstreamFailures = new Map<string, string>()
+  /** Downstreams demoted for giving no credit (told to the coordinator: a hang if they are silent too). */
+  private readonly stalledDownstreams = new Set<string>()
   private failureTurn = 0
   private journalWarned = false
   /** Woken by every Plan (a block stream may arrive just before the Plan naming its sender). */
@@ -170,7 +172,8 @@ class Agent {
           bytesReceived: pipeline?.bytesReceived ?? 0,
           resumedFrom,
           downstreamPeer: failure?.[0] ?? '',
-          downstreamError: failure?.[1] ?? ''
+          downstreamError: failure?.[1] ?? '',
+          stalledDownstreams: [...this.stalledDownstreams].filter(p => this.wanted(p))
         }
       }).catch(() => {})
       this.hooks.progress?.(pipeline?.writtenThrough ?? resumedFrom, welcome.imageSize)
@@ -250,6 +253,10 @@ class Agent {
         }
     })
     pipeline.onUpstreamLost = (reason, at) => this.hooks.log(`upstream lost at ${at} bytes (${reason}); waiting for the coordinator to re-wire`)
+    pipeline.onDownstreamDemoted = peer => {
+      this.stalledDownstreams.add(peer)
+      this.hooks.log(`downstream ${short(peer)} gave no credit for ${DEMOTE_AFTER_MS / 1000} s (hung or far too slow): serving it in the background from now on`)
+    }
     pipeline.onDownstreamFailed = (peer, err) => {
       this.hooks.log(`downstream ${short(peer)} lost: ${errorMessage(err)}`)
       this.downstreamFailures.set(peer, errorMessage(err))

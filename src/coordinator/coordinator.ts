@@ -44,6 +44,11 @@ import { buildReport, type SessionReport } from './report.js'
 
 /** A connected peer has this long to send its Join. */
 const JOIN_TIMEOUT_MS = 15_000
+/**
+ * A node whose upstream reports it gave no credit for 5 s is hung if its own
+ * heartbeats (every 500 ms) have been missing this long too.
+ */
+const HUNG_SILENCE_MS = 3_000
 /** After the report, how long nodes get to read their Verdict and hang up. */
 const FAREWELL_TIMEOUT_MS = 3_000
 
@@ -322,6 +327,7 @@ export class Coordinator {
             m.bytesReceived = msg.body.bytesReceived
             m.resumedFrom = Math.min(msg.body.resumedFrom, this.image.size)
             this.watchBacklog(m)
+            for (const peer of msg.body.stalledDownstreams.slice(0, 64)) this.onStalledDownstream(m, peer)
             if (msg.body.downstreamPeer !== '') this.onDownstreamTrouble(m, msg.body.downstreamPeer, printable(msg.body.downstreamError))
             break
           case 'done':
@@ -439,6 +445,21 @@ export class Coordinator {
       void this.sendPlan(orphan).then(async () => { await this.sendPlan(newUp) })
     }
     if (up !== undefined && up.state === 'running' && !changed.has(up)) void this.sendPlan(up)
+  }
+
+  /**
+   * `up` got no credit from `peer` for 5 s (Forwarder's DEMOTE_AFTER_MS). If
+   * `peer` has been silent that long as well, it is hung: fail it now rather
+   * than after the whole stall timeout, so the nodes below it are re-wired
+   * in seconds. (One that still heartbeats is slow, not hung: the straggler
+   * rule deals with it.)
+   */
+  private onStalledDownstream (up: Member, peer: string): void {
+    const down = this.members.get(peer)
+    if (down === undefined || down.state !== 'running' || down.upstreamPeer !== up.peerId) return
+    const silentMs = this.now() - down.lastHeardAt
+    if (silentMs < HUNG_SILENCE_MS) return
+    this.fail(down, 'STALLED', `no heartbeat for ${(silentMs / 1000).toFixed(1)} s and no credit to ${up.name} for 5 s (hung) at ${down.writtenThrough} of ${this.image.size} bytes`)
   }
 
   /**

@@ -11,7 +11,10 @@
 //
 //   background:   a straggler moved out of the way: the pump serves it at its
 //                own pace, from the replay buffer or the target, and it never
-//                goes live, so it never paces this node.
+//                goes live, so it never paces this node. A live downstream
+//                that gives no credit for `demoteAfterMs` (hung, or far too
+//                slow) is demoted to this mode, so it stops the nodes above it
+//                for seconds, not until the coordinator's stall timeout.
 //
 // The switch from catching up to live happens synchronously once the pump has
 // sent everything verified so far, so no block is skipped or sent twice.
@@ -39,6 +42,9 @@ export interface BlockStore {
   changed: () => Promise<void>
 }
 
+/** How long a live downstream may withhold credit before it is served in the background. */
+export const DEMOTE_AFTER_MS = 5_000
+
 export class Forwarder {
   /** Why forwarding stopped (the local copy goes on regardless). */
   failure?: Error
@@ -49,11 +55,20 @@ export class Forwarder {
   startedAt = 0
   /** close() was called: the failure is ours, not the downstream's. */
   closedOnPurpose = false
+  /** It gave no credit for demoteAfterMs while live: served in the background since. */
+  demoted = false
+  /** Told when the downstream is demoted. */
+  onDemoted?: () => void
   private live = false
   private ended = false
   private readonly finished = Promise.withResolvers<void>()
 
-  constructor (readonly sender: BlockSender, private readonly store: BlockStore, readonly background = false) {
+  constructor (
+    readonly sender: BlockSender,
+    private readonly store: BlockStore,
+    readonly background = false,
+    private readonly demoteAfterMs = DEMOTE_AFTER_MS
+  ) {
     this.finished.promise.catch(() => {})
   }
 
@@ -87,11 +102,19 @@ export class Forwarder {
       this.stop(new RingcastError('INTERNAL', `forwarder expected ${this.sender.sentThrough}, was offered ${block.offset}`))
       return
     }
-    try {
-      await this.sender.sendBlock(block.offset, block.payload, block.hash)
-    } catch (err) {
-      this.stop(err as Error)
-    }
+    const sending = this.sender.sendBlock(block.offset, block.payload, block.hash)
+      .then(() => true, err => { this.stop(err as Error); return false })
+    let timer: NodeJS.Timeout | undefined
+    const slow = new Promise<'slow'>(resolve => { timer = setTimeout(() => resolve('slow'), this.demoteAfterMs) })
+    const outcome = await Promise.race([sending, slow])
+    clearTimeout(timer)
+    if (outcome !== 'slow') return
+    // No credit for that long: stop pacing the node on it. Once this block is
+    // through, the pump serves it at its own pace from the replay buffer and target.
+    this.live = false
+    this.demoted = true
+    this.onDemoted?.()
+    void sending.then(sent => { if (sent) void this.pump() })
   }
 
   /**
@@ -129,7 +152,7 @@ export class Forwarder {
         }
         if (next >= this.store.verifiedThrough) {
           // In the background, wait for the node to verify more.
-          if (this.background) { await this.store.changed(); continue }
+          if (this.background || this.demoted) { await this.store.changed(); continue }
           // Everything verified so far is sent (or the downstream is ahead of
           // us): from here the node's own loop forwards each block live.
           this.live = true

@@ -42,6 +42,8 @@ export interface PipelineOptions {
   onWritten?: (block: KnownBlock) => void
   /** Caps the rate of writes to the target (join --max-write-rate). */
   writeLimiter?: RateLimiter
+  /** A live downstream withholding credit this long is served in the background (default DEMOTE_AFTER_MS). */
+  demoteAfterMs?: number
   now?: () => number
 }
 
@@ -65,6 +67,8 @@ export class RelayPipeline implements BlockStore {
   readonly forwarders = new Map<string, Forwarder>()
   /** Called when a downstream fails by itself (not when it is replaced or dropped). */
   onDownstreamFailed?: (peer: string, err: Error) => void
+  /** Called when a live downstream gave no credit for too long and is served in the background from then on. */
+  onDownstreamDemoted?: (peer: string) => void
 
   private writes = Promise.resolve()
   private writeFailure?: Error
@@ -197,7 +201,8 @@ export class RelayPipeline implements BlockStore {
    * downstream (a straggler) is served at its own pace and never paces us.
    */
   async attachDownstream (sender: BlockSender, background = false): Promise<Forwarder> {
-    const forwarder = new Forwarder(sender, this, background)
+    const forwarder = new Forwarder(sender, this, background, this.options.demoteAfterMs)
+    forwarder.onDemoted = () => this.onDownstreamDemoted?.(forwarder.peer)
     await forwarder.start()
     this.forwarders.get(forwarder.peer)?.close('replaced by another stream to the same downstream')
     this.forwarders.set(forwarder.peer, forwarder)

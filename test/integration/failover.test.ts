@@ -101,6 +101,42 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
     })
   }
 
+  it('a hung middle node is failed in seconds, not after the 30 s stall timeout: its upstream got no credit and it went silent', async () => {
+    // Default --stall-timeout (30 s); the source paced so the hang lands mid-image.
+    const session = await startSession(w, image.path, ['--nodes', '3', '--block-size', '256KiB', '--max-rate', '24MB/s', '--allow-failures', '1'])
+    onTestFinished(() => session.kill())
+    let victim: { name: string, target: string, proc: RingcastProcess } | undefined
+    try {
+      const nodes = [0, 1, 2].map(i => {
+        const target = w.path(`hung-n${i}.img`)
+        return { name: `n${i}`, target, proc: session.startNode({ name: `n${i}`, target, args: ['--create'] }) }
+      })
+      const positions = await Promise.all(nodes.map(async n => Number((await n.proc.waitForLine(/position (\d+) of/))[1]) - 1))
+      victim = nodes[positions.indexOf(1)]!
+      await whenWritten(victim.target, 0.3 * IMAGE_BYTES)
+      victim.proc.child.kill('SIGSTOP')
+      // A frozen process never exits by itself: once the coordinator is done, end it.
+      await session.coordinator.exited
+      victim.proc.child.kill('SIGCONT')
+      victim.proc.child.kill('SIGKILL')
+      const { exit, report } = await session.finish()
+      expect(exit).toBe(0)
+      const row = report.nodes.find(n => n.name === victim!.name)!
+      expect(row.status).toBe('FAILED')
+      expect(row.reason).toMatch(/no heartbeat for [\d.]+ s and no credit to \S+ for 5 s \(hung\)/)
+      for (const n of nodes.filter(x => x !== victim)) {
+        expect(report.nodes.find(r => r.name === n.name)!.status).toBe('OK')
+        expect(await sha256File(n.target)).toBe(image.sha256)
+      }
+      expect(session.coordinator.stderr()).toMatch(/re-wiring around \S+: \S+ now feeds \S+/)
+      // 128 MiB at 24 MB/s is 5.6 s; the hang costs ~5-9 s more, far less than the stall timeout.
+      expect(report.seconds).toBeLessThan(25)
+    } finally {
+      victim?.proc.child.kill('SIGCONT')
+      session.kill()
+    }
+  })
+
   it('a node whose disk fills up mid-image is reported failed with the reason, and the chain goes on', async () => {
     if (process.getuid?.() !== 0) throw new Error('this test mounts a small tmpfs, so it needs root (CI runs as root)')
     const small = w.path('small-disk')

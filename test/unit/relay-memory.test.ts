@@ -17,7 +17,7 @@ import { BlockReader, streamImage } from '../../src/relay/image-streamer.js'
 import { RelayPipeline } from '../../src/relay/relay-pipeline.js'
 import { inspectTarget, Target } from '../../src/storage/target.js'
 import { ByteReader } from '../../src/wire/framing.js'
-import { decodeAck, encodeBlockHeader, type Ack } from '../../src/wire/messages.js'
+import { decodeAck, encodeAck, encodeBlockHeader, type Ack } from '../../src/wire/messages.js'
 import { MAX_ACK_FRAME_BYTES } from '../../src/wire/protocol.js'
 
 // ------------------------------------------------------------------ in-memory channel pair
@@ -260,6 +260,43 @@ describe('relay over an in-memory channel', () => {
     // Dropping one downstream leaves the other in force.
     pipelineA.dropDownstream('node-b', 'moved elsewhere')
     expect([...pipelineA.forwarders.keys()]).toEqual(['node-c'])
+  })
+
+  it('a downstream that stops giving credit (hung) is demoted to the background: the node and its other downstream finish', async () => {
+    const imageSize = 40 * BLOCK
+    const image = randomBytes(imageSize)
+    const sessionId = randomBytes(16)
+    const dir = await tempDir()
+    const { target } = await openTarget(dir, 'a.img', imageSize)
+    const sourceToA = hop('source', 'node-a')
+    const pipelineA = new RelayPipeline(target, imageSize, { replayBytes: 0, demoteAfterMs: 200 })
+    const demoted: string[] = []
+    pipelineA.onDownstreamDemoted = peer => demoted.push(peer)
+    // B is healthy.
+    const { path: pathB, target: targetB } = await openTarget(dir, 'b.img', imageSize)
+    const aToB = hop('node-a', 'node-b')
+    const runB = new RelayPipeline(targetB, imageSize).run(only(new BlockReceiver(aToB.b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })))
+    await pipelineA.attachDownstream(new BlockSender(aToB.a, { sessionId, windowBytes: WINDOW }))
+    // C answers HELLO, then freezes: it never acks again.
+    const aToC = hop('node-a', 'node-c')
+    const hung = (async () => {
+      await aToC.b.reader.readFrame(MAX_ACK_FRAME_BYTES)
+      await aToC.b.send(encodeAck({ writtenThrough: 0 }))
+    })()
+    const toC = pipelineA.attachDownstream(new BlockSender(aToC.a, { sessionId, windowBytes: WINDOW }))
+    await hung
+    const forwarderC = await toC
+    await Promise.all([
+      streamImage(new BlockReader(memoryImage(image), BLOCK, WINDOW), new BlockSender(sourceToA.a, { sessionId, windowBytes: WINDOW }), imageSize, digestOf(image)),
+      pipelineA.run(only(new BlockReceiver(sourceToA.b, { sessionId, imageSize, blockSize: BLOCK, windowBytes: WINDOW })))
+    ])
+    expect(hex((await runB).digest)).toBe(sha256(image))
+    await targetB.close()
+    expect(sha256(await readFile(pathB))).toBe(sha256(image))
+    expect(demoted).toEqual(['node-c'])
+    expect(forwarderC.demoted).toBe(true)
+    // C got no more than one window before it froze.
+    expect(forwarderC.sender.sentThrough).toBeLessThanOrEqual(WINDOW)
   })
 
   // Waiting for our own fsync before sending END added every node's final

@@ -509,6 +509,9 @@ export namespace ringcast {
         /** Progress downstreamError. */
         downstreamError: string;
 
+        /** Progress stalledDownstreams. */
+        stalledDownstreams: string[];
+
         /**
          * Creates a new Progress instance using the specified properties.
          * @param [properties] Properties to set
@@ -565,6 +568,9 @@ export namespace ringcast {
 
             /** Progress downstreamError */
             downstreamError?: (string|null);
+
+            /** Progress stalledDownstreams */
+            stalledDownstreams?: (string[]|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

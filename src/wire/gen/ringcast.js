@@ -1221,6 +1221,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [resumedFrom] Progress resumedFrom
          * @property {string|null} [downstreamPeer] Progress downstreamPeer
          * @property {string|null} [downstreamError] Progress downstreamError
+         * @property {Array.<string>|null} [stalledDownstreams] Progress stalledDownstreams
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1246,6 +1247,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         const Progress = function (properties) {
+            this.stalledDownstreams = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1301,6 +1303,14 @@ export const ringcast = $root.ringcast = (() => {
         Progress.prototype.downstreamError = "";
 
         /**
+         * Progress stalledDownstreams.
+         * @member {Array.<string>} stalledDownstreams
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.stalledDownstreams = $util.emptyArray;
+
+        /**
          * Creates a new Progress instance using the specified properties.
          * @function create
          * @memberof ringcast.Progress
@@ -1344,6 +1354,9 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 5, wireType 2 =*/42).string(message.downstreamPeer);
             if (message.downstreamError != null && $Object.hasOwnProperty.call(message, "downstreamError") && message.downstreamError !== "")
                 writer.uint32(/* id 6, wireType 2 =*/50).string(message.downstreamError);
+            if (message.stalledDownstreams != null && message.stalledDownstreams.length)
+                for (let i = 0; i < message.stalledDownstreams.length; ++i)
+                    writer.uint32(/* id 7, wireType 2 =*/58).string(message.stalledDownstreams[i]);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1440,6 +1453,14 @@ export const ringcast = $root.ringcast = (() => {
                             message.downstreamError = value;
                         else
                             delete message.downstreamError;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.stalledDownstreams && message.stalledDownstreams.length))
+                            message.stalledDownstreams = [];
+                        message.stalledDownstreams.push(reader.stringVerify());
                         continue;
                     }
                 }
