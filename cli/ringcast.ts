@@ -10,14 +10,15 @@
 import '../src/net/shim.js'
 import { Command, CommanderError } from 'commander'
 import { hostname, homedir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join as joinPath } from 'node:path'
 import { runAgent } from '../src/agent/agent.js'
-import { DEFAULTS } from '../src/coordinator/config.js'
+import { DEFAULTS, type NodeFacts } from '../src/coordinator/config.js'
 import { Coordinator } from '../src/coordinator/coordinator.js'
 import { formatReport } from '../src/coordinator/report.js'
 import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
-import { parseLinkRate } from './inventory.js'
+import { linkGoodput, parseInventory } from './inventory.js'
 import { formatPlanJson, formatPlanText, planFromOptions } from './plan.js'
 import { parseTopology, type Topology } from '../src/topology/plan.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
@@ -53,6 +54,7 @@ program.command('serve')
   .option('-t, --topology <spec>', 'chain, tree:K, chains:M or auto (see ringcast plan)', 'chain')
   .option('--link-rate <rate>', "for auto: a node's link rate, e.g. 1Gbit or 10Gbit", '1Gbit')
   .option('--source-rate <rate>', "for auto: this host's uplink (default: --link-rate)")
+  .option('--inventory <file>', 'nodes by name, with subnet and link/disk rates (as for ringcast plan); others are planned by their address')
   .option('--straggler-after <duration>', 'move a node whose disk holds the others back for this long out of the way (0: never)', '5s')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
@@ -76,6 +78,7 @@ program.command('serve')
       linkRateBytesPerSecond: linkGoodput(o.linkRate as string, '--link-rate'),
       sourceRateBytesPerSecond: linkGoodput((o.sourceRate ?? o.linkRate) as string, o.sourceRate === undefined ? '--link-rate' : '--source-rate'),
       stragglerAfterMs: parseDuration(o.stragglerAfter as string, '--straggler-after'),
+      inventory: o.inventory === undefined ? undefined : await loadInventory(o.inventory as string),
       keyPath: o.key as string,
       token: (o.token as string | undefined) ?? ''
     }, {
@@ -191,13 +194,24 @@ program.command('plan')
       blockBytes: parseSize(o.blockSize as string, '--block-size'),
       linkRate,
       sourceRate: o.sourceRate === undefined ? linkRate : unlimited(linkGoodput(o.sourceRate as string, '--source-rate')),
-      diskRate: unlimited(parseLinkRate(o.diskRate as string, '--disk-rate')),
-      routerRate: unlimited(parseLinkRate(o.routerRate as string, '--router-rate')),
+      diskRate: unlimited(parseRate(o.diskRate as string, '--disk-rate')),
+      routerRate: unlimited(linkGoodput(o.routerRate as string, '--router-rate')),
       hopLatencySeconds: parseDuration(o.hopLatency as string, '--hop-latency') / 1000,
       json: o.json === true
     })
     process.stdout.write(`${o.json === true ? formatPlanJson(out) : formatPlanText(out)}\n`)
   })
+
+/** serve --inventory: node facts by name (the same file ringcast plan reads). */
+async function loadInventory (path: string): Promise<Map<string, NodeFacts>> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new RingcastError('USAGE', `cannot read inventory ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  return new Map(parseInventory(text, undefined, path).map(n => [n.name, { subnet: n.subnet, link: n.link, disk: n.disk }]))
+}
 
 function parseWriteRate (text: string): number {
   const rate = parseRate(text, '--max-write-rate')
@@ -211,12 +225,6 @@ function parseTopologyFlag (text: string): Topology {
   } catch (err) {
     throw new RingcastError('USAGE', `--topology: ${(err as Error).message}`)
   }
-}
-
-/** A declared link rate as TCP goodput (94 % of a bit rate; a byte rate as given). */
-function linkGoodput (text: string, flag: string): number {
-  const bytes = parseLinkRate(text, flag)
-  return /bit|bps/i.test(text) ? bytes * 0.94 : bytes
 }
 
 async function main (): Promise<void> {

@@ -4,6 +4,15 @@ import { RingcastError } from '../errors.js'
 import type { Topology } from '../topology/plan.js'
 import { MAX_BLOCK_BYTES, MIN_BLOCK_BYTES } from '../wire/protocol.js'
 
+/** What the operator's inventory says of a node (serve --inventory), by node name. */
+export interface NodeFacts {
+  subnet?: string
+  /** Link rate each way, bytes per second. */
+  link?: number
+  /** Disk write rate, bytes per second. */
+  disk?: number
+}
+
 export interface CoordinatorConfig {
   imagePath: string
   /** Start as soon as this many nodes have joined. */
@@ -37,6 +46,8 @@ export interface CoordinatorConfig {
    * background (0: never).
    */
   stragglerAfterMs: number
+  /** Subnets and rates by node name; a node not listed is planned by the address it connects from. */
+  inventory?: ReadonlyMap<string, NodeFacts>
 }
 
 export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {

@@ -38,7 +38,7 @@ import { formatTopology, plan, SOURCE, type Plan, type PlanNode } from '../topol
 import { repairOrphans, type TreeView } from '../topology/repair.js'
 import { printable, type Done, type Join } from '../wire/messages.js'
 import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL, PROTOCOL_VERSION, SESSION_ID_BYTES } from '../wire/protocol.js'
-import { validateConfig, type CoordinatorConfig } from './config.js'
+import { validateConfig, type CoordinatorConfig, type NodeFacts } from './config.js'
 import { isFinished, type Member } from './member.js'
 import { buildReport, type SessionReport } from './report.js'
 
@@ -173,8 +173,13 @@ export class Coordinator {
    * source's own first. `auto` weighs every topology with the declared rates.
    */
   private planSession (order: Member[]): { plan: Plan, how: string } {
-    const nodes: PlanNode[] = order.map(m => ({ id: m.peerId, subnet: subnetKey(m.address) }))
+    const facts = (m: Member): NodeFacts | undefined => this.config.inventory?.get(m.name)
+    const nodes: PlanNode[] = order.map(m => ({ id: m.peerId, subnet: facts(m)?.subnet ?? subnetKey(m.address) }))
     const sourceSubnet = this.net.addrs.map(subnetKey).find(k => k !== undefined && !k.startsWith('127.'))
+    if (this.config.inventory !== undefined) {
+      const unknown = order.filter(m => facts(m) === undefined).map(m => m.name)
+      this.hooks.log(`inventory: ${order.length - unknown.length} of ${order.length} node(s) listed${unknown.length > 0 ? `; not listed (planned by their address): ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}` : ''}`)
+    }
     const t = this.config.topology
     if (t.kind !== 'auto') return { plan: plan(nodes, t, sourceSubnet), how: 'as asked' }
     const choice = chooseTopology(nodes, {
@@ -183,9 +188,12 @@ export class Coordinator {
       sourceUplink: this.config.sourceRateBytesPerSecond,
       nodeLink: this.config.linkRateBytesPerSecond,
       nodeDisk: Infinity,
-      hopLatency: 0.001
+      hopLatency: 0.001,
+      perNode: new Map(order.map(m => [m.peerId, { link: facts(m)?.link, disk: facts(m)?.disk }]))
     }, sourceSubnet)
-    return { plan: choice.plan, how: `auto: estimated ${choice.estimate.seconds.toFixed(1)} s, limited by ${choice.estimate.bottleneck}` }
+    // The estimate names nodes by peer id; people know them by name.
+    const bottleneck = order.reduce((text, m) => text.replaceAll(m.peerId, m.name), choice.estimate.bottleneck)
+    return { plan: choice.plan, how: `auto: estimated ${choice.estimate.seconds.toFixed(1)} s, limited by ${bottleneck}` }
   }
 
   async stop (): Promise<void> {
@@ -653,5 +661,6 @@ export function subnetKey (multiaddr: string): string | undefined {
   const h = head === '' ? [] : head.split(':')
   const t = tail === undefined || tail === '' ? [] : tail.split(':')
   const groups = [...h, ...new Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t]
-  return `${groups.slice(0, 4).map(g => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+  // The same form as an inventory's subnets (cli/inventory.ts), so listed and unlisted nodes group together.
+  return `${groups.slice(0, 4).map(g => g.replace(/^0+(?=.)/, '')).join(':')}:0:0:0:0/64`
 }

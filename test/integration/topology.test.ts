@@ -1,6 +1,7 @@
 // serve --topology: trees, parallel chains and auto, with real processes on
 // 127.0.0.1; and a tree that loses an inner node mid-image.
 
+import { writeFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { makeImage, makeWorkdir, sha256File, startSession, whenWritten, type Workdir } from '../support/session.js'
 
@@ -18,6 +19,7 @@ afterAll(async () => { await w.remove() })
 interface Placed {
   name: string
   target: string
+  position: number
   depth: number
   downstreams: number
   proc: ReturnType<Awaited<ReturnType<typeof startSession>>['startNode']>
@@ -30,9 +32,9 @@ async function startNodes (session: Awaited<ReturnType<typeof startSession>>, ta
     return { name: `n${i}`, target, proc: session.startNode({ name: `n${i}`, target, args: ['--create'] }) }
   })
   return await Promise.all(nodes.map(async n => {
-    const m = await n.proc.waitForLine(/position \d+ of \d+, depth (\d+); upstream \S+, downstream (.*)$/)
-    const downstreams = m[2] === 'none (tail)' ? 0 : m[2]!.split(', ').length
-    return { ...n, depth: Number(m[1]), downstreams }
+    const m = await n.proc.waitForLine(/position (\d+) of \d+, depth (\d+); upstream \S+, downstream (.*)$/)
+    const downstreams = m[3] === 'none (tail)' ? 0 : m[3]!.split(', ').length
+    return { ...n, position: Number(m[1]), depth: Number(m[2]), downstreams }
   }))
 }
 
@@ -75,7 +77,26 @@ describe('serve --topology', () => {
     expect(report.verified).toBe(4)
   })
 
-  it('a bad --topology is one sentence and exit 2', async () => {
+  it('serve --inventory: the nodes of one subnet stay together in the chain', async () => {
+    const inventory = w.path('inventory.txt')
+    await writeFile(inventory, '# name address\nn0 198.18.10.11\nn1 198.18.11.11\nn2 198.18.10.12\nn3 198.18.11.12\n')
+    const session = await startSession(w, image.path, ['--nodes', '4', '--inventory', inventory, '--block-size', '256KiB'])
+    onTestFinished(() => session.kill())
+    const nodes = await startNodes(session, 'inventory', 4)
+    const { exit, report } = await session.finish()
+    expect(session.coordinator.stderr()).toMatch(/inventory: 4 of 4 node\(s\) listed/)
+    const at = (name: string): number => nodes.find(n => n.name === name)!.position
+    // Whatever the join order, each subnet's two nodes are neighbours: the chain crosses the router once.
+    expect(Math.abs(at('n0') - at('n2'))).toBe(1)
+    expect(Math.abs(at('n1') - at('n3'))).toBe(1)
+    expect(exit).toBe(0)
+    expect(report.verified).toBe(4)
+  })
+
+  it('a bad --topology or --inventory is one sentence and exit 2', async () => {
+    const missing = await startSession(w, image.path, ['--inventory', w.path('no-such-inventory')]).catch(err => err as Error)
+    expect(String(missing)).toMatch(/exited \(2\)/)
+    expect(String(missing)).toMatch(/ringcast: cannot read inventory/)
     const session = await startSession(w, image.path, ['--topology', 'tree:0']).catch(err => err as Error)
     expect(String(session)).toMatch(/exited \(2\)/)
     expect(String(session)).toMatch(/ringcast: --topology: tree fan-out must be 1 to 64 \(got 0\)/)

@@ -172,3 +172,15 @@ describe('formatReport', () => {
     expect(text).not.toContain('did not')
   })
 })
+
+describe('subnetKey (how serve groups nodes without an inventory)', () => {
+  it('takes the /24 of IPv4 and the /64 of IPv6, in the inventory\'s form', async () => {
+    const { subnetKey } = await import('../../src/coordinator/coordinator.js')
+    const { subnetOf } = await import('../../cli/inventory.js')
+    expect(subnetKey('/ip4/198.18.10.11/tcp/4001/p2p/12D3KooWx')).toBe('198.18.10.0/24')
+    expect(subnetKey('/ip4/198.18.10.11/tcp/4001')).toBe(subnetOf('198.18.10.11', undefined, 'x'))
+    expect(subnetKey('/ip6/2001:db8:0:1::5/tcp/4001')).toBe(subnetOf('2001:db8:0:1::5', undefined, 'x'))
+    expect(subnetKey('/ip6/::1/tcp/1')).toBe('0:0:0:0:0:0:0:0/64')
+    expect(subnetKey('/dns4/example.org/tcp/1')).toBeUndefined()
+  })
+})

@@ -32,7 +32,7 @@ describe('inventory', () => {
     `)
     expect(nodes).toEqual([
       { name: 'a', address: '198.18.10.11', subnet: '198.18.10.0/24', disk: 200e6 },
-      { name: 'b', address: '198.18.10.12/16', subnet: '198.18.0.0/16', link: 1.25e9 },
+      { name: 'b', address: '198.18.10.12/16', subnet: '198.18.0.0/16', link: 1.25e9 * 0.94 },
       { name: 'c', subnet: 'rack3' },
       { name: 'd', address: '2001:db8:0:1::5', subnet: '2001:db8:0:1:0:0:0:0/64' }
     ])
@@ -40,7 +40,7 @@ describe('inventory', () => {
 
   it('reads a JSON array, with --prefix applied to bare addresses', () => {
     const nodes = parseInventory('[{"name":"x","address":"198.18.33.200","disk":5e7},{"name":"y","link":"1Gbit"}]', 20)
-    expect(nodes).toEqual([{ name: 'x', address: '198.18.33.200', subnet: '198.18.32.0/20', disk: 5e7 }, { name: 'y', link: 125e6 }])
+    expect(nodes).toEqual([{ name: 'x', address: '198.18.33.200', subnet: '198.18.32.0/20', disk: 5e7 }, { name: 'y', link: 125e6 * 0.94 }])
   })
 
   it.each([
