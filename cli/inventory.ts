@@ -11,7 +11,10 @@
 // explicitly, or is its address's network (the /prefix on the line, else
 // --prefix, 24 by default for IPv4 and 64 for IPv6).
 
+import { readFile } from 'node:fs/promises'
 import { RingcastError } from '../src/errors.js'
+import { TopologyError } from '../src/topology/plan.js'
+import { subnetOf as topologySubnetOf } from '../src/topology/subnet.js'
 import { parseRate } from './units.js'
 
 export interface InventoryNode {
@@ -43,6 +46,17 @@ export function parseLinkRate (text: string, flag: string): number {
 export function linkGoodput (text: string, flag: string): number {
   const bytes = parseLinkRate(text, flag)
   return /bit|bps/i.test(text) ? bytes * 0.94 : bytes
+}
+
+/** Read and parse an inventory file; an unreadable file is a usage error. */
+export async function readInventory (path: string, defaultPrefix?: number): Promise<InventoryNode[]> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new RingcastError('USAGE', `cannot read inventory ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  return parseInventory(text, defaultPrefix, path)
 }
 
 export function parseInventory (text: string, defaultPrefix?: number, source = 'inventory'): InventoryNode[] {
@@ -129,45 +143,12 @@ function positive (n: number, what: string): number {
   return n
 }
 
-/** The network an address is in, as "a.b.c.d/p" (IPv4) or "x:x:x:x::/p" (IPv6). */
+/** The network an address is in (src/topology/subnet.ts), with `where` in a bad address's sentence. */
 export function subnetOf (address: string, defaultPrefix: number | undefined, where: string): string {
-  const [ip, prefixText] = address.split('/')
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip!)
-  if (v4 !== null) {
-    const octets = v4.slice(1).map(Number)
-    if (octets.some(o => o > 255)) throw bad(where, `"${address}" is not an IPv4 address`)
-    const prefix = prefixOf(prefixText, defaultPrefix ?? 24, 32, where)
-    const value = octets.reduce((v, o) => v * 256 + o, 0)
-    const size = 2 ** (32 - prefix)
-    const net = Math.floor(value / size) * size
-    return `${[24, 16, 8, 0].map(s => Math.floor(net / 2 ** s) % 256).join('.')}/${prefix}`
+  try {
+    return topologySubnetOf(address, defaultPrefix)
+  } catch (err) {
+    if (err instanceof TopologyError) throw bad(where, err.message)
+    throw err
   }
-  if (ip!.includes(':')) {
-    const groups = expandIpv6(ip!, address, where)
-    const prefix = prefixOf(prefixText, defaultPrefix ?? 64, 128, where)
-    const bits = groups.map(g => g.toString(2).padStart(16, '0')).join('').slice(0, prefix).padEnd(128, '0')
-    const net = Array.from({ length: 8 }, (_, i) => parseInt(bits.slice(i * 16, i * 16 + 16), 2).toString(16))
-    return `${net.join(':')}/${prefix}`
-  }
-  throw bad(where, `"${address}" is not an IP address`)
-}
-
-function prefixOf (text: string | undefined, fallback: number, max: number, where: string): number {
-  if (text === undefined) return fallback
-  if (!/^\d+$/.test(text) || Number(text) > max) throw bad(where, `prefix /${text} is not 0-${max}`)
-  return Number(text)
-}
-
-function expandIpv6 (ip: string, address: string, where: string): number[] {
-  const halves = ip.split('::')
-  if (halves.length > 2) throw bad(where, `"${address}" is not an IPv6 address`)
-  const parse = (s: string): number[] => s === '' ? [] : s.split(':').map(g => {
-    if (!/^[0-9a-f]{1,4}$/i.test(g)) throw bad(where, `"${address}" is not an IPv6 address`)
-    return parseInt(g, 16)
-  })
-  const head = parse(halves[0]!)
-  const tail = halves.length === 2 ? parse(halves[1]!) : []
-  const fill = 8 - head.length - tail.length
-  if (fill < 0 || (halves.length === 1 && fill !== 0)) throw bad(where, `"${address}" is not an IPv6 address`)
-  return [...head, ...new Array<number>(fill).fill(0), ...tail]
 }

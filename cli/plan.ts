@@ -1,11 +1,10 @@
 // `ringcast plan`: the topology the coordinator would build for an inventory,
 // with the rate model's estimate, printed as a text tree or JSON. Runs nothing.
 
-import { readFile } from 'node:fs/promises'
 import { RingcastError } from '../src/errors.js'
 import { chooseTopology, describeCandidate, estimate, type Candidate, type Rates } from '../src/topology/estimate.js'
 import { formatTopology, parseTopology, plan, SOURCE, subnetCrossings, TopologyError, type PlanNode } from '../src/topology/plan.js'
-import { parseInventory, subnetOf, type InventoryNode } from './inventory.js'
+import { readInventory, subnetOf, type InventoryNode } from './inventory.js'
 
 export interface PlanOptions {
   inventory?: string
@@ -64,15 +63,7 @@ export async function planFromOptions (o: PlanOptions): Promise<PlanOutput> {
 
 async function loadNodes (o: PlanOptions): Promise<InventoryNode[]> {
   if ((o.inventory === undefined) === (o.nodes === undefined)) throw new RingcastError('USAGE', 'give either --inventory FILE or --nodes N')
-  if (o.inventory !== undefined) {
-    let text: string
-    try {
-      text = await readFile(o.inventory, 'utf8')
-    } catch (err) {
-      throw new RingcastError('USAGE', `cannot read inventory ${o.inventory}: ${(err as Error).message}`, { cause: err })
-    }
-    return parseInventory(text, o.prefix, o.inventory)
-  }
+  if (o.inventory !== undefined) return await readInventory(o.inventory, o.prefix)
   const n = o.nodes!
   const subnets = Math.min(o.subnets ?? 1, n)
   const width = String(n).length

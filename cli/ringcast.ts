@@ -10,7 +10,6 @@
 import '../src/net/shim.js'
 import { Command, CommanderError } from 'commander'
 import { hostname, homedir } from 'node:os'
-import { readFile } from 'node:fs/promises'
 import { join as joinPath } from 'node:path'
 import { runAgent } from '../src/agent/agent.js'
 import { DEFAULTS, type NodeFacts } from '../src/coordinator/config.js'
@@ -18,7 +17,7 @@ import { Coordinator } from '../src/coordinator/coordinator.js'
 import { formatReport } from '../src/coordinator/report.js'
 import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
-import { linkGoodput, parseInventory } from './inventory.js'
+import { linkGoodput, readInventory } from './inventory.js'
 import { formatPlanJson, formatPlanText, planFromOptions } from './plan.js'
 import { parseTopology, type Topology } from '../src/topology/plan.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
@@ -204,13 +203,7 @@ program.command('plan')
 
 /** serve --inventory: node facts by name (the same file ringcast plan reads). */
 async function loadInventory (path: string): Promise<Map<string, NodeFacts>> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new RingcastError('USAGE', `cannot read inventory ${path}: ${(err as Error).message}`, { cause: err })
-  }
-  return new Map(parseInventory(text, undefined, path).map(n => [n.name, { subnet: n.subnet, link: n.link, disk: n.disk }]))
+  return new Map((await readInventory(path)).map(n => [n.name, { subnet: n.subnet, link: n.link, disk: n.disk }]))
 }
 
 function parseWriteRate (text: string): number {

@@ -94,6 +94,20 @@ export interface SimResult {
   steps: number
 }
 
+/** The rate model's view of these nodes and this configuration (what `auto` would plan with). */
+export function ratesOf (nodes: readonly SimNode[], c: SimConfig): Rates {
+  return {
+    imageBytes: c.imageBytes,
+    blockBytes: c.blockBytes,
+    sourceUplink: c.sourceUplink,
+    nodeLink: Math.min(...nodes.map(x => x.link)),
+    nodeDisk: Math.min(...nodes.map(x => x.disk)),
+    hopLatency: c.hopLatency,
+    routerRate: c.routerRate,
+    perNode: new Map(nodes.map(x => [x.id, { link: x.link, disk: x.disk }]))
+  }
+}
+
 export function simulate (nodes: readonly SimNode[], topology: ConcreteTopology, config: SimConfig, sourceSubnet?: string): SimResult {
   const p = planTopology(nodes, topology, sourceSubnet)
   return simulatePlan(p, nodes, config, sourceSubnet)
@@ -160,6 +174,9 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
   let steps = 0
 
   /** Block k may go to node c once c has written block k - W/b and the ack came back. */
+  const upstreamOf = (j: number): number | undefined => parent[j] === -1 ? undefined : parent[j]
+  /** The live structure as the repair rule sees it, with `isGone` saying who is out of it. */
+  const structure = (isGone: (j: number) => boolean): TreeView<number> => ({ upstreamOf, downstreamsOf: j => children[j]!, isGone, nodes: order })
   const creditFor = (c: number, k: number): number => k < windowBlocks ? 0 : ring[c * windowBlocks + (k % windowBlocks)]! + L
   const remove = (list: number[], x: number): void => { const at = list.indexOf(x); if (at >= 0) list.splice(at, 1) }
 
@@ -221,13 +238,7 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
    */
   function relocate (i: number): void {
     background[i] = 1
-    const view: TreeView<number> = {
-      upstreamOf: j => parent[j] === -1 ? undefined : parent[j],
-      downstreamsOf: j => children[j]!,
-      isGone: j => j === i || dead[j] === 1 || background[j] === 1,
-      nodes: order
-    }
-    for (const [orphan, to] of repairOrphans(i, view)) {
+    for (const [orphan, to] of repairOrphans(i, structure(j => j === i || dead[j] === 1 || background[j] === 1))) {
       remove(children[i]!, orphan)
       parent[orphan] = to ?? -1
       ;(to === undefined ? sourceChildren : children[to]!).push(orphan)
@@ -280,15 +291,9 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
    */
   function reparent (i: number, old: number): number {
     if (!assigned.has(i)) {
-      const view: TreeView<number> = {
-        upstreamOf: j => parent[j] === -1 ? undefined : parent[j],
-        downstreamsOf: j => children[j]!,
-        isGone: j => dead[j] === 1 || failAt[j]! <= droppedAt[old]!,
-        nodes: order
-      }
-      for (const [orphan, to] of repairOrphans(old, view)) assigned.set(orphan, to ?? -1)
+      for (const [orphan, to] of repairOrphans(old, structure(j => dead[j] === 1 || failAt[j]! <= droppedAt[old]!))) assigned.set(orphan, to ?? -1)
     }
-    const next = assigned.get(i) ?? repairParent(old, j => parent[j] === -1 ? undefined : parent[j], j => dead[j] === 1) ?? -1
+    const next = assigned.get(i) ?? repairParent(old, upstreamOf, j => dead[j] === 1) ?? -1
     assigned.delete(i)
     remove(children[old]!, i)
     parent[i] = next
@@ -307,21 +312,11 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
     rewired: rewired[i]!
   }))
   const done = outcomes.filter(o => o.finishedAt !== undefined).map(o => o.finishedAt!)
-  const rates: Rates = {
-    imageBytes: config.imageBytes,
-    blockBytes: b,
-    sourceUplink: config.sourceUplink,
-    nodeLink: Math.min(...info.map(x => x.link)),
-    nodeDisk: Math.min(...info.map(x => x.disk)),
-    hopLatency: L,
-    routerRate: config.routerRate,
-    perNode: new Map(info.map(x => [x.id, { link: x.link, disk: x.disk }]))
-  }
   return {
     plan: p,
     seconds: done.length === 0 ? NaN : done.reduce((a, x) => Math.max(a, x), 0),
     nodes: outcomes,
-    estimateSeconds: estimate(p, rates, nodes, sourceSubnet).seconds,
+    estimateSeconds: estimate(p, ratesOf(info, config), nodes, sourceSubnet).seconds,
     steps
   }
 }

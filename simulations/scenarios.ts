@@ -1,10 +1,10 @@
 // The committed scenarios. Each returns CSV rows and charts; `npm run sim --
 // NAME` runs one and writes simulations/results/NAME.csv and .svg.
 
-import { chooseTopology, type Rates } from '../src/topology/estimate.js'
+import { chooseTopology } from '../src/topology/estimate.js'
 import { formatTopology, plan, type ConcreteTopology, type PlanNode } from '../src/topology/plan.js'
 import { multicastSeconds, starSeconds, swarmSeconds } from './baselines.js'
-import { simulate, simulatePlan, type SimConfig, type SimNode } from './engine.js'
+import { ratesOf, simulate, simulatePlan, type SimConfig, type SimNode } from './engine.js'
 import { lineChart, type Series } from './svg.js'
 
 export interface ScenarioResult {
@@ -47,19 +47,6 @@ export function uniformNodes (n: number, link: number, disk: number, subnets = 1
     disk,
     subnet: subnets > 1 ? `s${Math.floor(i * subnets / n)}` : undefined
   }))
-}
-
-function ratesOf (nodes: readonly SimNode[], c: SimConfig): Rates {
-  return {
-    imageBytes: c.imageBytes,
-    blockBytes: c.blockBytes,
-    sourceUplink: c.sourceUplink,
-    nodeLink: Math.min(...nodes.map(x => x.link)),
-    nodeDisk: Math.min(...nodes.map(x => x.disk)),
-    hopLatency: c.hopLatency,
-    routerRate: c.routerRate,
-    perNode: new Map(nodes.map(x => [x.id, { link: x.link, disk: x.disk }]))
-  }
 }
 
 /** A seeded generator (mulberry32), so committed results are reproducible. */
@@ -106,9 +93,10 @@ function scale (name: string, link: number, disk: number, sourceUplink: number, 
           simulated.set(formatTopology(t), r.seconds)
           log(`${name}: N=${n} ${formatTopology(t)} ${r.seconds.toFixed(1)} s`)
         }
-        const choice = formatTopology(chooseTopology(nodes, ratesOf(nodes, c)).topology)
+        const picked = chooseTopology(nodes, ratesOf(nodes, c)).topology
+        const choice = formatTopology(picked)
         // auto's pick, simulated (it may be a candidate outside the list above).
-        const autoSeconds = simulated.get(choice) ?? simulate(nodes, chooseTopology(nodes, ratesOf(nodes, c)).topology, c).seconds
+        const autoSeconds = simulated.get(choice) ?? simulate(nodes, picked, c).seconds
         const best = Math.min(...simulated.values(), autoSeconds)
         worstAuto = Math.max(worstAuto, autoSeconds / best - 1)
         for (const [t, s] of simulated) { rows.push(csvLine([n, t, s, s / ideal, choice])); add(t, n, s) }

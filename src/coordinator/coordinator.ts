@@ -10,8 +10,8 @@
 //      and streams the image into it.
 //   3. Nodes report Progress (the heartbeat), then Done (digest) or Failed.
 //      A node whose control stream drops, that reports Failed, or that is
-//      silent for `stallTimeoutMs` is failed, and the chain is re-wired
-//      around it (rewireAround): its upstream now feeds its downstream, which
+//      silent for `stallTimeoutMs` is failed, and the plan is re-wired
+//      around it (detach): its upstream now feeds its downstream, which
 //      says where it stands and is caught up from the upstream's replay
 //      buffer or target; the head's downstream is fed from the image. Every
 //      Done gets a Verdict against the image's SHA-256, which a worker
@@ -36,6 +36,7 @@ import { RateLimiter } from '../relay/rate-limiter.js'
 import { chooseTopology } from '../topology/estimate.js'
 import { formatTopology, plan, SOURCE, type Plan, type PlanNode } from '../topology/plan.js'
 import { repairOrphans, type TreeView } from '../topology/repair.js'
+import { subnetOf } from '../topology/subnet.js'
 import { printable, type Done, type Join } from '../wire/messages.js'
 import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL, PROTOCOL_VERSION, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { validateConfig, type CoordinatorConfig, type NodeFacts } from './config.js'
@@ -395,29 +396,22 @@ export class Coordinator {
     m.feed?.close(`${m.name} failed`)
     // A hung node may wake up later: tell it its part is over.
     void closeWithReason(m.channel, 'REFUSED', `this node was declared failed: ${m.reason}`)
-    if (this.started) this.rewireAround(m)
+    if (this.started) this.detach(m, `re-wiring around ${m.name}`)
     this.wake?.()
   }
 
   /**
-   * Keep the others going without `dead` (invariant 4):
+   * Take `node` out of the structure (it failed, or is a straggler being
+   * moved), keeping the others going (invariant 4):
    *
-   *   before:  U --> dead --> N --> ...        after:  U --> N --> ...
+   *   before:  U --> node --> N --> ...        after:  U --> N --> ...
    *
-   * N tells U where it stands (the HELLO answer) and U catches it up from its
-   * replay buffer, or from its own target for anything older. When U is the
-   * source (dead was the head), or is itself finished or gone, N is fed from
-   * the image instead.
-   */
-  private rewireAround (dead: Member): void {
-    this.detach(dead, `re-wiring around ${dead.name}`)
-  }
-
-  /**
-   * Take `node` out of the structure: its upstream stops feeding it, and its
-   * orphans go where the repair rule says (one takes its place under its
-   * nearest live ancestor, the others go under idle leaves, or the source
-   * feeds them). Sends every plan that changed, except `node`'s own.
+   * Its upstream stops feeding it, and its orphans go where the repair rule
+   * says: one takes its place under its nearest live ancestor (in a chain:
+   * U), the others go under idle leaves, or the source feeds them. N tells
+   * its new upstream where it stands (the HELLO answer) and is caught up
+   * from that node's replay buffer or target. Sends every plan that
+   * changed, except `node`'s own.
    */
   private detach (node: Member, why: string): void {
     const up = this.members.get(node.upstreamPeer)
@@ -650,17 +644,15 @@ function tokensMatch (given: string, expected: string): boolean {
 
 /**
  * The subnet a multiaddr's address is in, as a grouping key for the
- * planners: the /24 of an IPv4 address, the /64 of an IPv6 one.
+ * planners: the /24 of an IPv4 address, the /64 of an IPv6 one, in the same
+ * form as an inventory's subnets, so listed and unlisted nodes group together.
  */
 export function subnetKey (multiaddr: string): string | undefined {
-  const v4 = /^\/ip4\/(\d+)\.(\d+)\.(\d+)\.\d+/.exec(multiaddr)
-  if (v4 !== null) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`
-  const v6 = /^\/ip6\/([0-9a-f:]+)/i.exec(multiaddr)
-  if (v6 === null) return undefined
-  const [head = '', tail] = v6[1]!.toLowerCase().split('::')
-  const h = head === '' ? [] : head.split(':')
-  const t = tail === undefined || tail === '' ? [] : tail.split(':')
-  const groups = [...h, ...new Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t]
-  // The same form as an inventory's subnets (cli/inventory.ts), so listed and unlisted nodes group together.
-  return `${groups.slice(0, 4).map(g => g.replace(/^0+(?=.)/, '')).join(':')}:0:0:0:0/64`
+  const ip = /^\/ip[46]\/([^/]+)/.exec(multiaddr)?.[1]
+  if (ip === undefined) return undefined
+  try {
+    return subnetOf(ip)
+  } catch {
+    return undefined
+  }
 }
