@@ -2,7 +2,9 @@
 
 import { RingcastError } from '../errors.js'
 import type { Topology } from '../topology/plan.js'
+import { REWIRE_DEFAULTS, type RewirePolicy } from '../topology/rewire.js'
 import { MAX_BLOCK_BYTES, MIN_BLOCK_BYTES } from '../wire/protocol.js'
+import { MAX_WINDOW_BYTES } from '../wire/session-params.js'
 
 /** What the operator's inventory says of a node (serve --inventory), by node name. */
 export interface NodeFacts {
@@ -31,7 +33,7 @@ export interface CoordinatorConfig {
   keyPath: string
   /** Session token nodes must present; generated when empty. */
   token: string
-  /** A node with no progress for this long is reported failed. */
+  /** A running node whose heartbeats have been missing this long is failed (hung, frozen or unplugged). */
   stallTimeoutMs: number
   /** Most bytes per second the source sends, over all its feeds (0: no cap). */
   maxRateBytesPerSecond: number
@@ -65,16 +67,19 @@ export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'
   // scale), and keeps a relaying node under 200 MB RSS; 16 MiB cost 10-20 MB
   // more per node for no speed gain on loopback (README, numbers).
   windowBytes: 8_388_608,
-  // A hung node is caught in seconds, a busy one is not flagged by GC pauses.
-  stallTimeoutMs: 30_000,
+  stallTimeoutMs: REWIRE_DEFAULTS.stallTimeoutMs,
   maxRateBytesPerSecond: 0,
   // Dolly's finding: on a switched network of equal links the chain is best.
   topology: { kind: 'chain' },
   // 1 GbE goodput; only `auto` uses these.
   linkRateBytesPerSecond: 117_500_000,
   sourceRateBytesPerSecond: 117_500_000,
-  // Long enough that a burst of slow writes (a journal commit, a GC pause) is not a straggler.
-  stragglerAfterMs: 5_000
+  stragglerAfterMs: REWIRE_DEFAULTS.stragglerAfterMs
+}
+
+/** The re-wire policy this configuration asks for: the shared defaults with the operator's timeouts. */
+export function rewirePolicyOf (c: CoordinatorConfig): RewirePolicy {
+  return { ...REWIRE_DEFAULTS, stallTimeoutMs: c.stallTimeoutMs, stragglerAfterMs: c.stragglerAfterMs }
 }
 
 export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
@@ -87,7 +92,7 @@ export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
   if (!Number.isInteger(c.blockSizeBytes) || c.blockSizeBytes < MIN_BLOCK_BYTES || c.blockSizeBytes > MAX_BLOCK_BYTES) {
     fail(`--block-size must be between ${MIN_BLOCK_BYTES} and ${MAX_BLOCK_BYTES} bytes (got ${c.blockSizeBytes})`)
   }
-  if (!Number.isInteger(c.windowBytes) || c.windowBytes < c.blockSizeBytes || c.windowBytes > 2 ** 31) {
+  if (!Number.isInteger(c.windowBytes) || c.windowBytes < c.blockSizeBytes || c.windowBytes > MAX_WINDOW_BYTES) {
     fail(`--window must be at least one block (${c.blockSizeBytes}) and at most 2 GiB (got ${c.windowBytes})`)
   }
   if (c.listen.length === 0) fail('--listen needs at least one multiaddr')

@@ -1,24 +1,17 @@
 // Control-plane helpers shared by the coordinator and the node agent: typed
 // reads with a deadline, sends, and closing a stream with a reason.
 
-import { ProtocolError, RingcastError } from '../errors.js'
+import { systemClock, timeout, type Clock } from '../clock.js'
+import { ProtocolError } from '../errors.js'
 import { decodeControl, encodeControl, type Control, type ControlInput } from '../wire/messages.js'
 import { MAX_CONTROL_FRAME_BYTES } from '../wire/protocol.js'
 import type { Channel } from './channel.js'
 
 /** Next control message, or null when the peer closed cleanly. Throws ProtocolError. */
-export async function readControl (channel: Channel, timeoutMs?: number): Promise<Control | null> {
+export async function readControl (channel: Channel, timeoutMs?: number, clock: Clock = systemClock): Promise<Control | null> {
   const read = channel.reader.readFrame(MAX_CONTROL_FRAME_BYTES).then(b => b === null ? null : decodeControl(b))
   if (timeoutMs === undefined) return await read
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new RingcastError('PEER_GONE', `no message within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs)
-  })
-  try {
-    return await Promise.race([read, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
+  return await timeout(clock, read, timeoutMs, `no message within ${Math.round(timeoutMs / 1000)} s`)
 }
 
 export async function sendControl (channel: Channel, message: ControlInput): Promise<void> {

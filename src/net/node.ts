@@ -10,6 +10,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { RingcastError } from '../errors.js'
 import { channelFromStream, type Channel, type StreamLike } from './channel.js'
+import type { ChannelHandler, Network } from './network.js'
 
 /**
  * Every peer must use the same yamux stream window (FINDINGS.md: a mismatch
@@ -40,9 +41,7 @@ export interface NetNodeOptions {
   listen: string[]
 }
 
-export type ChannelHandler = (channel: Channel) => void
-
-export class NetNode {
+export class NetNode implements Network {
   private constructor (private readonly libp2p: Libp2p) {}
 
   static async start (options: NetNodeOptions): Promise<NetNode> {

@@ -9,14 +9,11 @@ import { ProtocolError } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeBlockHeader, encodeAck, type BlockHeader } from '../wire/messages.js'
 import { MAX_BLOCK_HEADER_BYTES } from '../wire/protocol.js'
+import type { SessionParams } from '../wire/session-params.js'
 import { sameBytes, type Payload } from './hash.js'
 
-export interface ReceiverOptions {
-  sessionId: Uint8Array
-  imageSize: number
-  blockSize: number
-  windowBytes: number
-}
+/** A hop receives with the session's parameters (see SessionParams). */
+export type ReceiverOptions = SessionParams
 
 /**
  * Most bytes an honest upstream can have sent us unread: the credit window
@@ -90,9 +87,14 @@ export class BlockReceiver {
 
   /** Tell the upstream why we close, then close. */
   async refuse (reason: string): Promise<void> {
-    await this.channel.send(encodeAck({ writtenThrough: this.ackedThrough, error: reason })).catch(() => {})
-    await this.channel.closeWrite().catch(() => {})
-    this.channel.abort(new ProtocolError(reason))
+    await BlockReceiver.refuse(this.channel, reason, this.ackedThrough)
+  }
+
+  /** Turn a block stream away with `reason` (in an Ack, so the sender can say why), then close it. */
+  static async refuse (channel: Channel, reason: string, ackedThrough = 0): Promise<void> {
+    await channel.send(encodeAck({ writtenThrough: ackedThrough, error: reason })).catch(() => {})
+    await channel.closeWrite().catch(() => {})
+    channel.abort(new ProtocolError(reason))
   }
 
   private async readHeader (): Promise<BlockHeader | null> {

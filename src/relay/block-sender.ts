@@ -10,12 +10,11 @@ import { RingcastError, ProtocolError } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeAck, encodeAck, encodeBlockHeader, printable } from '../wire/messages.js'
 import { MAX_ACK_FRAME_BYTES } from '../wire/protocol.js'
+import type { SessionParams } from '../wire/session-params.js'
 import { payloadBytes, type Payload } from './hash.js'
 
-export interface SenderOptions {
-  sessionId: Uint8Array
-  windowBytes: number
-}
+/** What a sending hop needs of the session's parameters (see SessionParams). */
+export type SenderOptions = Pick<SessionParams, 'sessionId' | 'windowBytes'>
 
 interface Waiter { through: number, resolve: () => void, reject: (err: Error) => void }
 

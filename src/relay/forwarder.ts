@@ -20,7 +20,9 @@
 // sent everything verified so far, so no block is skipped or sent twice.
 // After the last block the forwarder sends END (image digest) itself.
 
+import { systemClock, type Clock } from '../clock.js'
 import { RingcastError, errorMessage } from '../errors.js'
+import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import type { BlockSender } from './block-sender.js'
 import { blockHash, sameBytes, type Payload } from './hash.js'
 import type { KnownBlock, ReplayBlock } from './replay-buffer.js'
@@ -42,8 +44,6 @@ export interface BlockStore {
   changed: () => Promise<void>
 }
 
-/** How long a live downstream may withhold credit before it is served in the background. */
-export const DEMOTE_AFTER_MS = 5_000
 
 export class Forwarder {
   /** Why forwarding stopped (the local copy goes on regardless). */
@@ -67,7 +67,9 @@ export class Forwarder {
     readonly sender: BlockSender,
     private readonly store: BlockStore,
     readonly background = false,
-    private readonly demoteAfterMs = DEMOTE_AFTER_MS
+    /** How long a live downstream may withhold credit before it is served in the background (the re-wire policy's). */
+    private readonly demoteAfterMs = REWIRE_DEFAULTS.demoteAfterMs,
+    private readonly clock: Clock = systemClock
   ) {
     this.finished.promise.catch(() => {})
   }
@@ -104,10 +106,10 @@ export class Forwarder {
     }
     const sending = this.sender.sendBlock(block.offset, block.payload, block.hash)
       .then(() => true, err => { this.stop(err as Error); return false })
-    let timer: NodeJS.Timeout | undefined
-    const slow = new Promise<'slow'>(resolve => { timer = setTimeout(() => resolve('slow'), this.demoteAfterMs) })
+    let cancel: (() => void) | undefined
+    const slow = new Promise<'slow'>(resolve => { cancel = this.clock.after(this.demoteAfterMs, () => resolve('slow')) })
     const outcome = await Promise.race([sending, slow])
-    clearTimeout(timer)
+    cancel?.()
     if (outcome !== 'slow') return
     // No credit for that long: stop pacing the node on it. Once this block is
     // through, the pump serves it at its own pace from the replay buffer and target.

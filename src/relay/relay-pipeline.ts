@@ -17,6 +17,8 @@
 // caught up from the replay buffer or the target (see Forwarder).
 
 import { createHash, type Hash } from 'node:crypto'
+import { systemClock, type Clock } from '../clock.js'
+import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import { RingcastError } from '../errors.js'
 import type { Target } from '../storage/target.js'
 import type { BlockReceiver, Received } from './block-receiver.js'
@@ -42,9 +44,9 @@ export interface PipelineOptions {
   onWritten?: (block: KnownBlock) => void
   /** Caps the rate of writes to the target (join --max-write-rate). */
   writeLimiter?: RateLimiter
-  /** A live downstream withholding credit this long is served in the background (default DEMOTE_AFTER_MS). */
+  /** A live downstream withholding credit this long is served in the background (default: the re-wire policy's). */
   demoteAfterMs?: number
-  now?: () => number
+  clock?: Clock
 }
 
 /** What a resumed node already has: verified blocks from 0, and the image hash over them. */
@@ -75,7 +77,8 @@ export class RelayPipeline implements BlockStore {
   private readonly replay: ReplayBuffer
   private whole = createHash('sha256')
   private waiters: Array<() => void> = []
-  private readonly now: () => number
+  private readonly clock: Clock
+  readonly demoteAfterMs: number
 
   constructor (
     private readonly target: Target,
@@ -83,7 +86,8 @@ export class RelayPipeline implements BlockStore {
     private readonly options: PipelineOptions = { replayBytes: 0 }
   ) {
     this.replay = new ReplayBuffer(options.replayBytes)
-    this.now = options.now ?? Date.now
+    this.clock = options.clock ?? systemClock
+    this.demoteAfterMs = options.demoteAfterMs ?? REWIRE_DEFAULTS.demoteAfterMs
   }
 
   /** Start from what a previous run of this node verified (call before run). */
@@ -131,7 +135,7 @@ export class RelayPipeline implements BlockStore {
             break
           }
           if (item.kind === 'end') { sourceDigest = item.imageHash; break }
-          startedAt ??= this.now()
+          startedAt ??= this.clock.now()
           this.bytesReceived += item.length
           this.peakInflightBytes = Math.max(this.peakInflightBytes, upstream.receivedThrough - this.writtenThrough)
           if (this.writeFailure !== undefined) throw this.writeFailure
@@ -168,7 +172,7 @@ export class RelayPipeline implements BlockStore {
     // another, to the time the tail of the chain finishes.
     for (const f of this.forwarders.values()) f.end()
     await this.target.finish(this.imageSize)
-    return { digest, sourceDigest, elapsedMs: this.now() - (startedAt ?? this.now()) }
+    return { digest, sourceDigest, elapsedMs: this.clock.now() - (startedAt ?? this.clock.now()) }
   }
 
   /** Called for every upstream lost before END (the node goes on with the next). */
@@ -201,7 +205,7 @@ export class RelayPipeline implements BlockStore {
    * downstream (a straggler) is served at its own pace and never paces us.
    */
   async attachDownstream (sender: BlockSender, background = false): Promise<Forwarder> {
-    const forwarder = new Forwarder(sender, this, background, this.options.demoteAfterMs)
+    const forwarder = new Forwarder(sender, this, background, this.demoteAfterMs, this.clock)
     forwarder.onDemoted = () => this.onDownstreamDemoted?.(forwarder.peer)
     await forwarder.start()
     this.forwarders.get(forwarder.peer)?.close('replaced by another stream to the same downstream')

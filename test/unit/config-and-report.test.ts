@@ -175,7 +175,7 @@ describe('formatReport', () => {
 
 describe('subnetKey (how serve groups nodes without an inventory)', () => {
   it('takes the /24 of IPv4 and the /64 of IPv6, in the inventory\'s form', async () => {
-    const { subnetKey } = await import('../../src/coordinator/coordinator.js')
+    const { subnetKey } = await import('../../src/coordinator/initial-plan.js')
     const { subnetOf } = await import('../../cli/inventory.js')
     expect(subnetKey('/ip4/198.18.10.11/tcp/4001/p2p/12D3KooWx')).toBe('198.18.10.0/24')
     expect(subnetKey('/ip4/198.18.10.11/tcp/4001')).toBe(subnetOf('198.18.10.11', undefined, 'x'))

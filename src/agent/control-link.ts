@@ -1,0 +1,117 @@
+// The node's one control stream to the coordinator: dial (with backoff),
+// Join, Welcome or Refuse, then Plans and the Verdict until the coordinator
+// hangs up. What arrives is handed on; nothing here decides the topology.
+
+import { timeout, type Clock } from '../clock.js'
+import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
+import type { Channel } from '../net/channel.js'
+import { readControl, sendControl } from '../net/control-stream.js'
+import type { Network } from '../net/network.js'
+import { MAX_FANOUT } from '../topology/plan.js'
+import { printable, type ControlInput, type Join, type Plan, type Verdict, type Welcome } from '../wire/messages.js'
+import { CONTROL_PROTOCOL } from '../wire/protocol.js'
+import { checkSessionParams, type SessionParams } from '../wire/session-params.js'
+
+/** How long the Welcome may take once connected. */
+const WELCOME_TIMEOUT_MS = 30_000
+const BACKOFF_FIRST_MS = 250
+const BACKOFF_MAX_MS = 5_000
+
+export class ControlLink {
+  /** The Verdict on this node's copy; rejects if the coordinator hangs up first. */
+  private readonly verdict = Promise.withResolvers<Verdict>()
+  /** The coordinator hung up (or refused us mid-session): nothing it asked for stands. */
+  sessionOver = false
+  verdictArrived = false
+  /** Told of every Plan, in order. */
+  onPlan?: (plan: Plan) => void
+  /** Told once, when the session is over for this node, with why. */
+  onOver?: (why: RingcastError) => void
+
+  private constructor (readonly channel: Channel, private readonly clock: Clock) {
+    this.verdict.promise.catch(() => {})
+  }
+
+  /** Dial the coordinator, retrying with exponential backoff for `connectTimeoutMs`. */
+  static async connect (net: Network, coordinator: string, connectTimeoutMs: number, clock: Clock, log: (line: string) => void): Promise<ControlLink> {
+    const deadline = clock.now() + connectTimeoutMs
+    let delay = BACKOFF_FIRST_MS
+    let attempts = 0
+    while (true) {
+      attempts++
+      try {
+        return new ControlLink(await net.dial(undefined, [coordinator], CONTROL_PROTOCOL), clock)
+      } catch (err) {
+        if (clock.now() + delay > deadline) {
+          throw new RingcastError('UNREACHABLE', `cannot reach the coordinator at ${coordinator} (${attempts} attempt(s) over ${Math.round(connectTimeoutMs / 1000)} s): ${errorMessage(err)}`, { cause: err })
+        }
+        log(`coordinator not reachable yet (${errorMessage(err)}); retrying in ${delay} ms`)
+        await clock.sleep(delay)
+        delay = Math.min(delay * 2, BACKOFF_MAX_MS)
+      }
+    }
+  }
+
+  /** Send Join and await the Welcome; a Refuse becomes an error with its code. */
+  async join (join: Join): Promise<{ welcome: Welcome, params: SessionParams }> {
+    await sendControl(this.channel, { join })
+    const reply = await readControl(this.channel, WELCOME_TIMEOUT_MS, this.clock)
+    if (reply === null) throw new RingcastError('REFUSED', 'the coordinator closed the connection without answering the Join')
+    if (reply.kind === 'refuse') {
+      const code: ErrorCode = ['BAD_TOKEN', 'VERSION', 'TARGET_TOO_SMALL'].includes(reply.body.code) ? reply.body.code as ErrorCode : 'REFUSED'
+      throw new RingcastError(code, `the coordinator refused this node: ${printable(reply.body.reason)}`)
+    }
+    if (reply.kind !== 'welcome') throw new RingcastError('PROTOCOL', `expected Welcome, got ${reply.kind}`)
+    const params = checkSessionParams(reply.body, 'PROTOCOL', 'the coordinator')
+    void this.follow()
+    return { welcome: reply.body, params }
+  }
+
+  async send (message: ControlInput): Promise<void> {
+    await sendControl(this.channel, message)
+  }
+
+  /** The coordinator's Verdict on our Done. */
+  async awaitVerdict (): Promise<Verdict> {
+    return await this.verdict.promise
+  }
+
+  /** Resolves when the coordinator closes the control stream. */
+  async ended (): Promise<void> {
+    await this.channel.closed
+  }
+
+  /** Wait for `promise`, but give up after `ms` with a PEER_GONE error saying `message`. */
+  async within<T> (promise: Promise<T>, ms: number, message: string): Promise<T> {
+    return await timeout(this.clock, promise, ms, message)
+  }
+
+  /** Plan, Verdict, Refuse from the coordinator, until it hangs up. */
+  private async follow (): Promise<void> {
+    let reason = 'the coordinator closed the session'
+    try {
+      while (true) {
+        const msg = await readControl(this.channel)
+        if (msg === null) break
+        if (msg.kind === 'plan') {
+          if (msg.body.downstreams.length > MAX_FANOUT) throw new RingcastError('PROTOCOL', `the coordinator named ${msg.body.downstreams.length} downstreams (at most ${MAX_FANOUT})`)
+          this.onPlan?.(msg.body)
+        } else if (msg.kind === 'verdict') {
+          this.verdictArrived = true
+          this.verdict.resolve(msg.body)
+        } else if (msg.kind === 'refuse') {
+          reason = `the coordinator ended this node's part: ${printable(msg.body.reason)}`
+          break
+        } else {
+          throw new RingcastError('PROTOCOL', `unexpected ${msg.kind} from the coordinator`)
+        }
+      }
+    } catch (err) {
+      reason = `control stream to the coordinator failed: ${errorMessage(err)}`
+    }
+    this.sessionOver = true
+    const gone = new RingcastError('PEER_GONE', reason)
+    this.verdict.reject(gone)
+    this.onOver?.(gone)
+  }
+}

@@ -1,0 +1,119 @@
+// The nodes this one forwards to, as the plan in force names them: dialled
+// and attached to the pipeline (which catches each up from where it
+// stands), dropped when a plan no longer names them, and reported to the
+// coordinator when they fail by themselves or stop giving credit.
+
+import type { Clock } from '../clock.js'
+import { errorMessage } from '../errors.js'
+import type { Network } from '../net/network.js'
+import { BlockSender, short } from '../relay/block-sender.js'
+import type { Forwarder } from '../relay/forwarder.js'
+import type { RelayPipeline } from '../relay/relay-pipeline.js'
+import { BLOCKS_PROTOCOL } from '../wire/protocol.js'
+import type { SessionParams } from '../wire/session-params.js'
+
+export interface PlannedDownstream { peer: string, addrs: string[], background: boolean }
+
+/** Dial attempts before a downstream is reported unreachable (the coordinator then feeds it another way). */
+const DIAL_ATTEMPTS = 3
+const DIAL_RETRY_MS = 500
+
+export class Downstreams {
+  /** Downstreams that failed by themselves, by peer, told one per heartbeat until a plan no longer names them. */
+  private readonly failures = new Map<string, string>()
+  /** Demoted for giving no credit: told to the coordinator (a hang if they are silent too). */
+  private readonly stalled = new Set<string>()
+  private failureTurn = 0
+
+  constructor (
+    private readonly net: Network,
+    private readonly clock: Clock,
+    private readonly params: SessionParams,
+    private readonly pipeline: RelayPipeline,
+    private readonly replayBytes: number,
+    /** Whether the plan in force still names `peer` as a downstream. */
+    private readonly wanted: (peer: string) => boolean,
+    private readonly log: (line: string) => void
+  ) {
+    pipeline.onDownstreamDemoted = peer => {
+      this.stalled.add(peer)
+      log(`downstream ${short(peer)} gave no credit for ${pipeline.demoteAfterMs / 1000} s (hung or far too slow): serving it in the background from now on`)
+    }
+    pipeline.onDownstreamFailed = (peer, err) => {
+      log(`downstream ${short(peer)} lost: ${errorMessage(err)}`)
+      this.failures.set(peer, errorMessage(err))
+    }
+  }
+
+  /**
+   * Dial a downstream the plan names and forward to it from where it stands.
+   * Gives up after a few attempts and says so in the heartbeat, so the
+   * coordinator can feed that node another way.
+   */
+  async connect ({ peer, addrs, background }: PlannedDownstream): Promise<void> {
+    this.failures.delete(peer)
+    let lastError: unknown
+    for (let attempt = 1; attempt <= DIAL_ATTEMPTS && this.wanted(peer); attempt++) {
+      try {
+        const channel = await this.net.dial(peer, addrs, BLOCKS_PROTOCOL)
+        const sender = new BlockSender(channel, this.params)
+        if (!this.wanted(peer)) { sender.close('the coordinator changed the plan'); return }
+        const forwarder = await this.pipeline.attachDownstream(sender, background)
+        if (!this.wanted(peer)) { this.pipeline.dropDownstream(peer, 'the coordinator changed the plan'); return }
+        if (forwarder.startedAt < this.pipeline.verifiedThrough) {
+          const fromMemory = this.pipeline.verifiedThrough - forwarder.startedAt <= this.replayBytes
+          this.log(`downstream ${short(peer)} starts at ${forwarder.startedAt}; catching it up from ${fromMemory ? 'the replay buffer' : 'the replay buffer and this node\'s target'}`)
+        }
+        return
+      } catch (err) {
+        lastError = err
+        this.log(`cannot reach downstream ${short(peer)} (attempt ${attempt}): ${errorMessage(err)}`)
+        await this.clock.sleep(DIAL_RETRY_MS * attempt)
+      }
+    }
+    if (this.wanted(peer)) this.failures.set(peer, `cannot reach it: ${errorMessage(lastError)}`)
+  }
+
+  /** Stop forwarding to `peer`: the coordinator moved it elsewhere. */
+  drop (peer: string): void {
+    this.failures.delete(peer)
+    this.pipeline.dropDownstream(peer, 'the coordinator moved this downstream elsewhere')
+  }
+
+  /** Stop forwarding to every downstream: this node failed. */
+  dropAll (why: string): void {
+    for (const peer of [...this.pipeline.forwarders.keys()]) this.pipeline.dropDownstream(peer, why)
+  }
+
+  /** One failed downstream to tell the coordinator about, in turn. */
+  nextFailureToReport (): [string, string] | undefined {
+    const failures = [...this.failures]
+    if (failures.length === 0) return undefined
+    return failures[this.failureTurn++ % failures.length]
+  }
+
+  /** Demoted downstreams the plan still names. */
+  stalledToReport (): string[] {
+    return [...this.stalled].filter(p => this.wanted(p))
+  }
+
+  /**
+   * Stay until every downstream in force acknowledged everything
+   * (docs/runtime-facts.md, trap 4), or failed, or `sessionEnd` resolves. A
+   * downstream named while we linger (a node spliced in behind us) is
+   * served from our target.
+   */
+  async linger (sessionEnd: Promise<void>): Promise<void> {
+    const closed = new Set<Forwarder>()
+    while (true) {
+      const open = [...this.pipeline.forwarders.values()].filter(f => f.failure === undefined && !closed.has(f))
+      if (open.length === 0) return
+      const finished = open.map(async f => await f.complete().then(() => f, () => f))
+      const outcome = await Promise.race([...finished, sessionEnd.then(() => 'over' as const)])
+      if (outcome === 'over') return
+      // Done with this one: close our end so it has everything (docs/runtime-facts.md, trap 4).
+      closed.add(outcome)
+      if (outcome.failure === undefined) await outcome.sender.channel.closeWrite().catch(() => {})
+    }
+  }
+}

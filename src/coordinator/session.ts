@@ -1,0 +1,39 @@
+// What the coordinator knows of one session: its members, whether it has
+// started or is ending, and the parameters every node received in Welcome.
+
+import type { SessionParams } from '../wire/session-params.js'
+import { isFinished, type Member } from './member.js'
+
+export class Session {
+  /** Every admitted node, by peer id, including failed and finished ones. */
+  readonly members = new Map<string, Member>()
+  /** The plan went out: a Join now is a late joiner or a restart. */
+  started = false
+  /** Every member finished: the report is being built; joins are refused. */
+  ending = false
+  /** Positions handed out so far (a late joiner gets the next one). */
+  chainLength = 0
+
+  constructor (
+    readonly params: SessionParams,
+    /** The coordinator's own peer id: a member whose upstream is this is fed from the image. */
+    readonly sourcePeer: string
+  ) {}
+
+  get (peerId: string): Member | undefined {
+    return this.members.get(peerId)
+  }
+
+  get all (): Member[] {
+    return [...this.members.values()]
+  }
+
+  get everyoneFinished (): boolean {
+    return this.all.every(isFinished)
+  }
+
+  /** Whether `m` is fed by the source (not by another node). */
+  fedBySource (m: Member): boolean {
+    return m.upstreamPeer === this.sourcePeer
+  }
+}

@@ -1,0 +1,61 @@
+// The source's side of the data plane: a block stream from the image into a
+// node the plan says the source feeds (a head, an orphan with no live
+// ancestor, a late joiner with no tail to serve it). Each feed starts where
+// the node asks (its HELLO answer) and is paced by the node's credit and by
+// serve --max-rate, shared over every feed.
+
+import { isRingcastError, errorMessage } from '../errors.js'
+import type { ImageDigest } from '../image/image-digest.js'
+import type { ImageSource } from '../image/image-file.js'
+import type { Network } from '../net/network.js'
+import { BlockSender } from '../relay/block-sender.js'
+import { BlockReader, streamImage } from '../relay/image-streamer.js'
+import type { RateLimiter } from '../relay/rate-limiter.js'
+import { BLOCKS_PROTOCOL } from '../wire/protocol.js'
+import { isFinished, type Member } from './member.js'
+import type { Session } from './session.js'
+
+export interface FeedOutcomes {
+  log: (line: string) => void
+  /** The feed into `m` broke while the source was still meant to feed it. */
+  failed: (m: Member, reason: string) => void
+  /** The image itself cannot be read: no node can finish. */
+  imageUnreadable: (reason: string) => void
+}
+
+export class SourceFeeds {
+  constructor (
+    private readonly session: Session,
+    private readonly net: Network,
+    private readonly image: ImageSource,
+    private readonly digest: ImageDigest,
+    private readonly limiter: RateLimiter | undefined,
+    private readonly outcomes: FeedOutcomes
+  ) {}
+
+  /** Stream the image into `m`, from the offset it asks for, until it has acknowledged all of it. */
+  async feed (m: Member): Promise<void> {
+    const { params } = this.session
+    let sender: BlockSender | undefined
+    try {
+      const channel = await this.net.dial(m.peerId, m.dialAddrs, BLOCKS_PROTOCOL)
+      sender = m.feed = new BlockSender(channel, params)
+      if (isFinished(m)) { sender.close(`${m.name} already finished`); return }
+      const reader = new BlockReader(this.image, params.blockSize, params.windowBytes)
+      const from = await streamImage(reader, sender, params.imageSize, async () => await this.digest.digest(), this.limiter)
+      if (from > 0) this.outcomes.log(`fed ${m.name} from ${from} bytes on`)
+      // Keep the stream open until the node has written everything (docs/runtime-facts.md, trap 4).
+      await sender.waitAcked(params.imageSize).catch(() => {})
+    } catch (err) {
+      if (isRingcastError(err, 'IMAGE_UNREADABLE')) { this.outcomes.imageUnreadable(errorMessage(err)); return }
+      // Not a failure when the node is fed another way now (a straggler moved under a leaf).
+      if (!this.session.fedBySource(m) || (sender !== undefined && m.feed !== sender)) return
+      this.outcomes.failed(m, `the source could not feed it: ${errorMessage(err)}`)
+    }
+  }
+
+  /** Most bytes any feed has sent. */
+  get sentThrough (): number {
+    return Math.max(0, ...this.session.all.map(m => m.feed?.sentThrough ?? 0))
+  }
+}
