@@ -41,7 +41,8 @@ export function parseLinkRate (text: string, flag: string): number {
 
 /**
  * A link rate as TCP goodput: a bit rate ("1Gbit") is a line rate, of which
- * TCP carries 94 % at MTU 1500; a byte rate ("117MB/s") is taken as given.
+ * TCP carries 94 % at MTU 1500 (docs/lab.md, "Facts the lab relies on"); a
+ * byte rate ("117MB/s") is taken as given.
  */
 export function linkGoodput (text: string, flag: string): number {
   const bytes = parseLinkRate(text, flag)

@@ -4,7 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-/** Node flags ringcast runs with: the same as cli/ringcast.ts's shebang (a unit test checks). */
+/**
+ * Node flags ringcast runs with: the same as cli/ringcast.ts's shebang (a unit
+ * test checks); docs/runtime-facts.md, "V8's young generation on Node 22 and 24".
+ */
 export const NODE_FLAGS = ['--max-semi-space-size=4']
 
 /** The built CLI, whether this module runs from dist/ or from source (vitest). */

@@ -6,7 +6,8 @@
 // libp2p receiver) peaked at ~200 MB RSS without the cap and ~166 MB with it,
 // at the same speed; on Node 20 the cap costs ~3 % and saves ~5 MB. The flag
 // must be there at start-up (v8.setFlagsFromString later has no effect), so
-// it lives here and in NODE_FLAGS (cli/local-cluster.ts), which a test keeps equal.
+// it lives here and in NODE_FLAGS (cli/local-cluster.ts), which a test keeps equal
+// (docs/runtime-facts.md, "V8's young generation on Node 22 and 24").
 import '../src/net/shim.js'
 import { Command, CommanderError } from 'commander'
 import { hostname, homedir } from 'node:os'
@@ -237,6 +238,8 @@ async function main (): Promise<void> {
 }
 
 await main()
-// Exit now rather than wait for stray handles; stdout/stderr writes to pipes
-// and files are synchronous on Linux, so nothing printed is lost.
+// Exit now rather than wait for stray handles. Writes to files and terminals
+// are synchronous, but writes to a pipe are not: output a pipe has not taken
+// yet is lost here, seen past 64 KiB (docs/runtime-facts.md, "process.stdout
+// to a pipe is asynchronous").
 process.exit()

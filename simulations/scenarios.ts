@@ -23,7 +23,7 @@ export interface Scenario {
 
 const GB = 1e9
 const MiB = 1_048_576
-/** TCP goodput of an Ethernet link at MTU 1500 (94 % of the line rate). */
+/** TCP goodput of an Ethernet link at MTU 1500 (94 % of the line rate; docs/lab.md, "Facts the lab relies on"). */
 const goodput = (bitsPerSecond: number): number => bitsPerSecond / 8 * 0.94
 const GBE = goodput(1e9)
 const TEN_GBE = goodput(10e9)

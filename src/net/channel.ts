@@ -43,7 +43,7 @@ export interface StreamLike {
  * buffer. We wait on the 'drain' event, never on stream.onDrain(): in
  * @libp2p/utils 7.4 onDrain() keeps its first resolved promise forever, so
  * after the first drain it resolves at once and a wait loop spins on
- * microtasks, starving I/O (the cause behind FINDINGS.md trap 1).
+ * microtasks, starving I/O (docs/runtime-facts.md, traps 5 and 1).
  */
 export const WRITE_HIGH_WATER_BYTES = 2 * 1_048_576
 

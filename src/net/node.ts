@@ -13,13 +13,16 @@ import { channelFromStream, type Channel, type StreamLike } from './channel.js'
 import type { ChannelHandler, Network } from './network.js'
 
 /**
- * Every peer must use the same yamux stream window (FINDINGS.md: a mismatch
- * kills the connection). The window has to cover everything between the two
- * streams, kernel socket buffers included (Linux autotunes the send buffer up
- * to 4 MiB and the receive buffer up to 6 MiB), plus the window update's trip
- * back. On a relay the updates queue behind the relay's own outgoing data: in
- * the namespace lab a 4 MiB window left the source's link idle 10-15 % of
- * the time, and a 2-node chain took 1.19x of S/B; 16 MiB makes it 1.09x.
+ * Every peer must use the same yamux stream window: a mismatch kills the
+ * connection (docs/runtime-facts.md, "Yamux windows must match on every
+ * peer"). The window has to cover everything between the two streams, kernel
+ * socket buffers included (here TCP autotunes the send buffer up to 4 MiB and
+ * the receive buffer up to 32 MiB), plus the window update's trip back. On a
+ * relay the updates queue behind the relay's own outgoing data: in the
+ * namespace lab a 4 MiB window left the source's link idle 10-15 % of the
+ * time, and a 2-node chain took 1.19x of S/B; 16 MiB makes it 1.09x
+ * (docs/runtime-facts.md, "The yamux window has to cover the kernel's socket
+ * buffers").
  * Memory stays bounded by ringcast's own credit window (a block stream's
  * reader cap) and by the 4 MiB cap on any other stream's unread bytes.
  */
@@ -110,9 +113,10 @@ export class NetNode implements Network {
       return hasPeer || peer === undefined ? ma : ma.encapsulate(`/p2p/${peer}`)
     })
     if (targets.length === 0) throw new RingcastError('UNREACHABLE', `no address to dial ${peer ?? 'peer'}`)
-    // libp2p v3 keeps the dial's signal attached to the stream it returns: an
-    // AbortSignal.timeout() would reset the stream mid-transfer when it fires.
-    // So the deadline is a timer we clear once the stream is open.
+    // libp2p v3 was seen to keep the dial's signal attached to the stream it
+    // returns: an AbortSignal.timeout() reset the stream mid-transfer when it
+    // fired (docs/runtime-facts.md, trap 6). So the deadline is a timer we
+    // clear once the stream is open.
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(new RingcastError('UNREACHABLE', `dial timed out after ${DIAL_TIMEOUT_MS / 1000} s`)), DIAL_TIMEOUT_MS)
     const onAbort = (): void => deadline.abort(signal?.reason)

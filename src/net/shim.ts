@@ -1,4 +1,5 @@
-// libp2p 3 calls Promise.withResolvers, which Node 20 lacks (FINDINGS.md).
+// libp2p 3 calls Promise.withResolvers, which Node 20 lacks (docs/runtime-facts.md,
+// "Promise.withResolvers on Node 20").
 // Every entry point imports this module before anything that loads libp2p.
 interface Resolvers<T> {
   promise: Promise<T>

@@ -2,12 +2,13 @@
 // every node before a byte of it is written or forwarded; the whole-image
 // digest is SHA-256 too, because operators compare with `sha256sum`.
 //
-// Hashing is synchronous on the event loop (OpenSSL with SHA-NI: ~1.5 GB/s
-// here, ~0.65 ms per MiB) over the chunks the stream delivered: webcrypto's
+// Hashing is synchronous on the event loop (OpenSSL with SHA-NI: ~1.6 GiB/s
+// here, ~0.6 ms per MiB) over the chunks the stream delivered: webcrypto's
 // thread-pool digest copied every block and cost more event-loop time in
 // dispatch and GC than it saved. A native BLAKE3 (3.4 GB/s) was measured
 // faster, but its package ships per-platform binaries that the registry
-// reachable here lacks for all but linux-x64, which breaks `npm ci`.
+// reachable here lacks for all but linux-x64, which breaks `npm ci`
+// (docs/runtime-facts.md, "Hashing speed and hash packages").
 
 import { createHash } from 'node:crypto'
 

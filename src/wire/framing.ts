@@ -4,10 +4,11 @@
 //   block  := frame(BlockFrame{kind: BLOCK, length: n}) payload[n]
 //
 // ByteReader turns pushed chunks into exact reads. It is attached to a stream
-// the moment the stream exists: a libp2p v3 stream drops data that arrives
-// before anyone listens, so reading lazily (starting the stream's async
-// iterator on first read) loses the first frames. Every frame length is
-// checked against a caller-given limit, and the unread buffer has a cap.
+// the moment the stream exists and reads it for the stream's whole life: a
+// libp2p v3 stream read lazily, or by one async iterator after another, loses
+// data or never sees the end (docs/runtime-facts.md, trap 7). Every frame
+// length is checked against a caller-given limit, and the unread buffer has a
+// cap.
 
 import { ProtocolError } from '../errors.js'
 

@@ -2,7 +2,8 @@
 // installed (it is: protobufjs depends on it), and --force-number does not
 // change that in static code. We want plain numbers: turning Long off before
 // the generated module loads makes uint64 decode to a number; values past
-// 2^53 then fail our safe-integer check instead of rounding silently.
+// 2^53 then fail our safe-integer check instead of rounding silently
+// (docs/runtime-facts.md, "protobufjs decodes uint64 as Long").
 // Import this module before ./gen/ringcast.js.
 import $protobuf from 'protobufjs/minimal.js'
 

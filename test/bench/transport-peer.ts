@@ -11,7 +11,7 @@
 //     | <------------------------------ u64 total | ack once all arrived
 //
 // The clock runs from the first send to the ack, so it covers every byte
-// reaching the other process (FINDINGS.md trap 4: close proves nothing).
+// reaching the other process (docs/runtime-facts.md, trap 4: close proves nothing).
 import '../../src/net/shim.js'
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'

@@ -48,7 +48,8 @@ describe('failover: the others finish when nodes die or hang mid-image', () => {
     it(`${s.name}: every other node verifies; the report names the victim and its offset`, async () => {
       const session = await startSession(w, image.path, ['--nodes', String(NODES), '--stall-timeout', '2s', '--block-size', '256KiB',
         '--allow-failures', String(s.allowFailures ?? 0)])
-      // Runs even when vitest times the test out (a finally block does not).
+      // Runs even when vitest times the test out (a finally block does not:
+      // docs/runtime-facts.md, "vitest: a timed-out test skips its finally").
       onTestFinished(() => session.kill())
       const frozen: RingcastProcess[] = []
       try {

@@ -12,7 +12,8 @@
 //   other, the router has no way out at all.
 // - Every host link is shaped in both directions (tbf on the host's port and
 //   on the switch's port towards it), so a host's link is a full-duplex
-//   link of `rateMbit`.
+//   link of `rateMbit`. The kernel has no netem: no delay or loss is
+//   emulated (docs/lab.md, "Facts the lab relies on").
 // - Everything carries one prefix, rclab-<pid>-, and is deleted by destroy(),
 //   on process exit, on SIGINT/SIGTERM, and by sweepLabs() for labs whose
 //   process died without cleaning up.
@@ -113,7 +114,9 @@ export class Lab {
         ip('-n', sw, 'link', 'set', `p${i}`, 'master', 'br0', 'up')
         if (this.routerNs !== undefined) ip('-n', ns, 'route', 'add', '198.18.0.0/15', 'via', `198.18.${FIRST_SUBNET + s}.1`)
         // A real host's default route covers multicast and limited broadcast;
-        // ours has none, so say where those go (they stay on the link).
+        // ours has none, so say where those go (they stay on the link). udpcast
+        // needs these routes and the broadcast address (`brd +`) above
+        // (docs/lab.md, "Facts the lab relies on").
         ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
         ip('-n', ns, 'route', 'add', '255.255.255.255/32', 'dev', 'eth0')
         if (this.options.rateMbit !== undefined) {

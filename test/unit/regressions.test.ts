@@ -37,6 +37,7 @@ describe('regressions', () => {
   })
 })
 
+// docs/runtime-facts.md, "V8's young generation on Node 22 and 24".
 describe('node flags', () => {
   it('the CLI shebang and the flags local processes start with agree (a node over 200 MB RSS on Node 24 without them)', async () => {
     const { readFile } = await import('node:fs/promises')
