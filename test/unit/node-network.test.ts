@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { findInterface, localInterface, outboundInterface, prefixLengthOf, readLinkBitsPerSecond } from '../../src/net/outbound-interface.js'
 import { ipOf, nodeLinkBytesPerSecond, nodeSubnet } from '../../src/topology/node-network.js'
+import { plan, subnetCrossings, type PlanNode } from '../../src/topology/plan.js'
 import { subnetOf } from '../../src/topology/subnet.js'
 
 describe('nodeSubnet (the coordinator keys a node by its address and reported prefix)', () => {
@@ -61,6 +62,27 @@ describe('nodeSubnet (the coordinator keys a node by its address and reported pr
     expect(ipOf('1.2.3.4/25')).toBe('1.2.3.4')
     expect(ipOf('/ip6/::1/tcp/5')).toBe('::1')
     expect(ipOf('/dns4/x/tcp/1')).toBeUndefined()
+  })
+})
+
+describe('planning from reported prefixes (what test/integration/lab-subnets.test.ts runs for real)', () => {
+  // Two /25 halves of 198.18.10.0/24; the coordinator on the first; nodes
+  // join alternating, the far half first.
+  const joined = ['198.18.10.138', '198.18.10.11', '198.18.10.139', '198.18.10.12', '198.18.10.140', '198.18.10.13']
+  const keyed = (prefix: number | undefined): PlanNode[] => joined.map(ip => ({ id: ip, subnet: nodeSubnet(`/ip4/${ip}/tcp/7000`, prefix) }))
+  /** Plan with the keys the coordinator would have; count crossings of the real /25s. */
+  const crossings = (prefix: number | undefined, sourcePrefix: number | undefined): number => {
+    const p = plan(keyed(prefix), { kind: 'chain' }, nodeSubnet('198.18.10.10', sourcePrefix))
+    return subnetCrossings(p, keyed(25), nodeSubnet('198.18.10.10', 25))
+  }
+
+  it('the chain crosses the router once when nodes and coordinator are keyed by their /25', () => {
+    expect(crossings(25, 25)).toBe(1)
+  })
+
+  it('keyed by a /24 guess, it crosses on every hop (the bug); with only the nodes keyed right, twice', () => {
+    expect(crossings(undefined, undefined)).toBe(6)
+    expect(crossings(25, undefined)).toBe(2)
   })
 })
 
