@@ -61,17 +61,19 @@ export async function outboundInterface (remote: string, sources: InterfaceSourc
  * key theirs). Undefined when no interface holds the address.
  */
 export async function localInterface (address: string, sources: InterfaceSources = {}): Promise<LocalInterface | undefined> {
-  const found = findInterface(address, (sources.networkInterfaces ?? networkInterfaces)())
-  if (found === undefined) return undefined
+  let found: ReturnType<typeof findInterface>
   let subnet: string
   try {
-    subnet = subnetOf(found.info.address.split('%')[0]!, found.prefixLength)
+    // networkInterfaces() throws where the system refuses to list them (some sandboxes).
+    found = findInterface(address, (sources.networkInterfaces ?? networkInterfaces)())
+    if (found === undefined) return undefined
+    subnet = subnetOf(ipOf(found.info.address)!, found.prefixLength)
   } catch {
     return undefined
   }
   const linkBitsPerSecond = found.info.internal ? undefined : await readLinkBitsPerSecond(found.name, sources.sysClassNet)
   return {
-    address: found.info.address.split('%')[0]!,
+    address: ipOf(found.info.address)!,
     interface: found.name,
     prefixLength: found.prefixLength,
     subnet,

@@ -190,5 +190,6 @@ describe('outboundInterface (the kernel picks the route, nothing is sent)', () =
     expect(await outboundInterface('localhost')).toBeUndefined()
     expect(await outboundInterface('/dns4/localhost/tcp/1')).toBeUndefined()
     expect(await outboundInterface('127.0.0.1', { networkInterfaces: () => ({}) })).toBeUndefined()
+    expect(await outboundInterface('127.0.0.1', { networkInterfaces: () => { throw new Error('uv_interface_addresses') } })).toBeUndefined()
   })
 })
