@@ -7,6 +7,15 @@
 //   h1 (.11) --+-- [sw0: br0] -- .1 [router] .1 -- [sw1: br0] --+-- h6 (.11)
 //   ...        |   (nft: drop multicast)            (nft: ...)  |   ...
 //
+// - Subnets are /24 unless `prefixLength` says otherwise; they are cut one
+//   after the other from 198.18.10.0, each on its own switch, the router
+//   on the first address of each, hosts from the tenth. With prefixLength 25,
+//   two subnets are the two halves of one /24, which a planner that assumes
+//   /24 takes for one subnet:
+//
+//   subnet 0: 198.18.10.0/25                      subnet 1: 198.18.10.128/25
+//   h0 (.10), h1 (.11) ... -- .1 [router] .129 -- h5 (.138), h6 (.139) ...
+//
 // - Only 198.18.0.0/15 is used, and nothing is connected to the machine's own
 //   namespace: hosts have a route to 198.18.0.0/15 via their router and no
 //   other, the router has no way out at all.
@@ -29,6 +38,8 @@ export interface LabOptions {
   rateMbit?: number
   /** The switches drop every multicast frame (nftables, bridge family). */
   dropMulticast?: boolean
+  /** Prefix length of every subnet, 16-28 (default 24). */
+  prefixLength?: number
 }
 
 export interface LabHost {
@@ -38,13 +49,20 @@ export interface LabHost {
   ns: string
   subnet: number
   ip: string
+  /** The host's subnet, e.g. "198.18.10.128/25". */
+  network: string
+  prefixLength: number
   /** Prefix for a command to run on this host: ['ip', 'netns', 'exec', ns]. */
   wrapper: string[]
 }
 
 export const LAB_PREFIX = 'rclab-'
-const FIRST_SUBNET = 10
+/** Where subnets start, and the end of 198.18.0.0/15 they must stay inside. */
+const FIRST_SUBNET = ipValue('198.18.10.0')
+const LAB_END = ipValue('198.20.0.0')
+/** Hosts start at the tenth address of their subnet; the router is the first. */
 const FIRST_HOST = 10
+const DEFAULT_PREFIX = 24
 
 let labCount = 0
 const liveLabs = new Set<Lab>()
@@ -65,11 +83,12 @@ export class Lab {
       throw new Error(`Lab: every subnet needs 1-200 hosts (got ${JSON.stringify(options.subnets)})`)
     }
     if (options.subnets.length > 100) throw new Error('Lab: at most 100 subnets')
+    const layout = subnetLayout(options)
     installCleanup()
     const lab = new Lab(`${LAB_PREFIX}${process.pid}-${labCount++}-`, options)
     liveLabs.add(lab)
     try {
-      lab.build()
+      lab.build(layout)
     } catch (err) {
       lab.destroy()
       throw err
@@ -95,9 +114,11 @@ export class Lab {
     for (const ns of listNamespaces().filter(n => n.startsWith(this.prefix))) deleteNamespace(ns)
   }
 
-  private build (): void {
+  private build (layout: SubnetLayout): void {
     const { subnets } = this.options
+    const { prefixLength } = layout
     subnets.forEach((count, s) => {
+      const network = layout.networks[s]!
       const sw = this.addNamespace(`sw${s}`)
       ip('-n', sw, 'link', 'add', 'br0', 'type', 'bridge')
       ip('-n', sw, 'link', 'set', 'br0', 'up')
@@ -105,14 +126,14 @@ export class Lab {
       for (let i = 0; i < count; i++) {
         const name = `h${this.hosts.length}`
         const ns = this.addNamespace(name)
-        const addr = `198.18.${FIRST_SUBNET + s}.${FIRST_HOST + i}`
+        const addr = ipText(network + FIRST_HOST + i)
         // One veth pair: eth0 in the host, p<i> on the switch.
         ip('link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', `p${i}`, 'netns', sw)
-        ip('-n', ns, 'addr', 'add', `${addr}/24`, 'brd', '+', 'dev', 'eth0')
+        ip('-n', ns, 'addr', 'add', `${addr}/${prefixLength}`, 'brd', '+', 'dev', 'eth0')
         ip('-n', ns, 'link', 'set', 'lo', 'up')
         ip('-n', ns, 'link', 'set', 'eth0', 'up')
         ip('-n', sw, 'link', 'set', `p${i}`, 'master', 'br0', 'up')
-        if (this.routerNs !== undefined) ip('-n', ns, 'route', 'add', '198.18.0.0/15', 'via', `198.18.${FIRST_SUBNET + s}.1`)
+        if (this.routerNs !== undefined) ip('-n', ns, 'route', 'add', '198.18.0.0/15', 'via', ipText(network + 1))
         // A real host's default route covers multicast and limited broadcast;
         // ours has none, so say where those go (they stay on the link). udpcast
         // needs these routes and the broadcast address (`brd +`) above
@@ -123,7 +144,7 @@ export class Lab {
           shape(ns, 'eth0', this.options.rateMbit)
           shape(sw, `p${i}`, this.options.rateMbit)
         }
-        this.hosts.push({ name, ns, subnet: s, ip: addr, wrapper: ['ip', 'netns', 'exec', ns] })
+        this.hosts.push({ name, ns, subnet: s, ip: addr, network: `${ipText(network)}/${prefixLength}`, prefixLength, wrapper: ['ip', 'netns', 'exec', ns] })
       }
     })
     if (this.routerNs !== undefined) {
@@ -132,7 +153,7 @@ export class Lab {
       subnets.forEach((_count, s) => {
         const sw = `${this.prefix}sw${s}`
         ip('link', 'add', `eth${s}`, 'netns', r, 'type', 'veth', 'peer', 'name', 'router', 'netns', sw)
-        ip('-n', r, 'addr', 'add', `198.18.${FIRST_SUBNET + s}.1/24`, 'brd', '+', 'dev', `eth${s}`)
+        ip('-n', r, 'addr', 'add', `${ipText(layout.networks[s]! + 1)}/${prefixLength}`, 'brd', '+', 'dev', `eth${s}`)
         ip('-n', r, 'link', 'set', `eth${s}`, 'up')
         ip('-n', sw, 'link', 'set', 'router', 'master', 'br0', 'up')
       })
@@ -146,6 +167,43 @@ export class Lab {
     this.namespaces.push(ns)
     return ns
   }
+}
+
+interface SubnetLayout {
+  prefixLength: number
+  /** Each subnet's network address, as a 32-bit number. */
+  networks: number[]
+}
+
+/**
+ * Cut the subnets one after the other from 198.18.10.0 (the first aligned to
+ * its size), and check that every host fits in its subnet and every subnet in
+ * 198.18.0.0/15: a lab never touches an address outside it.
+ */
+function subnetLayout (options: LabOptions): SubnetLayout {
+  const prefixLength = options.prefixLength ?? DEFAULT_PREFIX
+  if (!Number.isInteger(prefixLength) || prefixLength < 16 || prefixLength > 28) {
+    throw new Error(`Lab: prefixLength must be 16-28 (got ${prefixLength})`)
+  }
+  const size = 2 ** (32 - prefixLength)
+  // Hosts from the tenth address up to the one before the broadcast address.
+  const maxHosts = size - 1 - FIRST_HOST
+  const crowded = options.subnets.findIndex(n => n > maxHosts)
+  if (crowded >= 0) throw new Error(`Lab: a /${prefixLength} holds at most ${maxHosts} hosts (subnet ${crowded} has ${options.subnets[crowded]})`)
+  const first = Math.ceil(FIRST_SUBNET / size) * size
+  const networks = options.subnets.map((_n, s) => first + s * size)
+  if (networks.at(-1)! + size > LAB_END) {
+    throw new Error(`Lab: ${options.subnets.length} /${prefixLength} subnets do not fit in 198.18.0.0/15 from 198.18.10.0`)
+  }
+  return { prefixLength, networks }
+}
+
+function ipValue (ip: string): number {
+  return ip.split('.').reduce((v, o) => v * 256 + Number(o), 0)
+}
+
+function ipText (value: number): string {
+  return [24, 16, 8, 0].map(s => Math.floor(value / 2 ** s) % 256).join('.')
 }
 
 /** Delete the namespaces of labs whose process is gone (a crashed or killed run). */
