@@ -1,8 +1,9 @@
 // Lists every skipped test with its reason, just above vitest's summary
 // (which counts them). The reason is the note of ctx.skip(note), or the
-// skipReason that skip.ts puts in a test's or a suite's meta. A skip without
-// either is listed too, as "no reason given", so none goes by silently
-// (unless a -t filter is set: then that filter is the reason, and one line says so).
+// skipReason that skip.ts puts in a test's or a suite's meta, or the failure of
+// its suite's beforeAll. A skip without any is listed too, as "no reason
+// given", so none goes by silently (unless a -t filter is set: then the
+// filter is the reason, and one line counts those).
 
 import { relative } from 'node:path'
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
@@ -13,6 +14,7 @@ function reasonOf (test: TestCase): string | undefined {
   for (let task: TestCase | TestCase['parent'] = test; task.type !== 'module'; task = task.parent) {
     const reason = task.meta().skipReason
     if (reason !== undefined) return reason
+    if (task.type === 'suite' && task.state() === 'failed') return `not run: its suite "${task.name}" failed (above)`
   }
   return undefined
 }
