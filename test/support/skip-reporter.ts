@@ -14,7 +14,8 @@ function reasonOf (test: TestCase): string | undefined {
   for (let task: TestCase | TestCase['parent'] = test; task.type !== 'module'; task = task.parent) {
     const reason = task.meta().skipReason
     if (reason !== undefined) return reason
-    if (task.type === 'suite' && task.state() === 'failed') return `not run: its suite "${task.name}" failed (above)`
+    // A hook of the suite failed (a failed test fails its suite too, but skips nothing).
+    if (task.type === 'suite' && task.errors().length > 0) return `not run: a hook of "${task.name}" failed (above)`
   }
   return undefined
 }
