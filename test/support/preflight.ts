@@ -2,7 +2,7 @@
 // tools the tests start for real are here (requirements.ts lists them).
 // As root with apt-get it installs what is missing and says so in one line;
 // otherwise it says in one sentence what to install, and the tests that need
-// it are skipped with that reason. It never fails the run, unless
+// it skip, each with its reason (skip.ts). It never fails the run, unless
 // RINGCAST_TEST_ALL=1 (.ci/run sets it): then a test that would be skipped is
 // an error, so CI never goes green on fewer tests.
 
