@@ -8,6 +8,8 @@ export default defineConfig({
     // Integration tests start several real processes; on a 2-core machine
     // running files in parallel only makes them slower and flakier.
     fileParallelism: false,
+    // The default summary counts skips; skip-reporter lists each with its reason.
+    reporters: ['./test/support/skip-reporter.ts', 'default'],
     testTimeout: 120_000,
     hookTimeout: 60_000
   }

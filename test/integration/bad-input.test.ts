@@ -3,9 +3,10 @@
 
 import { execFileSync } from 'node:child_process'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
-import { spawnRingcast } from '../../cli/local-cluster.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCliAsNobody } from '../support/as-nobody.js'
 import { makeImage, makeTarget, makeWorkdir, runCli, sha256File, startSession, type Workdir } from '../support/session.js'
+import { needs } from '../support/skip.js'
 
 const MiB = 1_048_576
 const FAKE_PEER = '12D3KooWNfakbbqLDYrwowad7vy11kQpmmVqxFc8ut5gmMnayJNJ'
@@ -92,15 +93,14 @@ describe('bad input', () => {
     expectOneSentence(noParent.stderr, /cannot create target/)
   })
 
-  it('join: a target the user may not write is refused before connecting (exit 3)', async () => {
-    if (process.getuid?.() !== 0) throw new Error('this test drops to the nobody user, so it needs root (CI runs as root)')
+  it('join: a target the user may not write is refused before connecting (exit 3)', needs('asNobody'), async () => {
     // Root may write anything, so the node runs as nobody against a root-owned 0644 file.
+    // Regression: it exited 1 (nobody could not read dist/) when the clone sat in a 0700 directory.
     await chmod(w.dir, 0o755)
     const target = await makeTarget(w, 'root-owned.img', 8 * MiB)
-    const proc = spawnRingcast('nobody', ['join', `/ip4/127.0.0.1/tcp/1/p2p/${FAKE_PEER}`, '--token', 'abcdefgh', '--target', target],
-      { wrapper: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] })
-    expect(await proc.exited).toBe(3)
-    expectOneSentence(proc.stderr(), /target .*root-owned\.img is not writable/)
+    const r = await runCliAsNobody(['join', `/ip4/127.0.0.1/tcp/1/p2p/${FAKE_PEER}`, '--token', 'abcdefgh', '--target', target])
+    expect(r.exit).toBe(3)
+    expectOneSentence(r.stderr, /target .*root-owned\.img is not writable/)
   })
 
   it('join: an unreachable coordinator fails after its retries (exit 5)', async () => {

@@ -1,14 +1,19 @@
 // ringcast in a multi-host lab (test/lab/lab.ts): hosts are network
 // namespaces on switches that drop multicast, two subnets joined by a router,
-// every link shaped to 100 Mbit/s. Needs root (CI runs as root) and nftables
-// (.ci/run installs it).
+// every link shaped to 100 Mbit/s. Needs root and ip, tc, nft, ping and sysctl
+// (test/support/requirements.ts; `npm test` installs what is missing).
 
 import { spawn } from 'node:child_process'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest'
 import { spawnRingcast, startCoordinator, type RingcastProcess } from '../../cli/local-cluster.js'
 import type { SessionReport } from '../../src/coordinator/report.js'
 import { Lab, labNamespaces, type LabHost } from '../lab/lab.js'
 import { makeImage, makeWorkdir, sha256File, whenWritten, type Workdir } from '../support/session.js'
+import { describeNeeding } from '../support/skip.js'
+
+// Every suite here builds a lab: where it cannot be built (not root, a tool
+// missing) each is skipped, hooks and all, and the summary says why.
+const describe = describeNeeding('lab')
 
 const MiB = 1_048_576
 

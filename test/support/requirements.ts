@@ -1,0 +1,86 @@
+// What the tests need from the machine, in one place: the Debian tools they
+// start for real, the package each comes in, and which tests need root.
+// The preflight (preflight.ts, run by `npm test`) installs what is missing;
+// skip.ts skips, with the reason, the tests whose needs are still unmet.
+// Tools that ship in Essential packages (coreutils: stat, mkdir) are not listed.
+
+import { accessSync, constants } from 'node:fs'
+import { delimiter, join } from 'node:path'
+
+/** Each tool a test starts, and the Debian package it comes in. */
+export const PACKAGE_OF = {
+  ip: 'iproute2',
+  tc: 'iproute2',
+  nft: 'nftables',
+  ping: 'iputils-ping',
+  sysctl: 'procps',
+  losetup: 'mount',
+  mount: 'mount',
+  umount: 'mount',
+  'mkfs.ext4': 'e2fsprogs',
+  'fsck.ext4': 'e2fsprogs',
+  setpriv: 'util-linux',
+  unshare: 'util-linux'
+} as const
+
+export type Tool = keyof typeof PACKAGE_OF
+
+export interface Needs {
+  /** The tests, as a sentence names them. */
+  tests: string
+  /** Why they need root. */
+  root: string
+  tools: Tool[]
+}
+
+/** Tests that need root or tools, by where they are in test/integration/. */
+export const NEEDS = {
+  // lab.test.ts, and test/lab/lab.ts under it
+  lab: { tests: 'the namespace-lab tests', root: 'they build network namespaces', tools: ['ip', 'tc', 'nft', 'ping', 'sysctl'] },
+  // block-device.test.ts
+  blockDevice: { tests: 'the block-device test', root: 'it makes loop devices', tools: ['losetup', 'mkfs.ext4', 'fsck.ext4', 'mount', 'umount'] },
+  // failover.test.ts, the disk that fills up
+  diskFull: { tests: 'the disk-full test', root: 'it mounts a tmpfs', tools: ['mount', 'umount'] },
+  // bad-input.test.ts, the target nobody may not write (test/support/as-nobody.ts)
+  asNobody: { tests: 'the unwritable-target test', root: 'it runs the CLI as nobody', tools: ['unshare', 'mount', 'setpriv'] }
+} satisfies Record<string, Needs>
+
+export type NeedsName = keyof typeof NEEDS
+
+export const isRoot = (): boolean => process.getuid?.() === 0
+
+function executableIn (dir: string, command: string): boolean {
+  try {
+    accessSync(join(dir, command), constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Is `command` an executable on PATH (where the tests' execFile and spawn look)? */
+export function onPath (command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some(dir => dir !== '' && executableIn(dir, command))
+}
+
+/** Where Debian puts `command`, if it is installed but not on PATH (root's PATH after `su` without `-` lacks /usr/sbin). */
+export function offPath (command: string): string | undefined {
+  return ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].find(dir => executableIn(dir, command))
+}
+
+export function missingTools (tools: readonly Tool[] = Object.keys(PACKAGE_OF) as Tool[]): Tool[] {
+  return [...new Set(tools)].filter(t => !onPath(t))
+}
+
+export function packagesFor (tools: readonly Tool[]): string[] {
+  return [...new Set(tools.map(t => PACKAGE_OF[t]))].sort()
+}
+
+/** Why these tests cannot run here, in a few words; undefined when they can. */
+export function unmetReason (name: NeedsName): string | undefined {
+  const needs: Needs = NEEDS[name]
+  if (!isRoot()) return `needs root: ${needs.root}`
+  const missing = missingTools(needs.tools)
+  if (missing.length === 0) return undefined
+  return `needs ${missing.join(', ')} on PATH (Debian packages: ${packagesFor(missing).join(' ')})`
+}
