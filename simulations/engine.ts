@@ -26,12 +26,18 @@
 // upstream reports it, and as its heartbeats are missing too the
 // coordinator fails it then (a hung head: after the stall timeout).
 //
+// Every re-wire decision (detach, who takes an orphan, the straggler test,
+// who hosts a straggler, when a hang is detected) is the coordinator's own
+// policy, imported from src/topology/rewire.ts with its defaults; this file
+// only applies the policy's effects to its arrays.
+//
 // Cost: one pass over nodes × blocks with typed arrays: a 10,000-node, 20 GB,
 // 1 MiB-block scenario is 1.9·10^8 node-blocks.
 
 import { crossingShare, estimate, uplinkLoads, type Rates } from '../src/topology/estimate.js'
 import { plan as planTopology, SOURCE, type ConcreteTopology, type Plan, type PlanNode } from '../src/topology/plan.js'
-import { repairOrphans, repairParent, type TreeView } from '../src/topology/repair.js'
+import { repairParent } from '../src/topology/repair.js'
+import { detach, hangDetectedAfterMs, judgeBacklog, pacingHeldMs, relocateStraggler, REWIRE_DEFAULTS, type RewireEffect, type RewirePolicy, type SessionView } from '../src/topology/rewire.js'
 
 export interface SimNode extends PlanNode {
   /** Link rate each way, bytes/s. */
@@ -54,24 +60,17 @@ export interface SimConfig {
   hopLatency: number
   /** Each subnet's uplink to the router, bytes/s each way (Infinity: never the limit). */
   routerRate?: number
-  /** A hung node is dropped after this long without progress (serve --stall-timeout). */
-  stallTimeout: number
   /** A crash is seen this long after it happens (a reset connection: about one RTT). */
   crashDetect?: number
-  /**
-   * A live downstream that gives no credit this long is served in the
-   * background (Forwarder's DEMOTE_AFTER_MS, 5 s): a hung node holds its
-   * upstream back this long, not until the stall timeout.
-   */
-  demoteAfter?: number
   /** The coordinator's re-wire: plan messages and the new hop's handshake. */
   rewireDelay?: number
   /**
-   * serve --straggler-after, seconds: a node whose disk keeps 3/4 of the window
-   * waiting this long is moved under a leaf and served in the background
-   * (undefined or 0: never, every node paces the others).
+   * The coordinator's re-wire policy (milliseconds, as in production):
+   * REWIRE_DEFAULTS unless a scenario says otherwise, e.g. serve
+   * --stall-timeout as stallTimeoutMs, --straggler-after as stragglerAfterMs
+   * (0: stragglers are never moved and pace the others).
    */
-  stragglerAfter?: number
+  policy?: Partial<RewirePolicy>
 }
 
 export interface NodeOutcome {
@@ -122,7 +121,7 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
   const windowBlocks = Math.max(1, Math.floor(config.windowBytes / b))
   const crashDetect = config.crashDetect ?? 2 * L
   const rewireDelay = config.rewireDelay ?? 4 * L
-  const stragglerAfter = config.stragglerAfter ?? 0
+  const policy: RewirePolicy = { ...REWIRE_DEFAULTS, ...config.policy }
 
   // Index nodes in planned order; parent -1 is the source.
   const index = new Map(p.hops.map((h, i) => [h.node, i]))
@@ -168,15 +167,23 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
   const background = new Uint8Array(n) // a straggler served at its own pace, for good
   const slowSince = new Float64Array(n).fill(NaN) // since when its disk has kept 3/4 of the window waiting
   const rewired = new Uint32Array(n)
-  const assigned = new Map<number, number>() // orphan -> its new upstream, decided by the repair rule
+  const assigned = new Map<number, RewireEffect<number> & { kind: 'attach' }>() // orphan -> where the policy sends it
   const order = Array.from({ length: n }, (_, i) => i)
   const finishedAt = new Float64Array(n).fill(NaN)
   let steps = 0
 
   /** Block k may go to node c once c has written block k - W/b and the ack came back. */
   const upstreamOf = (j: number): number | undefined => parent[j] === -1 ? undefined : parent[j]
-  /** The live structure as the repair rule sees it, with `isGone` saying who is out of it. */
-  const structure = (isGone: (j: number) => boolean): TreeView<number> => ({ upstreamOf, downstreamsOf: j => children[j]!, isGone, nodes: order })
+  /** The session as the policy sees it, with `isGone` saying who is out of it; further along is an earlier loop start. */
+  const view = (isGone: (j: number) => boolean): SessionView<number> => ({
+    upstreamOf,
+    downstreamsOf: j => children[j]!,
+    isGone,
+    isBackground: j => background[j] === 1,
+    progress: j => -loopStart[j]!,
+    nodes: order
+  })
+  const childrenOf = (par: number): number[] => par === -1 ? sourceChildren : children[par]!
   const creditFor = (c: number, k: number): number => k < windowBlocks ? 0 : ring[c * windowBlocks + (k % windowBlocks)]! + L
   const remove = (list: number[], x: number): void => { const at = list.indexOf(x); if (at >= 0) list.splice(at, 1) }
 
@@ -215,7 +222,7 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
       written[i] = w
       ring[i * windowBlocks + (k % windowBlocks)] = w
       if (k === blocks - 1) finishedAt[i] = w
-      if (stragglerAfter > 0 && background[i] === 0) watchBacklog(i, at, start, w)
+      if (policy.stragglerAfterMs > 0 && background[i] === 0) watchBacklog(i, at, start, w)
     }
     for (let i = 0; i < n; i++) loopDone[i] = Math.max(loopStart[i]!, loopDoneNext[i]!)
   }
@@ -226,38 +233,37 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
    */
   function watchBacklog (i: number, at: number, start: number, w: number): void {
     const waiting = w - start > 0 ? (w - start) * disk[i]! : 0
-    if (!(waiting >= 0.75 * config.windowBytes)) { slowSince[i] = NaN; return }
-    if (Number.isNaN(slowSince[i]!)) slowSince[i] = at
-    if (at - slowSince[i]! >= stragglerAfter) relocate(i)
+    const since = slowSince[i]!
+    const judged = judgeBacklog({ backlogBytes: waiting, windowBytes: config.windowBytes, finished: false, slowSince: Number.isNaN(since) ? undefined : since * 1000, nowMs: at * 1000 }, policy)
+    slowSince[i] = judged.slowSince === undefined ? NaN : judged.slowSince / 1000
+    if (judged.straggler) relocate(i)
+  }
+
+  /** Carry out one of the policy's re-wire effects (attach: `j` is fed by its new upstream from now on). */
+  function attach (e: RewireEffect<number> & { kind: 'attach' }): number {
+    const j = e.node
+    remove(childrenOf(parent[j]!), j)
+    parent[j] = e.upstream ?? -1
+    childrenOf(parent[j]!).push(j)
+    background[j] = e.background ? 1 : 0
+    if (!e.background) catchingUp[j] = 1
+    rewired[j]++
+    return parent[j]!
   }
 
   /**
-   * Move straggler i out of the way, as the coordinator does: its children
-   * are re-parented by the repair rule as if it had failed, and it goes
-   * under the leaf furthest along, which serves it in the background.
+   * Move straggler i out of the way, as the coordinator does
+   * (relocateStraggler): its children are re-parented as if it had failed,
+   * and it goes under the host the policy picks, which serves it in the
+   * background.
    */
   function relocate (i: number): void {
-    background[i] = 1
-    for (const [orphan, to] of repairOrphans(i, structure(j => j === i || dead[j] === 1 || background[j] === 1))) {
-      remove(children[i]!, orphan)
-      parent[orphan] = to ?? -1
-      ;(to === undefined ? sourceChildren : children[to]!).push(orphan)
-      catchingUp[orphan] = 1
-      rewired[orphan]++
+    const effects = relocateStraggler(i, view(j => dead[j] === 1))
+    for (const e of effects) {
+      if (e.kind === 'unlink') remove(childrenOf(parent[e.node]!), e.node)
+      else if (e.kind === 'attach') attach(e)
     }
-    remove(parent[i] === -1 ? sourceChildren : children[parent[i]!]!, i)
-    // A leaf with an idle uplink, furthest along; else the last straggler
-    // moved (stragglers then form a chain of their own, none pacing the rest).
-    let leaf = -1
-    for (let j = 0; j < n; j++) {
-      if (j === i || dead[j] === 1 || children[j]!.length > 0) continue
-      const better = leaf === -1 || background[j]! < background[leaf]! || (background[j] === background[leaf] && loopStart[j]! < loopStart[leaf]!)
-      if (better) leaf = j
-    }
-    parent[i] = leaf
-    ;(leaf === -1 ? sourceChildren : children[leaf]!).push(i)
-    rewired[i]++
-    recomputeRates()
+    if (effects.length > 0) recomputeRates()
   }
 
   /**
@@ -270,11 +276,10 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
     const par = parent[i]!
     // A hung node under a node (not the source) is reported by it once
     // demoted, and failed at once since its heartbeats are missing too.
-    const demoteAfter = config.demoteAfter ?? 5
-    const hangDetect = par === -1 ? config.stallTimeout : Math.min(config.stallTimeout, demoteAfter + 0.5)
+    const hangDetect = hangDetectedAfterMs(par === -1, policy) / 1000
     droppedAt[i] = failAt[i]! + (crashed ? crashDetect : hangDetect)
     if (par !== -1) {
-      const heldUntil = failAt[i]! + Math.min(demoteAfter, config.stallTimeout)
+      const heldUntil = failAt[i]! + pacingHeldMs(policy) / 1000
       if (!crashed && heldUntil > loopDoneNext[par]!) loopDoneNext[par] = heldUntil
       remove(children[par]!, i)
     } else {
@@ -291,15 +296,13 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
    */
   function reparent (i: number, old: number): number {
     if (!assigned.has(i)) {
-      for (const [orphan, to] of repairOrphans(old, structure(j => dead[j] === 1 || failAt[j]! <= droppedAt[old]!))) assigned.set(orphan, to ?? -1)
+      for (const e of detach(old, view(j => j === old || dead[j] === 1 || failAt[j]! <= droppedAt[old]!))) {
+        if (e.kind === 'attach') assigned.set(e.node, e)
+      }
     }
-    const next = assigned.get(i) ?? repairParent(old, upstreamOf, j => dead[j] === 1) ?? -1
+    const e = assigned.get(i) ?? { kind: 'attach', node: i, upstream: repairParent(old, upstreamOf, j => dead[j] === 1), background: background[i] === 1 }
     assigned.delete(i)
-    remove(children[old]!, i)
-    parent[i] = next
-    ;(next === -1 ? sourceChildren : children[next]!).push(i)
-    rewired[i]++
-    catchingUp[i] = 1
+    const next = attach(e)
     recomputeRates()
     return next
   }

@@ -3,6 +3,7 @@
 
 import { chooseTopology } from '../src/topology/estimate.js'
 import { formatTopology, plan, type ConcreteTopology, type PlanNode } from '../src/topology/plan.js'
+import { REWIRE_DEFAULTS } from '../src/topology/rewire.js'
 import { multicastSeconds, starSeconds, swarmSeconds } from './baselines.js'
 import { ratesOf, simulate, simulatePlan, type SimConfig, type SimNode } from './engine.js'
 import { lineChart, type Series } from './svg.js'
@@ -35,7 +36,6 @@ export function baseConfig (over: Partial<SimConfig> = {}): SimConfig {
     windowBytes: 8 * MiB,
     sourceUplink: GBE,
     hopLatency: 0.0005,
-    stallTimeout: 30,
     ...over
   }
 }
@@ -188,8 +188,10 @@ const stragglers: Scenario = {
     const nodes = uniformNodes(n, GBE, Infinity).map((x, i) => slow.has(i) ? { ...x, disk: 30e6 } : x)
     const lastOthers = new Map<string, number>()
     for (const t of [{ kind: 'chain' }, { kind: 'tree', fanout: 2 }] as ConcreteTopology[]) {
-      for (const after of [0, 5]) {
-        const r = simulate(nodes, t, baseConfig({ stragglerAfter: after }))
+      // Never moved, then moved as serve moves them by default (--straggler-after).
+      for (const afterMs of [0, REWIRE_DEFAULTS.stragglerAfterMs]) {
+        const after = afterMs / 1000
+        const r = simulate(nodes, t, baseConfig({ policy: { stragglerAfterMs: afterMs } }))
         const others = r.nodes.filter(o => !slow.has(Number(o.id.slice(1)))).map(o => o.finishedAt!).sort((a, b) => a - b)
         const slowest = Math.max(...r.nodes.filter(o => slow.has(Number(o.id.slice(1)))).map(o => o.finishedAt!))
         const median = others[others.length >> 1]!
@@ -270,7 +272,8 @@ export const LAB_MEASURED: Array<{ nodes: number, seconds: number, note: string 
 ]
 
 export function labConfig (imageBytes = 128 * MiB): SimConfig {
-  return baseConfig({ imageBytes, sourceUplink: goodput(100e6), hopLatency: 0.0005, stallTimeout: 5 })
+  // bench:lab runs serve with --stall-timeout 5s.
+  return baseConfig({ imageBytes, sourceUplink: goodput(100e6), hopLatency: 0.0005, policy: { stallTimeoutMs: 5_000 } })
 }
 
 const lab: Scenario = {

@@ -9,7 +9,9 @@ import { lineChart } from '../../simulations/svg.js'
 import { repairOrphans, repairParent, type TreeView } from '../../src/topology/repair.js'
 
 const MiB = 1_048_576
-const cfg: SimConfig = { imageBytes: 64 * MiB, blockBytes: MiB, windowBytes: 8 * MiB, sourceUplink: 100e6, hopLatency: 0.001, stallTimeout: 5 }
+// A 5 s stall timeout, and stragglers never moved unless a test says so.
+const cfg: SimConfig = { imageBytes: 64 * MiB, blockBytes: MiB, windowBytes: 8 * MiB, sourceUplink: 100e6, hopLatency: 0.001, policy: { stallTimeoutMs: 5_000, stragglerAfterMs: 0 } }
+const moveStragglersAfter = (ms: number): SimConfig['policy'] => ({ ...cfg.policy, stragglerAfterMs: ms })
 const nodes = (n: number, over: Record<number, Partial<SimNode>> = {}): SimNode[] =>
   uniformNodes(n, 100e6, Infinity).map((x, i) => ({ ...x, ...over[i] }))
 
@@ -53,7 +55,7 @@ describe('simulator engine', () => {
     const image = 512 * MiB
     const slow = nodes(20, { 6: { disk: 20e6 } })
     const paced = simulate(slow, { kind: 'chain' }, { ...cfg, imageBytes: image })
-    const moved = simulate(slow, { kind: 'chain' }, { ...cfg, imageBytes: image, stragglerAfter: 2 })
+    const moved = simulate(slow, { kind: 'chain' }, { ...cfg, imageBytes: image, policy: moveStragglersAfter(2_000) })
     const others = (r: typeof paced): number => Math.max(...r.nodes.filter(o => o.id !== 'n6').map(o => o.finishedAt!))
     expect(others(paced)).toBeGreaterThan(image / 20e6 * 0.9)
     // Moved: the others finish near S/B, the straggler at its own pace; nobody fails.
@@ -63,7 +65,7 @@ describe('simulator engine', () => {
     expect(moved.nodes[7]!.rewired).toBe(1)
     expect(moved.nodes.every(o => !o.failed)).toBe(true)
     // A fast disk is never taken for a straggler.
-    expect(simulate(nodes(20), { kind: 'chain' }, { ...cfg, stragglerAfter: 2 }).nodes.every(o => o.rewired === 0)).toBe(true)
+    expect(simulate(nodes(20), { kind: 'chain' }, { ...cfg, policy: moveStragglersAfter(2_000) }).nodes.every(o => o.rewired === 0)).toBe(true)
   })
 
   it('a crash costs little: the dead node\'s downstream is spliced to its upstream', () => {

@@ -1,0 +1,124 @@
+// The re-wire policy (src/topology/rewire.ts): the decisions the coordinator
+// carries out and the simulator models, on small hand-built sessions.
+
+import { describe, expect, it } from 'vitest'
+import { bypassBrokenHop, detach, hangDetectedAfterMs, judgeBacklog, judgeSilence, judgeStalledDownstream, pacingHeldMs, relocateStraggler, REWIRE_DEFAULTS, spliceLateJoiner, type SessionView } from '../../src/topology/rewire.js'
+
+interface Node { up?: string, gone?: boolean, background?: boolean, progress?: number }
+
+/** A session from `{ id: { up, gone, background, progress } }`, in key order; no `up` is the source. */
+function session (nodes: Record<string, Node>): SessionView<string> {
+  const ids = Object.keys(nodes)
+  return {
+    upstreamOf: id => nodes[id]?.up,
+    downstreamsOf: id => ids.filter(d => nodes[d]!.up === id),
+    isGone: id => nodes[id]?.gone === true,
+    isBackground: id => nodes[id]?.background === true,
+    progress: id => nodes[id]?.progress ?? 0,
+    nodes: ids
+  }
+}
+
+const attach = (node: string, upstream: string | undefined, background = false): object => ({ kind: 'attach', node, upstream, background })
+
+describe('detach', () => {
+  it('splices a dead chain node out: its downstream goes to its upstream', () => {
+    const s = session({ a: {}, b: { up: 'a', gone: true }, c: { up: 'b' }, d: { up: 'c' } })
+    expect(detach('b', s)).toEqual([{ kind: 'unlink', node: 'b' }, attach('c', 'a')])
+  })
+
+  it('sends the orphans of a dead head to the source', () => {
+    const s = session({ a: { gone: true }, b: { up: 'a' } })
+    expect(detach('a', s)).toEqual([{ kind: 'unlink', node: 'a' }, attach('b', undefined)])
+  })
+
+  it('skips dead ancestors: two adjacent deaths splice past both', () => {
+    const s = session({ a: {}, b: { up: 'a', gone: true }, c: { up: 'b', gone: true }, d: { up: 'c' } })
+    expect(detach('c', s)).toContainEqual(attach('d', 'a'))
+  })
+
+  // Regression: a straggler served in the background by a node that died was
+  // dropped by the repair rule (it counted as gone) and left without an upstream.
+  it('gives a background straggler whose host died a new host', () => {
+    const s = session({ a: { progress: 5 }, b: { up: 'a', progress: 9 }, c: { up: 'b', gone: true }, s: { up: 'c', background: true } })
+    expect(detach('c', s)).toEqual([{ kind: 'unlink', node: 'c' }, attach('s', 'b', true)])
+  })
+
+  it('never lets a live orphan be fed by a background straggler', () => {
+    const s = session({ a: {}, x: { up: 'a', gone: true }, o1: { up: 'x' }, o2: { up: 'x' }, st: { up: 'a', background: true } })
+    const effects = detach('x', s)
+    expect(effects).toContainEqual(attach('o1', 'a'))
+    expect(effects.some(e => e.kind === 'attach' && e.upstream === 'st')).toBe(false)
+  })
+})
+
+describe('relocateStraggler', () => {
+  it('moves a chain\'s straggler under the tail furthest along, and splices around it', () => {
+    const s = session({ a: { progress: 10 }, st: { up: 'a', progress: 3 }, c: { up: 'st', progress: 2 }, d: { up: 'c', progress: 1 } })
+    expect(relocateStraggler('st', s)).toEqual([{ kind: 'unlink', node: 'st' }, attach('c', 'a'), attach('st', 'd', true)])
+  })
+
+  it('a tail straggler goes back under its own upstream, now a leaf, in the background', () => {
+    const s = session({ a: { progress: 10 }, b: { up: 'a', progress: 9 }, st: { up: 'b', progress: 1 } })
+    expect(relocateStraggler('st', s)).toEqual([{ kind: 'unlink', node: 'st' }, attach('st', 'b', true)])
+  })
+
+  it('prefers a live leaf to one that is itself a background straggler', () => {
+    const s = session({ a: { progress: 10 }, l: { up: 'a', progress: 1 }, old: { up: 'a', background: true, progress: 99 }, st: { up: 'l' } })
+    expect(relocateStraggler('st', s).at(-1)).toEqual(attach('st', 'l', true))
+  })
+
+  it('does nothing when no other node is running', () => {
+    expect(relocateStraggler('st', session({ st: {}, x: { gone: true } }))).toEqual([])
+  })
+})
+
+describe('spliceLateJoiner and bypassBrokenHop', () => {
+  it('puts a late joiner behind the live tail furthest along, never behind a straggler', () => {
+    const s = session({ a: { progress: 9 }, t1: { up: 'a', progress: 5 }, t2: { up: 'a', progress: 7 }, st: { up: 't1', background: true, progress: 1 }, j: {} })
+    expect(spliceLateJoiner('j', s)).toEqual(attach('j', 't2'))
+  })
+
+  it('feeds a late joiner from the source when no tail runs', () => {
+    expect(spliceLateJoiner('j', session({ a: { gone: true }, j: {} }))).toEqual(attach('j', undefined))
+  })
+
+  it('has the source feed a node its upstream cannot reach', () => {
+    expect(bypassBrokenHop('n')).toEqual(attach('n', undefined))
+  })
+})
+
+describe('judgements', () => {
+  const policy = REWIRE_DEFAULTS
+  const w = 8_388_608
+
+  it('calls a node a straggler only after its backlog stayed high for stragglerAfterMs', () => {
+    const high = 0.8 * w
+    let v = judgeBacklog({ backlogBytes: high, windowBytes: w, finished: false, slowSince: undefined, nowMs: 1000 }, policy)
+    expect(v).toEqual({ slowSince: 1000, straggler: false })
+    v = judgeBacklog({ backlogBytes: high, windowBytes: w, finished: false, slowSince: v.slowSince, nowMs: 1000 + policy.stragglerAfterMs }, policy)
+    expect(v.straggler).toBe(true)
+    // A dip below the threshold starts the count again.
+    expect(judgeBacklog({ backlogBytes: 0.7 * w, windowBytes: w, finished: false, slowSince: 1000, nowMs: 9000 }, policy)).toEqual({ slowSince: undefined, straggler: false })
+    // Finished nodes and a policy that never moves stragglers.
+    expect(judgeBacklog({ backlogBytes: w, windowBytes: w, finished: true, slowSince: 0, nowMs: 1e9 }, policy).straggler).toBe(false)
+    expect(judgeBacklog({ backlogBytes: w, windowBytes: w, finished: false, slowSince: 0, nowMs: 1e9 }, { ...policy, stragglerAfterMs: 0 }).straggler).toBe(false)
+  })
+
+  it('fails a reported downstream as hung only when its own heartbeats are missing too', () => {
+    expect(judgeStalledDownstream('n', policy.hungSilenceMs - 1, policy)).toBeUndefined()
+    expect(judgeStalledDownstream('n', policy.hungSilenceMs, policy, 'up-1')).toMatchObject({ kind: 'fail', code: 'STALLED', reason: expect.stringMatching(/no credit to up-1 for 5 s \(hung\)/) })
+  })
+
+  it('fails a silent node after the stall timeout, not before', () => {
+    expect(judgeSilence('n', policy.stallTimeoutMs, policy)).toBeUndefined()
+    expect(judgeSilence('n', policy.stallTimeoutMs + 1, policy)).toMatchObject({ kind: 'fail', code: 'STALLED' })
+  })
+
+  it('models detection as the rules above give it', () => {
+    expect(hangDetectedAfterMs(true, policy)).toBe(policy.stallTimeoutMs)
+    expect(hangDetectedAfterMs(false, policy)).toBe(policy.demoteAfterMs + policy.heartbeatIntervalMs)
+    expect(hangDetectedAfterMs(false, { ...policy, stallTimeoutMs: 2_000 })).toBe(2_000)
+    expect(pacingHeldMs(policy)).toBe(policy.demoteAfterMs)
+  })
+})
