@@ -6,6 +6,7 @@ import { open } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeImage, makeTarget, makeWorkdir, startSession, type Workdir } from '../support/session.js'
+import { needs } from '../support/skip.js'
 
 const MiB = 1_048_576
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' }).trim()
@@ -21,12 +22,11 @@ async function sha256Prefix (path: string, bytes: number): Promise<string> {
   }
 }
 
-describe('block device targets', () => {
+describe('block device targets', needs('blockDevice'), () => {
   let w: Workdir
   const loops: string[] = []
   let mountpoint: string | undefined
   beforeAll(async () => {
-    if (process.getuid?.() !== 0) throw new Error('this test needs root to create loop devices (CI runs as root)')
     w = await makeWorkdir()
   })
   afterAll(async () => {
