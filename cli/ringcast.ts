@@ -49,10 +49,10 @@ program.command('serve')
   .option('--listen <multiaddr>', 'listen address (repeatable)', collect)
   .option('--block-size <size>', 'block size', '1MiB')
   .option('--window <size>', 'unacknowledged bytes in flight per hop', '8MiB')
-  .option('--stall-timeout <duration>', 'fail a node that makes no progress for this long', '30s')
+  .option('--stall-timeout <duration>', 'fail a running node whose heartbeats have been missing this long (hung, frozen or unplugged)', '30s')
   .option('--max-rate <rate>', 'cap what the source sends, over all its feeds (e.g. 100MB/s; 0: no cap)', '0')
   .option('-t, --topology <spec>', 'chain, tree:K, chains:M or auto (see ringcast plan)', 'chain')
-  .option('--link-rate <rate>', "for auto: a node's link rate, e.g. 1Gbit or 10Gbit", '1Gbit')
+  .option('--link-rate <rate>', "for auto: a node's link rate where neither the inventory nor the node itself (/sys/class/net) says, e.g. 1Gbit or 10Gbit", '1Gbit')
   .option('--source-rate <rate>', "for auto: this host's uplink (default: --link-rate)")
   .option('--inventory <file>', 'nodes by name, with subnet and link/disk rates (as for ringcast plan); others are planned by their address')
   .option('--straggler-after <duration>', 'move a node whose disk holds the others back for this long out of the way (0: never)', '5s')
@@ -61,8 +61,14 @@ program.command('serve')
   .option('--json', 'print the final report as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
   .option('--debug', 'print stack traces')
-  .action(async (image: string, o: Record<string, string | string[] | boolean | undefined>) => {
+  .action(async (image: string, o: Record<string, string | string[] | boolean | undefined>, command: Command) => {
     const view = createProgressView('serve', { quiet: o.quiet === true })
+    const topology = parseTopologyFlag(o.topology as string)
+    for (const flag of ['linkRate', 'sourceRate'] as const) {
+      if (command.getOptionValueSource(flag) === 'cli' && topology.kind !== 'auto') {
+        view.log(`warning: --${flag === 'linkRate' ? 'link' : 'source'}-rate only informs --topology auto; this session plans ${o.topology as string} and ignores it`)
+      }
+    }
     const coordinator = await Coordinator.start({
       imagePath: image,
       nodes: o.nodes === undefined ? DEFAULTS.nodes : parseCount(o.nodes as string, '--nodes'),
@@ -74,7 +80,7 @@ program.command('serve')
       windowBytes: parseSize(o.window as string, '--window'),
       stallTimeoutMs: parseDuration(o.stallTimeout as string, '--stall-timeout'),
       maxRateBytesPerSecond: parseRate(o.maxRate as string, '--max-rate'),
-      topology: parseTopologyFlag(o.topology as string),
+      topology,
       linkRateBytesPerSecond: linkGoodput(o.linkRate as string, '--link-rate'),
       sourceRateBytesPerSecond: linkGoodput((o.sourceRate ?? o.linkRate) as string, o.sourceRate === undefined ? '--link-rate' : '--source-rate'),
       stragglerAfterMs: parseDuration(o.stragglerAfter as string, '--straggler-after'),

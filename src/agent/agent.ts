@@ -22,6 +22,7 @@ import { RingcastError, errorMessage, isRingcastError } from '../errors.js'
 import { ephemeralKey, loadOrCreateKey } from '../net/identity.js'
 import type { Network } from '../net/network.js'
 import { NetNode } from '../net/node.js'
+import { outboundInterface } from '../net/outbound-interface.js'
 import { BlockReceiver } from '../relay/block-receiver.js'
 import { short } from '../relay/block-sender.js'
 import { toHex } from '../relay/hash.js'
@@ -125,6 +126,8 @@ class Agent {
     const link = await ControlLink.connect(this.net, this.config.coordinator, this.config.connectTimeoutMs, clock, hooks.log)
     link.onPlan = plan => this.plans.onPlan(plan)
     link.onOver = why => this.plans.end(why)
+    // The interface towards the coordinator: its prefix groups us with our real subnet, its speed informs `auto`.
+    const out = await outboundInterface(this.config.coordinator)
     const { welcome, params } = await link.join({
       protocolVersion: PROTOCOL_VERSION,
       name: this.config.name,
@@ -133,7 +136,9 @@ class Agent {
       targetSize: info.size,
       targetGrowable: info.growable,
       listenPort: this.net.listenPort,
-      listenAddrs: this.net.addrs
+      listenAddrs: this.net.addrs,
+      prefixLength: out?.prefixLength ?? 0,
+      linkBitsPerSecond: out?.linkBitsPerSecond ?? 0
     })
     this.params = params
     hooks.log(`joined: image ${welcome.imageName}, ${params.imageSize} bytes; waiting for the session to start`)

@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Channel } from '../net/channel.js'
 import { dialCandidates } from '../net/control-stream.js'
 import { short } from '../relay/block-sender.js'
+import { nodeLinkBytesPerSecond, nodeSubnet } from '../topology/node-network.js'
 import { printable, type Join } from '../wire/messages.js'
 import { PROTOCOL_VERSION } from '../wire/protocol.js'
 import { isFinished, type Member } from './member.js'
@@ -45,6 +46,8 @@ export function newMember (join: Join, channel: Channel, previous: Member | unde
     peerId: channel.remotePeer,
     name: join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer),
     address: channel.remoteAddr,
+    subnet: nodeSubnet(channel.remoteAddr, join.prefixLength),
+    linkBytesPerSecond: nodeLinkBytesPerSecond(join.linkBitsPerSecond),
     dialAddrs: dialCandidates(channel.remoteAddr, join.listenPort, join.listenAddrs),
     targetPath: printable(join.targetPath, 4096),
     channel,

@@ -40,7 +40,7 @@ import { CONTROL_PROTOCOL, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { checkSessionParams } from '../wire/session-params.js'
 import { checkJoin, newMember, stillRunning } from './admission.js'
 import { rewirePolicyOf, validateConfig, type CoordinatorConfig } from './config.js'
-import { initialPlan } from './initial-plan.js'
+import { initialPlan, sourceSubnetOf } from './initial-plan.js'
 import { isFinished, type Member } from './member.js'
 import { buildReport, type SessionReport } from './report.js'
 import { Rewiring } from './rewiring.js'
@@ -150,7 +150,7 @@ export class Coordinator {
     s.started = true
     this.startedAt = this.clock.now()
     const order = s.all
-    const { plan: p, how } = initialPlan(order, this.config, this.image.size, this.net.addrs, this.hooks.log)
+    const { plan: p, how } = initialPlan(order, this.config, this.image.size, await sourceSubnetOf(this.net.addrs), this.hooks.log)
     s.chainLength = p.hops.length
     this.hooks.log(`starting: ${order.length} node(s), ${formatTopology(p.topology)} (${how}; depth ${p.depth}, ${p.heads.length} fed by the source), ${this.image.size} bytes in ${this.config.blockSizeBytes}-byte blocks`)
     for (const hop of p.hops) {

@@ -10,6 +10,10 @@ export interface Member {
   name: string
   /** Where the node connected from (multiaddr), for the report. */
   address: string
+  /** Its subnet, from the address it connected from and the prefix it reported (nodeSubnet). */
+  subnet?: string
+  /** Its link rate as it reported it (TCP goodput, bytes/s), for `auto`; undefined if it did not say. */
+  linkBytesPerSecond?: number
   /** Where its upstream should dial it, best first. */
   dialAddrs: string[]
   targetPath: string

@@ -45,7 +45,8 @@ export function nodeSubnet (observedAddress: string, reportedPrefixLength?: numb
 }
 
 /**
- * A node's reported link speed as the rate model's bytes per second, or
+ * A node's reported link speed as the rate model's bytes per second (TCP
+ * goodput), or
  * undefined when none was reported (0, proto3's unset) or it is not a
  * believable link (outside 1 Mbit/s - 10 Tbit/s, not finite): the coordinator
  * then uses its --link-rate as for any node.
@@ -53,8 +54,15 @@ export function nodeSubnet (observedAddress: string, reportedPrefixLength?: numb
 export function nodeLinkBytesPerSecond (reportedBitsPerSecond?: number): number | undefined {
   const b = reportedBitsPerSecond
   if (typeof b !== 'number' || !Number.isFinite(b) || b < MIN_LINK_BITS_PER_SECOND || b > MAX_LINK_BITS_PER_SECOND) return undefined
-  return b / 8
+  return b / 8 * TCP_GOODPUT_FRACTION
 }
+
+/**
+ * What TCP carries of an Ethernet line rate at MTU 1500 (headers take ~6 %;
+ * docs/lab.md, "Facts the lab relies on"): the same factor --link-rate's
+ * bit rates get, so reported and declared rates compare.
+ */
+export const TCP_GOODPUT_FRACTION = 0.94
 
 /**
  * The IP in an address as the network reports it: a bare IP, an IP with a

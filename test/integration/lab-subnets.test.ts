@@ -9,11 +9,14 @@
 // keying every node, and the coordinator itself, by its real /25 does. Needs
 // root and iproute2.
 
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest'
 import { spawnRingcast, startCoordinator, type RingcastProcess } from '../../cli/local-cluster.js'
 import type { SessionReport } from '../../src/coordinator/report.js'
 import { Lab, type LabHost } from '../lab/lab.js'
 import { makeImage, makeWorkdir, sha256File, type Workdir } from '../support/session.js'
+import { describeNeeding } from '../support/skip.js'
+
+const describe = describeNeeding('lab')
 
 const MiB = 1_048_576
 const TOKEN = 'lab-subnets-token-1234'

@@ -173,9 +173,9 @@ describe('formatReport', () => {
   })
 })
 
-describe('subnetKey (how serve groups nodes without an inventory)', () => {
+describe('nodeSubnet without a reported prefix (how serve groups nodes that do not say)', () => {
   it('takes the /24 of IPv4 and the /64 of IPv6, in the inventory\'s form', async () => {
-    const { subnetKey } = await import('../../src/coordinator/initial-plan.js')
+    const { nodeSubnet: subnetKey } = await import('../../src/topology/node-network.js')
     const { subnetOf } = await import('../../cli/inventory.js')
     expect(subnetKey('/ip4/198.18.10.11/tcp/4001/p2p/12D3KooWx')).toBe('198.18.10.0/24')
     expect(subnetKey('/ip4/198.18.10.11/tcp/4001')).toBe(subnetOf('198.18.10.11', undefined, 'x'))

@@ -132,7 +132,7 @@ const CONTROL_EXAMPLES: Array<{ input: ControlInput, uint64: string[] }> = [
     },
     uint64: []
   },
-  { input: { progress: { writtenThrough: GIB5, bytesReceived: MAX_SAFE, bytesForwarded: GIB5 - 1_048_576 } }, uint64: ['writtenThrough', 'bytesReceived', 'bytesForwarded'] },
+  { input: { progress: { writtenThrough: GIB5, bytesReceived: MAX_SAFE, resumedFrom: GIB5 - 1_048_576 } }, uint64: ['writtenThrough', 'bytesReceived', 'resumedFrom'] },
   {
     input: { done: { sha256: HASH, bytesWritten: GIB5, elapsedMs: 123_456, peakRssBytes: 2 ** 40, peakInflightBytes: MAX_SAFE } },
     uint64: ['bytesWritten', 'elapsedMs', 'peakRssBytes', 'peakInflightBytes']
@@ -173,7 +173,7 @@ suite('control messages', () => {
     const decoded = await roundTripControl({ progress: {} })
     expect(decoded.kind).toBe('progress')
     const body = decoded.body as unknown as Record<string, unknown>
-    for (const field of ['writtenThrough', 'bytesReceived', 'bytesForwarded']) {
+    for (const field of ['writtenThrough', 'bytesReceived', 'resumedFrom']) {
       expect(body[field]).toBe(0)
     }
   })

@@ -47,6 +47,12 @@ export namespace ringcast {
         /** Join listenAddrs. */
         listenAddrs: string[];
 
+        /** Join prefixLength. */
+        prefixLength: number;
+
+        /** Join linkBitsPerSecond. */
+        linkBitsPerSecond: number;
+
         /**
          * Creates a new Join instance using the specified properties.
          * @param [properties] Properties to set
@@ -109,6 +115,12 @@ export namespace ringcast {
 
             /** Join listenAddrs */
             listenAddrs?: (string[]|null);
+
+            /** Join prefixLength */
+            prefixLength?: (number|null);
+
+            /** Join linkBitsPerSecond */
+            linkBitsPerSecond?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -497,9 +509,6 @@ export namespace ringcast {
         /** Progress bytesReceived. */
         bytesReceived: number;
 
-        /** Progress bytesForwarded. */
-        bytesForwarded: number;
-
         /** Progress resumedFrom. */
         resumedFrom: number;
 
@@ -556,9 +565,6 @@ export namespace ringcast {
 
             /** Progress bytesReceived */
             bytesReceived?: (number|null);
-
-            /** Progress bytesForwarded */
-            bytesForwarded?: (number|null);
 
             /** Progress resumedFrom */
             resumedFrom?: (number|null);

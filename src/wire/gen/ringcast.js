@@ -30,6 +30,8 @@ export const ringcast = $root.ringcast = (() => {
          * @property {boolean|null} [targetGrowable] Join targetGrowable
          * @property {number|null} [listenPort] Join listenPort
          * @property {Array.<string>|null} [listenAddrs] Join listenAddrs
+         * @property {number|null} [prefixLength] Join prefixLength
+         * @property {number|null} [linkBitsPerSecond] Join linkBitsPerSecond
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -127,6 +129,22 @@ export const ringcast = $root.ringcast = (() => {
         Join.prototype.listenAddrs = $util.emptyArray;
 
         /**
+         * Join prefixLength.
+         * @member {number} prefixLength
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.prefixLength = 0;
+
+        /**
+         * Join linkBitsPerSecond.
+         * @member {number} linkBitsPerSecond
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.linkBitsPerSecond = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Creates a new Join instance using the specified properties.
          * @function create
          * @memberof ringcast.Join
@@ -175,6 +193,10 @@ export const ringcast = $root.ringcast = (() => {
             if (message.listenAddrs != null && message.listenAddrs.length)
                 for (let i = 0; i < message.listenAddrs.length; ++i)
                     writer.uint32(/* id 8, wireType 2 =*/66).string(message.listenAddrs[i]);
+            if (message.prefixLength != null && $Object.hasOwnProperty.call(message, "prefixLength") && message.prefixLength !== 0)
+                writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.prefixLength);
+            if (message.linkBitsPerSecond != null && $Object.hasOwnProperty.call(message, "linkBitsPerSecond") && (typeof message.linkBitsPerSecond === "object" ? message.linkBitsPerSecond.low || message.linkBitsPerSecond.high : message.linkBitsPerSecond !== 0))
+                writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.linkBitsPerSecond);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -288,6 +310,24 @@ export const ringcast = $root.ringcast = (() => {
                         if (!(message.listenAddrs && message.listenAddrs.length))
                             message.listenAddrs = [];
                         message.listenAddrs.push(reader.stringVerify());
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.prefixLength = value;
+                        else
+                            delete message.prefixLength;
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.linkBitsPerSecond = value;
+                        else
+                            delete message.linkBitsPerSecond;
                         continue;
                     }
                 }
@@ -1217,7 +1257,6 @@ export const ringcast = $root.ringcast = (() => {
          * @typedef {Object} ringcast.Progress.$Properties
          * @property {number|null} [writtenThrough] Progress writtenThrough
          * @property {number|null} [bytesReceived] Progress bytesReceived
-         * @property {number|null} [bytesForwarded] Progress bytesForwarded
          * @property {number|null} [resumedFrom] Progress resumedFrom
          * @property {string|null} [downstreamPeer] Progress downstreamPeer
          * @property {string|null} [downstreamError] Progress downstreamError
@@ -1269,14 +1308,6 @@ export const ringcast = $root.ringcast = (() => {
          * @instance
          */
         Progress.prototype.bytesReceived = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
-
-        /**
-         * Progress bytesForwarded.
-         * @member {number} bytesForwarded
-         * @memberof ringcast.Progress
-         * @instance
-         */
-        Progress.prototype.bytesForwarded = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
          * Progress resumedFrom.
@@ -1346,8 +1377,6 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.writtenThrough);
             if (message.bytesReceived != null && $Object.hasOwnProperty.call(message, "bytesReceived") && (typeof message.bytesReceived === "object" ? message.bytesReceived.low || message.bytesReceived.high : message.bytesReceived !== 0))
                 writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.bytesReceived);
-            if (message.bytesForwarded != null && $Object.hasOwnProperty.call(message, "bytesForwarded") && (typeof message.bytesForwarded === "object" ? message.bytesForwarded.low || message.bytesForwarded.high : message.bytesForwarded !== 0))
-                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.bytesForwarded);
             if (message.resumedFrom != null && $Object.hasOwnProperty.call(message, "resumedFrom") && (typeof message.resumedFrom === "object" ? message.resumedFrom.low || message.resumedFrom.high : message.resumedFrom !== 0))
                 writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.resumedFrom);
             if (message.downstreamPeer != null && $Object.hasOwnProperty.call(message, "downstreamPeer") && message.downstreamPeer !== "")
@@ -1417,15 +1446,6 @@ export const ringcast = $root.ringcast = (() => {
                             message.bytesReceived = value;
                         else
                             delete message.bytesReceived;
-                        continue;
-                    }
-                case 3: {
-                        if (wireType !== 0)
-                            break;
-                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
-                            message.bytesForwarded = value;
-                        else
-                            delete message.bytesForwarded;
                         continue;
                     }
                 case 4: {
