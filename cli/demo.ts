@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs'
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { EXIT, exitCodeForSignal } from './exit-codes.js'
 import { startCoordinator, spawnRingcast } from './local-cluster.js'
 import { formatBytes } from './units.js'
 
@@ -36,14 +37,18 @@ export async function runDemo (o: DemoOptions): Promise<number> {
       '--target', target, '--create', '--name', `node-${i + 1}`, '--listen', '/ip4/127.0.0.1/tcp/0', '--quiet']))
     // Ctrl-C stops every process the demo started, then removes the work directory.
     const children = [coordinator.proc, ...nodes]
-    const interrupt = (): void => {
-      for (const p of children) p.child.kill('SIGTERM')
-      say('interrupted; stopping the coordinator and nodes')
+    let interrupted: 'SIGINT' | 'SIGTERM' | undefined
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        if (interrupted !== undefined) return
+        interrupted = signal
+        for (const p of children) p.child.kill('SIGTERM')
+        say(`stopped by ${signal}; stopping the coordinator and nodes`)
+      })
     }
-    process.once('SIGINT', interrupt)
-    process.once('SIGTERM', interrupt)
     const serveExit = await coordinator.proc.exited
     const nodeExits = await Promise.all(nodes.map(async n => await n.exited))
+    if (interrupted !== undefined) return exitCodeForSignal(interrupted)
     process.stdout.write(coordinator.proc.stdout())
     for (const [i, n] of nodes.entries()) {
       if (nodeExits[i] !== 0) say(`${n.name} exited ${nodeExits[i]}: ${n.stderr().trim().split('\n').pop() ?? ''}`)
@@ -58,7 +63,7 @@ export async function runDemo (o: DemoOptions): Promise<number> {
     }
     const ok = serveExit === 0 && nodeExits.every(c => c === 0) && good === targets.length
     say(ok ? `all ${targets.length} copies identical (sha256 ${want})` : `FAILED: ${good} of ${targets.length} copies identical`)
-    return ok ? 0 : 1
+    return ok ? EXIT.OK : EXIT.CLONE_FAILED
   } finally {
     if (!o.keep) await rm(dir, { recursive: true, force: true })
     else say(`kept ${dir}`)

@@ -21,7 +21,7 @@ import { runDemo } from './demo.js'
 import { linkGoodput, readInventory } from './inventory.js'
 import { formatPlanJson, formatPlanText, planFromOptions } from './plan.js'
 import { parseTopology, type Topology } from '../src/topology/plan.js'
-import { EXIT, exitCodeFor } from './exit-codes.js'
+import { EXIT, exitCodeFor, exitCodeForSignal } from './exit-codes.js'
 import { createProgressView } from './progress.js'
 import { parseCount, parseDuration, parseNonNegative, parseRate, parseSize } from './units.js'
 
@@ -91,9 +91,10 @@ program.command('serve')
       log: view.log,
       progress: p => view.update(p.slowestBytes, p.imageBytes)
     })
-    const stopOnSignal = (): void => { void coordinator.stop().then(() => process.exit(130)) }
-    process.once('SIGINT', stopOnSignal)
-    process.once('SIGTERM', stopOnSignal)
+    onSignal(signal => {
+      process.stderr.write(`ringcast: stopped by ${signal}; the session is over and its nodes are told so (they keep what they verified)\n`)
+      void coordinator.stop().then(() => process.exit(exitCodeForSignal(signal)))
+    })
     try {
       const addr = coordinator.joinAddrs[0] ?? '<address>'
       // The one line an operator copies to every node (stderr: stdout is the report).
@@ -127,6 +128,11 @@ program.command('join')
   .option('--debug', 'print stack traces')
   .action(async (coordinatorAddr: string, o: Record<string, string | string[] | boolean | undefined>) => {
     const view = createProgressView(`join ${o.name as string}`, { quiet: o.quiet === true })
+    onSignal(signal => {
+      view.stop()
+      process.stderr.write(`ringcast: stopped by ${signal}; this copy is not verified (a restart with the same --key and --target resumes from its journal)\n`)
+      process.exit(exitCodeForSignal(signal))
+    })
     try {
       const result = await runAgent({
         coordinator: coordinatorAddr,
@@ -213,6 +219,18 @@ async function loadInventory (path: string): Promise<Map<string, NodeFacts>> {
   return new Map((await readInventory(path)).map(n => [n.name, { subnet: n.subnet, link: n.link, disk: n.disk }]))
 }
 
+/** Call `stop` once on the first SIGINT or SIGTERM. */
+function onSignal (stop: (signal: 'SIGINT' | 'SIGTERM') => void): void {
+  let stopped = false
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      if (stopped) return
+      stopped = true
+      stop(signal)
+    })
+  }
+}
+
 function parseWriteRate (text: string): number {
   const rate = parseRate(text, '--max-write-rate')
   if (rate > 0 && rate < 65_536) throw new RingcastError('USAGE', `--max-write-rate must be at least 64KiB per second, or 0 for no cap (got ${rate})`)
@@ -244,8 +262,8 @@ async function main (): Promise<void> {
 }
 
 await main()
-// Exit now rather than wait for stray handles. Writes to files and terminals
-// are synchronous, but writes to a pipe are not: output a pipe has not taken
-// yet is lost here, seen past 64 KiB (docs/runtime-facts.md, "process.stdout
-// to a pipe is asynchronous").
+// Exit now rather than wait for stray handles, but only once what was
+// printed is out: writes to a pipe are asynchronous (docs/runtime-facts.md),
+// and exiting at once cut a large --json report short after 64 KiB.
+await Promise.all([process.stdout, process.stderr].map(async stream => { await new Promise<void>(resolve => stream.write('', () => resolve())) }))
 process.exit()

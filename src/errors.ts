@@ -2,28 +2,45 @@
 // The CLI maps each code to an exit status and prints the message as one
 // sentence; stack traces only with --debug.
 
-export type ErrorCode =
-  | 'USAGE' // bad flag or argument
-  | 'IMAGE_UNREADABLE' // source image missing or unreadable
-  | 'IMAGE_EMPTY' // source image has no bytes
-  | 'TARGET_MISSING' // target path does not exist
-  | 'TARGET_NOT_WRITABLE' // target cannot be opened for writing
-  | 'TARGET_TOO_SMALL' // target smaller than the image
-  | 'TARGET_MOUNTED' // target block device (or a partition of it) is mounted
-  | 'TARGET_UNSUPPORTED' // target is a directory, socket, ...
-  | 'TARGET_WRITE_FAILED' // a write or fsync on the target failed
-  | 'KEY_INVALID' // identity key file exists but is not a key
-  | 'BAD_TOKEN' // session token does not match
-  | 'VERSION' // peer speaks another protocol version
-  | 'REFUSED' // coordinator refused the node for another reason
-  | 'UNREACHABLE' // coordinator could not be reached
-  | 'PROTOCOL' // peer sent a malformed, oversized or unexpected message
-  | 'INTEGRITY' // a block or the image digest did not match
-  | 'PEER_GONE' // a peer closed or reset its stream early
-  | 'NO_NODES' // no node joined before the wait timeout
-  | 'CLONE_FAILED' // at least one node did not verify its copy
-  | 'JOURNAL' // the resume journal cannot be read or written
-  | 'INTERNAL'
+/**
+ * Every code ringcast raises, reports or sends. proto/ringcast.proto's
+ * ErrorCode enum has the same names (a unit test holds them equal): Refuse,
+ * Failed and a refusing Ack carry one on the wire, and the JSON report
+ * carries a failed node's.
+ */
+export const ERROR_CODES = [
+  'USAGE', // bad flag or argument
+  'IMAGE_UNREADABLE', // source image missing or unreadable
+  'IMAGE_EMPTY', // source image has no bytes
+  'TARGET_MISSING', // target path does not exist
+  'TARGET_NOT_WRITABLE', // target cannot be opened for writing
+  'TARGET_TOO_SMALL', // target smaller than the image
+  'TARGET_MOUNTED', // target block device (or a partition of it) is mounted
+  'TARGET_UNSUPPORTED', // target is a directory, socket, ...
+  'TARGET_WRITE_FAILED', // a write or fsync on the target failed
+  'KEY_INVALID', // identity key file exists but is not a key
+  'BAD_TOKEN', // session token does not match
+  'VERSION', // peer speaks another protocol version
+  'REFUSED', // coordinator refused the node for another reason
+  'UNREACHABLE', // coordinator could not be reached
+  'PROTOCOL', // peer sent a malformed, oversized or unexpected message
+  'INTEGRITY', // a block or the image digest did not match: this copy is not the image
+  'PEER_GONE', // a peer (upstream, downstream, node) closed or reset its stream early
+  'STALLED', // a node's heartbeats stopped (hung, frozen, unplugged)
+  'RESTARTED', // a node came back with the same identity: its old run is over
+  'COORDINATOR_GONE', // the coordinator closed the session or vanished before this copy was verified
+  'NO_NODES', // not enough nodes joined before the wait timeout
+  'CLONE_FAILED', // at least one node did not verify its copy
+  'JOURNAL', // the resume journal cannot be read or written
+  'INTERRUPTED', // stopped by SIGINT or SIGTERM
+  'INTERNAL' // a bug
+] as const
+
+export type ErrorCode = typeof ERROR_CODES[number]
+
+export function isErrorCode (s: string): s is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(s)
+}
 
 export class RingcastError extends Error {
   readonly code: ErrorCode

@@ -32,6 +32,7 @@ import { endOfBlocks } from '../relay/replay-buffer.js'
 import type { Journal, JournalHeader } from '../storage/journal.js'
 import { inspectTarget, Target, type TargetInfo } from '../storage/target.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
+import { toWireCode } from '../wire/error-codes.js'
 import { printable } from '../wire/messages.js'
 import { BLOCKS_PROTOCOL, PROTOCOL_VERSION } from '../wire/protocol.js'
 import type { SessionParams } from '../wire/session-params.js'
@@ -211,7 +212,7 @@ class Agent {
     } catch (err) {
       if (!link.sessionOver && !(isRingcastError(err, 'INTEGRITY') && link.verdictArrived)) {
         const code = isRingcastError(err) ? err.code : 'INTERNAL'
-        await link.send({ failed: { code, reason: errorMessage(err), writtenThrough: pipeline?.writtenThrough ?? 0 } }).catch(() => {})
+        await link.send({ failed: { code: toWireCode(code), reason: errorMessage(err), writtenThrough: pipeline?.writtenThrough ?? 0 } }).catch(() => {})
       }
       downstreams?.dropAll(`upstream node failed: ${errorMessage(err)}`)
       throw err

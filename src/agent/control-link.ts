@@ -9,6 +9,7 @@ import { readControl, sendControl } from '../net/control-stream.js'
 import type { Network } from '../net/network.js'
 import { MAX_FANOUT } from '../topology/plan.js'
 import { printable, type ControlInput, type Join, type Plan, type Verdict, type Welcome } from '../wire/messages.js'
+import { fromWireCode } from '../wire/error-codes.js'
 import { CONTROL_PROTOCOL } from '../wire/protocol.js'
 import { checkSessionParams, type SessionParams } from '../wire/session-params.js'
 
@@ -58,7 +59,9 @@ export class ControlLink {
     const reply = await readControl(this.channel, WELCOME_TIMEOUT_MS, this.clock)
     if (reply === null) throw new RingcastError('REFUSED', 'the coordinator closed the connection without answering the Join')
     if (reply.kind === 'refuse') {
-      const code: ErrorCode = ['BAD_TOKEN', 'VERSION', 'TARGET_TOO_SMALL'].includes(reply.body.code) ? reply.body.code as ErrorCode : 'REFUSED'
+      const sent = fromWireCode(reply.body.code, 'REFUSED')
+      // Only a refusal's own codes: a coordinator cannot make a node exit as if it had a usage error.
+      const code: ErrorCode = sent === 'BAD_TOKEN' || sent === 'VERSION' || sent === 'TARGET_TOO_SMALL' ? sent : 'REFUSED'
       throw new RingcastError(code, `the coordinator refused this node: ${printable(reply.body.reason)}`)
     }
     if (reply.kind !== 'welcome') throw new RingcastError('PROTOCOL', `expected Welcome, got ${reply.kind}`)
@@ -88,7 +91,10 @@ export class ControlLink {
 
   /** Plan, Verdict, Refuse from the coordinator, until it hangs up. */
   private async follow (): Promise<void> {
-    let reason = 'the coordinator closed the session'
+    // The coordinator hung up or vanished: this copy is not verified, but it
+    // is not known to be bad either (exit status COORDINATOR_GONE, not INTEGRITY).
+    let code: ErrorCode = 'COORDINATOR_GONE'
+    let reason = 'the coordinator closed the session before this node\'s copy was verified'
     try {
       while (true) {
         const msg = await readControl(this.channel)
@@ -100,6 +106,7 @@ export class ControlLink {
           this.verdictArrived = true
           this.verdict.resolve(msg.body)
         } else if (msg.kind === 'refuse') {
+          code = fromWireCode(msg.body.code, 'REFUSED')
           reason = `the coordinator ended this node's part: ${printable(msg.body.reason)}`
           break
         } else {
@@ -107,10 +114,10 @@ export class ControlLink {
         }
       }
     } catch (err) {
-      reason = `control stream to the coordinator failed: ${errorMessage(err)}`
+      reason = `the control stream to the coordinator failed before this node's copy was verified: ${errorMessage(err)}`
     }
     this.sessionOver = true
-    const gone = new RingcastError('PEER_GONE', reason)
+    const gone = new RingcastError(code, reason)
     this.verdict.reject(gone)
     this.onOver?.(gone)
   }

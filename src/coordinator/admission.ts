@@ -3,6 +3,7 @@
 // than the image), and the Member a let-in Join becomes.
 
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type { ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { dialCandidates } from '../net/control-stream.js'
 import { short } from '../relay/block-sender.js'
@@ -12,7 +13,7 @@ import { PROTOCOL_VERSION } from '../wire/protocol.js'
 import { isFinished, type Member } from './member.js'
 import type { Session } from './session.js'
 
-export interface Refusal { code: string, reason: string }
+export interface Refusal { code: ErrorCode, reason: string }
 
 /** Why `join` (from `peer`) is refused, or undefined to admit it. */
 export function checkJoin (join: Join, peer: string, session: Session, limits: { nodes: number, token: string }): Refusal | undefined {

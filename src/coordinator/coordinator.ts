@@ -22,7 +22,7 @@
 
 import { randomBytes } from 'node:crypto'
 import { systemClock, sleepOrWake, type Cancel, type Clock } from '../clock.js'
-import { RingcastError, errorMessage } from '../errors.js'
+import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
 import { ImageDigest } from '../image/image-digest.js'
 import { openImageFile, type ImageSource } from '../image/image-file.js'
 import type { Channel } from '../net/channel.js'
@@ -35,6 +35,7 @@ import { sameBytes, toHex } from '../relay/hash.js'
 import { RateLimiter } from '../relay/rate-limiter.js'
 import { formatTopology, SOURCE } from '../topology/plan.js'
 import { detach, judgeBacklog, judgeSilence, judgeStalledDownstream, relocateStraggler, spliceLateJoiner, bypassBrokenHop, type RewireEffect, type RewirePolicy } from '../topology/rewire.js'
+import { fromWireCode } from '../wire/error-codes.js'
 import { printable, type Done, type Join } from '../wire/messages.js'
 import { CONTROL_PROTOCOL, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { checkSessionParams } from '../wire/session-params.js'
@@ -300,7 +301,7 @@ export class Coordinator {
             await this.onDone(m, msg.body)
             break
           case 'failed':
-            this.fail(m, printable(msg.body.code, 32), printable(msg.body.reason), msg.body.writtenThrough)
+            this.fail(m, fromWireCode(msg.body.code, 'INTERNAL'), printable(msg.body.reason), msg.body.writtenThrough)
             break
           default:
             throw new RingcastError('PROTOCOL', `unexpected ${msg.kind} from a node`)
@@ -342,7 +343,7 @@ export class Coordinator {
     this.wake?.()
   }
 
-  private fail (m: Member, code: string, reason: string, writtenThrough?: number): void {
+  private fail (m: Member, code: ErrorCode, reason: string, writtenThrough?: number): void {
     if (isFinished(m)) return
     m.state = 'failed'
     m.failCode = code
@@ -352,7 +353,7 @@ export class Coordinator {
     this.hooks.log(`${m.name} failed: ${m.reason}`)
     m.feed?.close(`${m.name} failed`)
     // A hung node may wake up later: tell it its part is over.
-    void closeWithReason(m.channel, 'REFUSED', `this node was declared failed: ${m.reason}`)
+    void closeWithReason(m.channel, code, `this node was declared failed: ${m.reason}`)
     if (this.session.started) this.rewiring.apply(detach(m.peerId, this.rewiring.view()), `re-wiring around ${m.name}`)
     this.wake?.()
   }

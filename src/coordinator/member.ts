@@ -1,5 +1,6 @@
 // What the coordinator knows about one admitted node.
 
+import type { ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import type { BlockSender } from '../relay/block-sender.js'
 
@@ -50,7 +51,7 @@ export interface Member {
   digest?: Uint8Array
   verified?: boolean
   reason?: string
-  failCode?: string
+  failCode?: ErrorCode
   finishedAt?: number
   elapsedMs?: number
   peakRssBytes?: number

@@ -1,6 +1,7 @@
 // The session report: one row per admitted node, as text for people and JSON
 // for scripts.
 
+import type { ErrorCode } from '../errors.js'
 import { toHex } from '../relay/hash.js'
 import type { Member } from './member.js'
 
@@ -28,6 +29,8 @@ export interface NodeReport {
   seconds: number
   mbPerSecond: number
   sha256?: string
+  /** Why it did not verify, as a stable code (FAILED: the failure's; MISMATCH: INTEGRITY). */
+  code?: ErrorCode
   reason?: string
   peakRssBytes?: number
   peakInflightBytes?: number
@@ -71,6 +74,7 @@ export function buildReport (args: { image: string, imageBytes: number, sha256: 
       seconds: round(seconds, 3),
       mbPerSecond: round(seconds > 0 ? m.writtenThrough / MB / seconds : 0, 1),
       sha256: m.digest === undefined ? undefined : toHex(m.digest),
+      code: status === 'FAILED' ? m.failCode ?? 'INTERNAL' : status === 'MISMATCH' ? 'INTEGRITY' : undefined,
       reason: m.reason,
       peakRssBytes: m.peakRssBytes,
       peakInflightBytes: m.peakInflightBytes

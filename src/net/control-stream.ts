@@ -2,7 +2,8 @@
 // reads with a deadline, sends, and closing a stream with a reason.
 
 import { systemClock, timeout, type Clock } from '../clock.js'
-import { ProtocolError } from '../errors.js'
+import { ProtocolError, type ErrorCode } from '../errors.js'
+import { toWireCode } from '../wire/error-codes.js'
 import { decodeControl, encodeControl, type Control, type ControlInput } from '../wire/messages.js'
 import { MAX_CONTROL_FRAME_BYTES } from '../wire/protocol.js'
 import type { Channel } from './channel.js'
@@ -22,8 +23,8 @@ export async function sendControl (channel: Channel, message: ControlInput): Pro
  * Close a control stream because the peer broke the protocol: tell it why
  * (as a Refuse), then close. Never throws: the peer may already be gone.
  */
-export async function closeWithReason (channel: Channel, code: string, reason: string): Promise<void> {
-  await sendControl(channel, { refuse: { code, reason } }).catch(() => {})
+export async function closeWithReason (channel: Channel, code: ErrorCode, reason: string): Promise<void> {
+  await sendControl(channel, { refuse: { code: toWireCode(code), reason } }).catch(() => {})
   await channel.closeWrite().catch(() => {})
   channel.abort(new ProtocolError(reason))
 }

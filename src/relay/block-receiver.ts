@@ -5,7 +5,7 @@
 //   - blocks arrive in order, each at most blockSize, inside the image;
 //   - the upstream never exceeds the credit window we granted.
 
-import { ProtocolError } from '../errors.js'
+import { ProtocolError, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeBlockHeader, encodeAck, type BlockHeader } from '../wire/messages.js'
 import { MAX_BLOCK_HEADER_BYTES } from '../wire/protocol.js'
@@ -86,13 +86,13 @@ export class BlockReceiver {
   }
 
   /** Tell the upstream why we close, then close. */
-  async refuse (reason: string): Promise<void> {
-    await BlockReceiver.refuse(this.channel, reason, this.ackedThrough)
+  async refuse (reason: string, code: ErrorCode = 'REFUSED'): Promise<void> {
+    await BlockReceiver.refuse(this.channel, reason, code, this.ackedThrough)
   }
 
-  /** Turn a block stream away with `reason` (in an Ack, so the sender can say why), then close it. */
-  static async refuse (channel: Channel, reason: string, ackedThrough = 0): Promise<void> {
-    await channel.send(encodeAck({ writtenThrough: ackedThrough, error: reason })).catch(() => {})
+  /** Turn a block stream away with `reason` and its code (in an Ack, so the sender can say why), then close it. */
+  static async refuse (channel: Channel, reason: string, code: ErrorCode = 'REFUSED', ackedThrough = 0): Promise<void> {
+    await channel.send(encodeAck({ writtenThrough: ackedThrough, error: reason, code })).catch(() => {})
     await channel.closeWrite().catch(() => {})
     channel.abort(new ProtocolError(reason))
   }

@@ -37,7 +37,7 @@ export class BlockSender {
     const bytes = await this.channel.reader.readFrame(MAX_ACK_FRAME_BYTES).catch(err => { throw this.gone(err) })
     if (bytes === null) throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream before answering HELLO`)
     const ack = decodeAck(bytes)
-    if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} refused the block stream: ${printable(ack.error)}`)
+    if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} refused the block stream (${ack.code ?? 'REFUSED'}): ${printable(ack.error)}`)
     this.sentThrough = ack.writtenThrough
     this.ackedThrough = ack.writtenThrough
     void this.readAcks()
@@ -86,7 +86,7 @@ export class BlockSender {
         const bytes = await this.channel.reader.readFrame(MAX_ACK_FRAME_BYTES)
         if (bytes === null) throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream`)
         const ack = decodeAck(bytes)
-        if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream: ${printable(ack.error)}`)
+        if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream (${ack.code ?? 'REFUSED'}): ${printable(ack.error)}`)
         if (ack.writtenThrough < this.ackedThrough || ack.writtenThrough > this.sentThrough) {
           throw new ProtocolError(`ack through ${ack.writtenThrough} is outside [${this.ackedThrough}, ${this.sentThrough}]`)
         }

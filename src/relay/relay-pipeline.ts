@@ -19,7 +19,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import { systemClock, type Clock } from '../clock.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
-import { RingcastError } from '../errors.js'
+import { RingcastError, isRingcastError } from '../errors.js'
 import type { Target } from '../storage/target.js'
 import type { BlockReceiver, Received } from './block-receiver.js'
 import type { BlockSender } from './block-sender.js'
@@ -158,7 +158,7 @@ export class RelayPipeline implements BlockStore {
       // Let queued writes settle, so nothing lands on the target after we
       // report failure and the caller closes it.
       await this.writes
-      await upstream?.refuse(`node failed: ${(err as Error).message}`)
+      await upstream?.refuse(`node failed: ${(err as Error).message}`, isRingcastError(err) ? err.code : 'INTERNAL')
       throw err
     }
     const digest = new Uint8Array(this.whole.digest())
@@ -180,7 +180,7 @@ export class RelayPipeline implements BlockStore {
 
   private upstreamLost (upstream: BlockReceiver, err: unknown): void {
     const reason = (err as Error).message
-    void upstream.refuse(`closing this hop: ${reason}`)
+    void upstream.refuse(`closing this hop: ${reason}`, isRingcastError(err) ? err.code : 'PEER_GONE')
     this.onUpstreamLost?.(reason, this.writtenThrough)
   }
 

@@ -3,7 +3,8 @@
 // right length. Anything else is a ProtocolError whose message goes back to
 // the peer as the reason its stream was closed.
 
-import { ProtocolError } from '../errors.js'
+import { ProtocolError, type ErrorCode } from '../errors.js'
+import { fromWireCode, toWireCode } from './error-codes.js'
 import { frame } from './framing.js'
 import './numbers.js'
 import { ringcast } from './gen/ringcast.js'
@@ -111,10 +112,13 @@ export interface Ack {
   writtenThrough: number
   /** Non-empty when the downstream closes the stream on purpose. */
   error: string
+  /** With `error`: why, as a code (REFUSED when the peer sent none we know). */
+  code?: ErrorCode
 }
 
 export function encodeAck (ack: Partial<Ack>): Uint8Array {
-  return frame(ringcast.Ack.encode(ack).finish())
+  const { code, ...rest } = ack
+  return frame(ringcast.Ack.encode({ ...rest, code: code === undefined ? undefined : toWireCode(code) }).finish())
 }
 
 export function decodeAck (bytes: Uint8Array): Ack {
@@ -125,7 +129,9 @@ export function decodeAck (bytes: Uint8Array): Ack {
     throw new ProtocolError(`malformed ack (${(err as Error).message})`, { cause: err })
   }
   checkNumbers('ack', decoded as unknown as Record<string, unknown>)
-  return { writtenThrough: decoded.writtenThrough, error: decoded.error }
+  return decoded.error === ''
+    ? { writtenThrough: decoded.writtenThrough, error: '' }
+    : { writtenThrough: decoded.writtenThrough, error: decoded.error, code: fromWireCode(decoded.code, 'REFUSED') }
 }
 
 // ------------------------------------------------------------------ helpers
@@ -165,11 +171,11 @@ export function describe (message: Control | BlockHeader | Ack): string {
   switch (message.kind) {
     case 'join': return `join name=${str(b.name)} target=${str(b.targetPath)} size=${String(b.targetSize)} v${String(b.protocolVersion)}`
     case 'welcome': return `welcome image=${str(b.imageName)} size=${String(b.imageSize)} block=${String(b.blockSize)}`
-    case 'refuse': return `refuse ${str(b.code)}: ${str(b.reason)}`
+    case 'refuse': return `refuse ${fromWireCode(b.code as number, 'REFUSED')}: ${str(b.reason)}`
     case 'plan': return `plan #${String(b.position)}/${String(b.chainLength)} up=${String(b.upstreamPeer).slice(-8)} down=${(b.downstreams as Array<{ peer: string }>).map(d => String(d.peer).slice(-8)).join(',') || '-'}`
     case 'progress': return `progress written=${String(b.writtenThrough)} received=${String(b.bytesReceived)}`
     case 'done': return `done bytes=${String(b.bytesWritten)} sha256=${hex(b.sha256 as Uint8Array)}`
-    case 'failed': return `failed ${str(b.code)}: ${str(b.reason)} at ${String(b.writtenThrough)}`
+    case 'failed': return `failed ${fromWireCode(b.code as number, 'INTERNAL')}: ${str(b.reason)} at ${String(b.writtenThrough)}`
     case 'verdict': return `verdict ${b.verified === true ? 'verified' : `not verified: ${str(b.reason)}`}`
   }
 }

@@ -4,10 +4,12 @@
 /**
  * Wire version carried in Join: a coordinator refuses a node of another
  * version with one clear sentence. 2: Plan names several downstreams (trees).
- * The protocol ids stay, so a mismatch reaches that check instead of failing
+ * 3: Refuse, Failed and Ack carry an ErrorCode enum (the string codes' field
+ * numbers are reserved, so a node of protocol 2 still reads the refusal's
+ * reason); Join says the node's prefix and link speed. The protocol ids stay, so a mismatch reaches that check instead of failing
  * in libp2p's protocol negotiation with an opaque error.
  */
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 export const CONTROL_PROTOCOL = '/ringcast/control/1.0.0'
 export const BLOCKS_PROTOCOL = '/ringcast/blocks/1.0.0'

@@ -96,6 +96,7 @@ describe('buildReport', () => {
 
   it('reports a done node whose digest did not verify as MISMATCH', () => {
     const r = report([member({ name: 'beta', verified: false, digest: NODE_DIGEST, reason: 'digest differs from the source' })])
+    expect(r.nodes[0]!.code).toBe('INTEGRITY')
     expect(r.ok).toBe(false)
     expect(r.verified).toBe(0)
     expect(r.failed).toBe(1)
@@ -182,5 +183,42 @@ describe('nodeSubnet without a reported prefix (how serve groups nodes that do n
     expect(subnetKey('/ip6/2001:db8:0:1::5/tcp/4001')).toBe(subnetOf('2001:db8:0:1::5', undefined, 'x'))
     expect(subnetKey('/ip6/::1/tcp/1')).toBe('0:0:0:0:0:0:0:0/64')
     expect(subnetKey('/dns4/example.org/tcp/1')).toBeUndefined()
+  })
+})
+
+describe('error codes end to end', () => {
+  it('has one enum: the proto ErrorCode names are src/errors.ts\'s ERROR_CODES, one for one', async () => {
+    const { ERROR_CODES } = await import('../../src/errors.js')
+    const { ringcast } = await import('../../src/wire/gen/ringcast.js')
+    const wire = Object.keys(ringcast.ErrorCode).filter(k => Number.isNaN(Number(k)) && k !== 'ERROR_CODE_UNSPECIFIED')
+    expect(wire.sort()).toEqual([...ERROR_CODES].sort())
+  })
+
+  it('gives every code an exit status, and tells a vanished coordinator from a corrupt copy', async () => {
+    const { ERROR_CODES } = await import('../../src/errors.js')
+    const { EXIT, exitCodeFor } = await import('../../cli/exit-codes.js')
+    for (const code of ERROR_CODES) expect(exitCodeFor(code), code).toBeTypeOf('number')
+    expect(exitCodeFor('COORDINATOR_GONE')).toBe(EXIT.COORDINATOR_GONE)
+    expect(exitCodeFor('INTEGRITY')).toBe(EXIT.CLONE_FAILED)
+    expect(EXIT.COORDINATOR_GONE).not.toBe(EXIT.CLONE_FAILED)
+    expect(exitCodeFor('INTERRUPTED')).toBe(EXIT.SIGINT)
+  })
+
+  it('reads a code it does not know as the fallback, never as something else', async () => {
+    const { fromWireCode, toWireCode } = await import('../../src/wire/error-codes.js')
+    expect(fromWireCode(toWireCode('STALLED'), 'INTERNAL')).toBe('STALLED')
+    expect(fromWireCode(9999, 'REFUSED')).toBe('REFUSED')
+    expect(fromWireCode(0, 'INTERNAL')).toBe('INTERNAL')
+    expect(fromWireCode(undefined, 'INTERNAL')).toBe('INTERNAL')
+  })
+
+  it('carries a refusing Ack\'s code across the wire', async () => {
+    const { decodeAck, encodeAck } = await import('../../src/wire/messages.js')
+    const { ByteReader } = await import('../../src/wire/framing.js')
+    const reader = new ByteReader()
+    reader.push(encodeAck({ writtenThrough: 5, error: 'bad block', code: 'INTEGRITY' }))
+    reader.end()
+    const frame = await reader.readFrame(1024)
+    expect(decodeAck(frame!)).toEqual({ writtenThrough: 5, error: 'bad block', code: 'INTEGRITY' })
   })
 })

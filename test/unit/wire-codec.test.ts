@@ -17,6 +17,7 @@ import {
   type ControlInput
 } from '../../src/wire/messages.js'
 import { MAX_ACK_FRAME_BYTES, MAX_BLOCK_HEADER_BYTES, MAX_CONTROL_FRAME_BYTES } from '../../src/wire/protocol.js'
+import { ringcast } from '../../src/wire/gen/ringcast.js'
 
 // ------------------------------------------------------------------ helpers
 
@@ -116,7 +117,7 @@ const CONTROL_EXAMPLES: Array<{ input: ControlInput, uint64: string[] }> = [
     input: { welcome: { sessionId: SESSION, imageName: 'ubuntu-24.04.img', imageSize: MAX_SAFE, blockSize: 1_048_576, windowBytes: 16_777_216 } },
     uint64: ['imageSize']
   },
-  { input: { refuse: { code: 'BAD_TOKEN', reason: 'the session token does not match' } }, uint64: [] },
+  { input: { refuse: { code: ringcast.ErrorCode.BAD_TOKEN, reason: 'the session token does not match' } }, uint64: [] },
   {
     input: {
       plan: {
@@ -137,7 +138,7 @@ const CONTROL_EXAMPLES: Array<{ input: ControlInput, uint64: string[] }> = [
     input: { done: { sha256: HASH, bytesWritten: GIB5, elapsedMs: 123_456, peakRssBytes: 2 ** 40, peakInflightBytes: MAX_SAFE } },
     uint64: ['bytesWritten', 'elapsedMs', 'peakRssBytes', 'peakInflightBytes']
   },
-  { input: { failed: { code: 'TARGET_WRITE_FAILED', reason: 'no space left on the device', writtenThrough: GIB5 } }, uint64: ['writtenThrough'] },
+  { input: { failed: { code: ringcast.ErrorCode.TARGET_WRITE_FAILED, reason: 'no space left on the device', writtenThrough: GIB5 } }, uint64: ['writtenThrough'] },
   { input: { verdict: { verified: true, sourceSha256: HASH, reason: '' } }, uint64: [] }
 ]
 
@@ -308,7 +309,7 @@ suite('acks', () => {
   it.each([
     [{ writtenThrough: GIB5, error: '' }],
     [{ writtenThrough: MAX_SAFE, error: '' }],
-    [{ writtenThrough: 0, error: 'node failed: block at 0 failed verification' }]
+    [{ writtenThrough: 0, error: 'node failed: block at 0 failed verification', code: 'INTEGRITY' as const }]
   ])('%o round-trips', async ack => {
     const decoded = decodeAck(await readOneFrame(encodeAck(ack), MAX_ACK_FRAME_BYTES))
     expect(decoded).toEqual(ack)

@@ -226,6 +226,88 @@ export namespace ringcast {
         type $Shape = ringcast.Welcome.$Properties;
     }
 
+    /** ErrorCode enum. */
+    enum ErrorCode {
+
+        /** ERROR_CODE_UNSPECIFIED value */
+        ERROR_CODE_UNSPECIFIED = 0,
+
+        /** USAGE value */
+        USAGE = 1,
+
+        /** IMAGE_UNREADABLE value */
+        IMAGE_UNREADABLE = 2,
+
+        /** IMAGE_EMPTY value */
+        IMAGE_EMPTY = 3,
+
+        /** TARGET_MISSING value */
+        TARGET_MISSING = 4,
+
+        /** TARGET_NOT_WRITABLE value */
+        TARGET_NOT_WRITABLE = 5,
+
+        /** TARGET_TOO_SMALL value */
+        TARGET_TOO_SMALL = 6,
+
+        /** TARGET_MOUNTED value */
+        TARGET_MOUNTED = 7,
+
+        /** TARGET_UNSUPPORTED value */
+        TARGET_UNSUPPORTED = 8,
+
+        /** TARGET_WRITE_FAILED value */
+        TARGET_WRITE_FAILED = 9,
+
+        /** KEY_INVALID value */
+        KEY_INVALID = 10,
+
+        /** BAD_TOKEN value */
+        BAD_TOKEN = 11,
+
+        /** VERSION value */
+        VERSION = 12,
+
+        /** REFUSED value */
+        REFUSED = 13,
+
+        /** UNREACHABLE value */
+        UNREACHABLE = 14,
+
+        /** PROTOCOL value */
+        PROTOCOL = 15,
+
+        /** INTEGRITY value */
+        INTEGRITY = 16,
+
+        /** PEER_GONE value */
+        PEER_GONE = 17,
+
+        /** STALLED value */
+        STALLED = 18,
+
+        /** RESTARTED value */
+        RESTARTED = 19,
+
+        /** COORDINATOR_GONE value */
+        COORDINATOR_GONE = 20,
+
+        /** NO_NODES value */
+        NO_NODES = 21,
+
+        /** CLONE_FAILED value */
+        CLONE_FAILED = 22,
+
+        /** JOURNAL value */
+        JOURNAL = 23,
+
+        /** INTERRUPTED value */
+        INTERRUPTED = 24,
+
+        /** INTERNAL value */
+        INTERNAL = 25
+    }
+
     /**
      * Properties of a Refuse.
      * @deprecated Use ringcast.Refuse.$Properties instead.
@@ -245,11 +327,11 @@ export namespace ringcast {
         /** Unknown fields preserved while decoding when enabled */
         $unknowns?: Uint8Array[];
 
-        /** Refuse code. */
-        code: string;
-
         /** Refuse reason. */
         reason: string;
+
+        /** Refuse code. */
+        code: ringcast.ErrorCode;
 
         /**
          * Creates a new Refuse instance using the specified properties.
@@ -290,11 +372,11 @@ export namespace ringcast {
         /** Properties of a Refuse. */
         interface $Properties {
 
-            /** Refuse code */
-            code?: (string|null);
-
             /** Refuse reason */
             reason?: (string|null);
+
+            /** Refuse code */
+            code?: (ringcast.ErrorCode|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -713,14 +795,14 @@ export namespace ringcast {
         /** Unknown fields preserved while decoding when enabled */
         $unknowns?: Uint8Array[];
 
-        /** Failed code. */
-        code: string;
-
         /** Failed reason. */
         reason: string;
 
         /** Failed writtenThrough. */
         writtenThrough: number;
+
+        /** Failed code. */
+        code: ringcast.ErrorCode;
 
         /**
          * Creates a new Failed instance using the specified properties.
@@ -761,14 +843,14 @@ export namespace ringcast {
         /** Properties of a Failed. */
         interface $Properties {
 
-            /** Failed code */
-            code?: (string|null);
-
             /** Failed reason */
             reason?: (string|null);
 
             /** Failed writtenThrough */
             writtenThrough?: (number|null);
+
+            /** Failed code */
+            code?: (ringcast.ErrorCode|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1131,6 +1213,9 @@ export namespace ringcast {
         /** Ack error. */
         error: string;
 
+        /** Ack code. */
+        code: ringcast.ErrorCode;
+
         /**
          * Creates a new Ack instance using the specified properties.
          * @param [properties] Properties to set
@@ -1175,6 +1260,9 @@ export namespace ringcast {
 
             /** Ack error */
             error?: (string|null);
+
+            /** Ack code */
+            code?: (ringcast.ErrorCode|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

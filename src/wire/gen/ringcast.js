@@ -610,13 +610,75 @@ export const ringcast = $root.ringcast = (() => {
         return Welcome;
     })();
 
+    /**
+     * ErrorCode enum.
+     * @name ringcast.ErrorCode
+     * @enum {number}
+     * @property {number} ERROR_CODE_UNSPECIFIED=0 ERROR_CODE_UNSPECIFIED value
+     * @property {number} USAGE=1 USAGE value
+     * @property {number} IMAGE_UNREADABLE=2 IMAGE_UNREADABLE value
+     * @property {number} IMAGE_EMPTY=3 IMAGE_EMPTY value
+     * @property {number} TARGET_MISSING=4 TARGET_MISSING value
+     * @property {number} TARGET_NOT_WRITABLE=5 TARGET_NOT_WRITABLE value
+     * @property {number} TARGET_TOO_SMALL=6 TARGET_TOO_SMALL value
+     * @property {number} TARGET_MOUNTED=7 TARGET_MOUNTED value
+     * @property {number} TARGET_UNSUPPORTED=8 TARGET_UNSUPPORTED value
+     * @property {number} TARGET_WRITE_FAILED=9 TARGET_WRITE_FAILED value
+     * @property {number} KEY_INVALID=10 KEY_INVALID value
+     * @property {number} BAD_TOKEN=11 BAD_TOKEN value
+     * @property {number} VERSION=12 VERSION value
+     * @property {number} REFUSED=13 REFUSED value
+     * @property {number} UNREACHABLE=14 UNREACHABLE value
+     * @property {number} PROTOCOL=15 PROTOCOL value
+     * @property {number} INTEGRITY=16 INTEGRITY value
+     * @property {number} PEER_GONE=17 PEER_GONE value
+     * @property {number} STALLED=18 STALLED value
+     * @property {number} RESTARTED=19 RESTARTED value
+     * @property {number} COORDINATOR_GONE=20 COORDINATOR_GONE value
+     * @property {number} NO_NODES=21 NO_NODES value
+     * @property {number} CLONE_FAILED=22 CLONE_FAILED value
+     * @property {number} JOURNAL=23 JOURNAL value
+     * @property {number} INTERRUPTED=24 INTERRUPTED value
+     * @property {number} INTERNAL=25 INTERNAL value
+     */
+    ringcast.ErrorCode = (function() {
+        const valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "ERROR_CODE_UNSPECIFIED"] = 0;
+        values[valuesById[1] = "USAGE"] = 1;
+        values[valuesById[2] = "IMAGE_UNREADABLE"] = 2;
+        values[valuesById[3] = "IMAGE_EMPTY"] = 3;
+        values[valuesById[4] = "TARGET_MISSING"] = 4;
+        values[valuesById[5] = "TARGET_NOT_WRITABLE"] = 5;
+        values[valuesById[6] = "TARGET_TOO_SMALL"] = 6;
+        values[valuesById[7] = "TARGET_MOUNTED"] = 7;
+        values[valuesById[8] = "TARGET_UNSUPPORTED"] = 8;
+        values[valuesById[9] = "TARGET_WRITE_FAILED"] = 9;
+        values[valuesById[10] = "KEY_INVALID"] = 10;
+        values[valuesById[11] = "BAD_TOKEN"] = 11;
+        values[valuesById[12] = "VERSION"] = 12;
+        values[valuesById[13] = "REFUSED"] = 13;
+        values[valuesById[14] = "UNREACHABLE"] = 14;
+        values[valuesById[15] = "PROTOCOL"] = 15;
+        values[valuesById[16] = "INTEGRITY"] = 16;
+        values[valuesById[17] = "PEER_GONE"] = 17;
+        values[valuesById[18] = "STALLED"] = 18;
+        values[valuesById[19] = "RESTARTED"] = 19;
+        values[valuesById[20] = "COORDINATOR_GONE"] = 20;
+        values[valuesById[21] = "NO_NODES"] = 21;
+        values[valuesById[22] = "CLONE_FAILED"] = 22;
+        values[valuesById[23] = "JOURNAL"] = 23;
+        values[valuesById[24] = "INTERRUPTED"] = 24;
+        values[valuesById[25] = "INTERNAL"] = 25;
+        return values;
+    })();
+
     ringcast.Refuse = (function() {
 
         /**
          * Properties of a Refuse.
          * @typedef {Object} ringcast.Refuse.$Properties
-         * @property {string|null} [code] Refuse code
          * @property {string|null} [reason] Refuse reason
+         * @property {ringcast.ErrorCode|null} [code] Refuse code
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -649,20 +711,20 @@ export const ringcast = $root.ringcast = (() => {
         };
 
         /**
-         * Refuse code.
-         * @member {string} code
-         * @memberof ringcast.Refuse
-         * @instance
-         */
-        Refuse.prototype.code = "";
-
-        /**
          * Refuse reason.
          * @member {string} reason
          * @memberof ringcast.Refuse
          * @instance
          */
         Refuse.prototype.reason = "";
+
+        /**
+         * Refuse code.
+         * @member {ringcast.ErrorCode} code
+         * @memberof ringcast.Refuse
+         * @instance
+         */
+        Refuse.prototype.code = 0;
 
         /**
          * Creates a new Refuse instance using the specified properties.
@@ -696,10 +758,10 @@ export const ringcast = $root.ringcast = (() => {
                 _depth = 0;
             if (_depth > $util.recursionLimit)
                 throw $Error("max depth exceeded");
-            if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
-                writer.uint32(/* id 1, wireType 2 =*/10).string(message.code);
             if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
                 writer.uint32(/* id 2, wireType 2 =*/18).string(message.reason);
+            if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== 0)
+                writer.uint32(/* id 3, wireType 0 =*/24).int32(message.code);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -744,15 +806,6 @@ export const ringcast = $root.ringcast = (() => {
                 }
                 let wireType = tag & 7;
                 switch (tag >>>= 3) {
-                case 1: {
-                        if (wireType !== 2)
-                            break;
-                        if ((value = reader.stringVerify()).length)
-                            message.code = value;
-                        else
-                            delete message.code;
-                        continue;
-                    }
                 case 2: {
                         if (wireType !== 2)
                             break;
@@ -760,6 +813,15 @@ export const ringcast = $root.ringcast = (() => {
                             message.reason = value;
                         else
                             delete message.reason;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.code = value;
+                        else
+                            delete message.code;
                         continue;
                     }
                 }
@@ -1808,9 +1870,9 @@ export const ringcast = $root.ringcast = (() => {
         /**
          * Properties of a Failed.
          * @typedef {Object} ringcast.Failed.$Properties
-         * @property {string|null} [code] Failed code
          * @property {string|null} [reason] Failed reason
          * @property {number|null} [writtenThrough] Failed writtenThrough
+         * @property {ringcast.ErrorCode|null} [code] Failed code
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1843,14 +1905,6 @@ export const ringcast = $root.ringcast = (() => {
         };
 
         /**
-         * Failed code.
-         * @member {string} code
-         * @memberof ringcast.Failed
-         * @instance
-         */
-        Failed.prototype.code = "";
-
-        /**
          * Failed reason.
          * @member {string} reason
          * @memberof ringcast.Failed
@@ -1865,6 +1919,14 @@ export const ringcast = $root.ringcast = (() => {
          * @instance
          */
         Failed.prototype.writtenThrough = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Failed code.
+         * @member {ringcast.ErrorCode} code
+         * @memberof ringcast.Failed
+         * @instance
+         */
+        Failed.prototype.code = 0;
 
         /**
          * Creates a new Failed instance using the specified properties.
@@ -1898,12 +1960,12 @@ export const ringcast = $root.ringcast = (() => {
                 _depth = 0;
             if (_depth > $util.recursionLimit)
                 throw $Error("max depth exceeded");
-            if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
-                writer.uint32(/* id 1, wireType 2 =*/10).string(message.code);
             if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
                 writer.uint32(/* id 2, wireType 2 =*/18).string(message.reason);
             if (message.writtenThrough != null && $Object.hasOwnProperty.call(message, "writtenThrough") && (typeof message.writtenThrough === "object" ? message.writtenThrough.low || message.writtenThrough.high : message.writtenThrough !== 0))
                 writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.writtenThrough);
+            if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).int32(message.code);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1948,15 +2010,6 @@ export const ringcast = $root.ringcast = (() => {
                 }
                 let wireType = tag & 7;
                 switch (tag >>>= 3) {
-                case 1: {
-                        if (wireType !== 2)
-                            break;
-                        if ((value = reader.stringVerify()).length)
-                            message.code = value;
-                        else
-                            delete message.code;
-                        continue;
-                    }
                 case 2: {
                         if (wireType !== 2)
                             break;
@@ -1973,6 +2026,15 @@ export const ringcast = $root.ringcast = (() => {
                             message.writtenThrough = value;
                         else
                             delete message.writtenThrough;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.code = value;
+                        else
+                            delete message.code;
                         continue;
                     }
                 }
@@ -2803,6 +2865,7 @@ export const ringcast = $root.ringcast = (() => {
          * @typedef {Object} ringcast.Ack.$Properties
          * @property {number|null} [writtenThrough] Ack writtenThrough
          * @property {string|null} [error] Ack error
+         * @property {ringcast.ErrorCode|null} [code] Ack code
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2851,6 +2914,14 @@ export const ringcast = $root.ringcast = (() => {
         Ack.prototype.error = "";
 
         /**
+         * Ack code.
+         * @member {ringcast.ErrorCode} code
+         * @memberof ringcast.Ack
+         * @instance
+         */
+        Ack.prototype.code = 0;
+
+        /**
          * Creates a new Ack instance using the specified properties.
          * @function create
          * @memberof ringcast.Ack
@@ -2886,6 +2957,8 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.writtenThrough);
             if (message.error != null && $Object.hasOwnProperty.call(message, "error") && message.error !== "")
                 writer.uint32(/* id 2, wireType 2 =*/18).string(message.error);
+            if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== 0)
+                writer.uint32(/* id 3, wireType 0 =*/24).int32(message.code);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2946,6 +3019,15 @@ export const ringcast = $root.ringcast = (() => {
                             message.error = value;
                         else
                             delete message.error;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.code = value;
+                        else
+                            delete message.code;
                         continue;
                     }
                 }
