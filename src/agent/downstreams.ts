@@ -24,6 +24,8 @@ export class Downstreams {
   /** Demoted for giving no credit: told to the coordinator (a hang if they are silent too). */
   private readonly stalled = new Set<string>()
   private failureTurn = 0
+  /** connect() calls still dialling or waiting for the HELLO answer: linger() waits for them too. */
+  private readonly connecting = new Set<Promise<void>>()
 
   constructor (
     private readonly net: Network,
@@ -50,7 +52,17 @@ export class Downstreams {
    * Gives up after a few attempts and says so in the heartbeat, so the
    * coordinator can feed that node another way.
    */
-  async connect ({ peer, addrs, background }: PlannedDownstream): Promise<void> {
+  async connect (downstream: PlannedDownstream): Promise<void> {
+    const connecting = this.dialAndAttach(downstream)
+    this.connecting.add(connecting)
+    try {
+      await connecting
+    } finally {
+      this.connecting.delete(connecting)
+    }
+  }
+
+  private async dialAndAttach ({ peer, addrs, background }: PlannedDownstream): Promise<void> {
     this.failures.delete(peer)
     let lastError: unknown
     for (let attempt = 1; attempt <= DIAL_ATTEMPTS && this.wanted(peer); attempt++) {
@@ -107,10 +119,14 @@ export class Downstreams {
     const closed = new Set<Forwarder>()
     while (true) {
       const open = [...this.pipeline.forwarders.values()].filter(f => f.failure === undefined && !closed.has(f))
-      if (open.length === 0) return
+      // A downstream still answering HELLO is not in the pipeline yet (a
+      // straggler answers only once its queued writes land): wait for it too.
+      if (open.length === 0 && this.connecting.size === 0) return
       const finished = open.map(async f => await f.complete().then(() => f, () => f))
-      const outcome = await Promise.race([...finished, sessionEnd.then(() => 'over' as const)])
+      const attached = [...this.connecting].map(async c => { await c; return 'attached' as const })
+      const outcome = await Promise.race([...finished, ...attached, sessionEnd.then(() => 'over' as const)])
       if (outcome === 'over') return
+      if (outcome === 'attached') continue
       // Done with this one: close our end so it has everything (docs/runtime-facts.md, trap 4).
       closed.add(outcome)
       if (outcome.failure === undefined) await outcome.sender.channel.closeWrite().catch(() => {})
