@@ -9,6 +9,7 @@ import { readControl } from '../../src/net/control-stream.js'
 import { ephemeralKey } from '../../src/net/identity.js'
 import { NetNode } from '../../src/net/node.js'
 import { encodeVarint, frame } from '../../src/wire/framing.js'
+import { fromWireCode } from '../../src/wire/error-codes.js'
 import { encodeControl } from '../../src/wire/messages.js'
 import { BLOCKS_PROTOCOL, CONTROL_PROTOCOL } from '../../src/wire/protocol.js'
 import { makeImage, makeWorkdir, sha256File, startSession, type Workdir } from '../support/session.js'
@@ -61,7 +62,7 @@ describe('hostile peers', () => {
       await future.send(encodeControl({ join: { protocolVersion: 99, name: 'future', token: session.token, targetSize: 1e12 } }))
       const reply = await readControl(future, 10_000)
       expect(reply?.kind).toBe('refuse')
-      expect(reply?.kind === 'refuse' ? reply.body.code : '').toBe('VERSION')
+      expect(reply?.kind === 'refuse' ? fromWireCode(reply.body.code, 'INTERNAL') : '').toBe('VERSION')
 
       // 4. Garbage on a node's block protocol from a peer that is not its upstream.
       const blocks = await attacker.dial(n1Peer, [n1Addr], BLOCKS_PROTOCOL)
