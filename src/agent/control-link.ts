@@ -106,7 +106,7 @@ export class ControlLink {
           this.verdictArrived = true
           this.verdict.resolve(msg.body)
         } else if (msg.kind === 'refuse') {
-          code = fromWireCode(msg.body.code, 'REFUSED')
+          code = midSessionCode(fromWireCode(msg.body.code, 'REFUSED'))
           reason = `the coordinator ended this node's part: ${printable(msg.body.reason)}`
           break
         } else {
@@ -120,5 +120,21 @@ export class ControlLink {
     const gone = new RingcastError(code, reason)
     this.verdict.reject(gone)
     this.onOver?.(gone)
+  }
+}
+
+/**
+ * The code this node exits with when the coordinator ends its part: one that
+ * says something about this node (it was judged hung, restarted, broke the
+ * protocol, sent a bad copy) passes; any other (the coordinator's own
+ * trouble, e.g. an unreadable image, or a code a hostile coordinator made up
+ * to pose as a usage error) reads as the coordinator ending the session.
+ */
+function midSessionCode (code: ErrorCode): ErrorCode {
+  switch (code) {
+    case 'STALLED': case 'PEER_GONE': case 'RESTARTED': case 'PROTOCOL': case 'INTEGRITY': case 'REFUSED':
+      return code
+    default:
+      return 'COORDINATOR_GONE'
   }
 }

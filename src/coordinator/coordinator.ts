@@ -225,6 +225,7 @@ export class Coordinator {
     // Joined (or re-joined) mid-session: splice it in now, in the same tick
     // as any fail() above, so the run never sees every member finished.
     const splice = s.started ? this.spliceIn(member) : undefined
+    const rewired = splice?.kind === 'attach' ? this.rewiring.update([splice], undefined) : undefined
     await sendControl(channel, {
       welcome: {
         sessionId: s.params.sessionId,
@@ -237,15 +238,17 @@ export class Coordinator {
     this.hooks.log(previous !== undefined
       ? `${member.name} is back (restart ${member.restarts}); it resumes from its journal`
       : `admitted ${member.name} from ${member.address}${s.started ? ', late' : ''} (${s.members.size}/${Number.isFinite(this.config.nodes) ? this.config.nodes : '?'})`)
-    if (splice?.kind === 'attach') {
-      this.hooks.log(`${member.name} joins ${splice.upstream === undefined ? 'fed from the source' : `behind ${s.get(splice.upstream)?.name ?? '?'}`}`)
-      this.rewiring.apply([splice], undefined)
+    if (rewired !== undefined) {
+      const up = rewired.moves[0]?.upstream
+      this.hooks.log(`${member.name} joins ${up === undefined ? 'fed from the source' : `behind ${up.name}`}`)
+      // Its plan and its upstream's (or the feed) only now: it has its Welcome.
+      void this.rewiring.announce(rewired)
     }
     this.wake?.()
     await this.followMember(member)
   }
 
-  /** A node joining a running session: where the policy puts it (carried out once it has its Welcome). */
+  /** A node joining a running session: where the policy puts it (the caller updates the structure at once, announces it after the Welcome). */
   private spliceIn (m: Member): RewireEffect<string> {
     m.state = 'running'
     m.lastHeardAt = this.clock.now()
@@ -390,7 +393,7 @@ export class Coordinator {
   private onDownstreamTrouble (up: Member, peer: string, reason: string): void {
     const down = this.session.get(peer)
     if (down === undefined || isFinished(down) || down.upstreamPeer !== up.peerId || !up.downstreamPeers.includes(peer)) return
-    this.rewiring.apply([bypassBrokenHop(peer)], `${up.name} cannot feed ${down.name} (${reason})`)
+    this.rewiring.apply([bypassBrokenHop(peer, this.rewiring.view())], `${up.name} cannot feed ${down.name} (${reason})`)
   }
 
   /** Fail nodes that went silent; report progress. */

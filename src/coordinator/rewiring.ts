@@ -17,6 +17,12 @@ export interface RewireActions {
   fail: (m: Member, code: 'PEER_GONE', reason: string) => void
 }
 
+/** What update() changed: the moved nodes (with their new upstream; none: the source) and the other members whose plans changed. */
+export interface Rewired {
+  moves: Array<{ node: Member, upstream?: Member }>
+  changed: Set<Member>
+}
+
 export class Rewiring {
   constructor (private readonly session: Session, private readonly actions: RewireActions) {}
 
@@ -28,7 +34,8 @@ export class Rewiring {
         const m = s.get(id)
         return m === undefined || m.upstreamPeer === s.sourcePeer || m.upstreamPeer === '' ? undefined : m.upstreamPeer
       },
-      downstreamsOf: id => s.get(id)?.downstreamPeers ?? [],
+      // Finished downstreams need nothing more: a node feeding only those is a leaf.
+      downstreamsOf: id => (s.get(id)?.downstreamPeers ?? []).filter(p => s.get(p)?.state === 'running'),
       isGone: id => s.get(id)?.state !== 'running',
       isBackground: id => s.get(id)?.background === true,
       progress: id => s.get(id)?.writtenThrough ?? 0,
@@ -38,25 +45,36 @@ export class Rewiring {
 
   /**
    * Carry out `effects` (fail effects are the caller's): update the
-   * structure, then send every plan that changed, except to nodes that are
-   * no longer running, and start the source feeds. Each move is logged
-   * after `why`, unless it is undefined (the caller said it already).
+   * structure now, then send the plans that changed and start the source
+   * feeds. Each move is logged after `why`, unless it is undefined (the
+   * caller said it already).
    */
   apply (effects: ReadonlyArray<RewireEffect<string>>, why: string | undefined): void {
+    void this.announce(this.update(effects, why))
+  }
+
+  /**
+   * The structural half of apply(), synchronous, so that the next decision
+   * (another join in the same tick, a failure) sees it: who feeds whom, the
+   * depths, and the source feeds that end. Returns what announce() sends.
+   */
+  update (effects: ReadonlyArray<RewireEffect<string>>, why: string | undefined): Rewired {
     const s = this.session
-    const changed = new Set<Member>()
-    const moves: Array<{ node: Member, upstream?: Member }> = []
+    const rewired: Rewired = { moves: [], changed: new Set() }
     for (const e of effects) {
       const node = s.get(e.node)
-      if (node === undefined) continue
-      if (e.kind === 'fail') continue
+      if (node === undefined || e.kind === 'fail') continue
       const old = s.get(node.upstreamPeer)
       if (old !== undefined) {
         old.downstreamPeers = old.downstreamPeers.filter(p => p !== node.peerId)
-        changed.add(old)
+        rewired.changed.add(old)
       }
-      if (e.kind === 'unlink') continue
-      const upstream = e.upstream === undefined ? undefined : s.get(e.upstream)
+      // Out of the structure: it feeds no one any more either (live orphans
+      // are re-attached by the effects that follow; finished ones need nothing).
+      if (e.kind === 'unlink') { node.downstreamPeers = []; continue }
+      let upstream = e.upstream === undefined ? undefined : s.get(e.upstream)
+      // Never under a node that is no longer running: the source feeds it instead.
+      if (upstream !== undefined && upstream.state !== 'running') upstream = undefined
       const wasFedBySource = s.fedBySource(node)
       node.background = e.background
       node.upstreamPeer = upstream?.peerId ?? s.sourcePeer
@@ -71,16 +89,25 @@ export class Rewiring {
         }
       }
       if (why !== undefined) this.actions.log(`${why}: ${upstream === undefined ? `feeding ${node.name} from the source` : e.background ? `${upstream.name} serves straggler ${node.name} in the background` : `${upstream.name} now feeds ${node.name}`}`)
-      moves.push({ node, upstream })
+      rewired.moves.push({ node, upstream })
     }
-    const sent = new Set<Member>()
-    for (const { node, upstream } of moves) {
-      sent.add(node)
-      if (upstream === undefined) { void this.sendPlan(node).then(async () => { await this.actions.feed(node) }); continue }
-      sent.add(upstream)
-      void this.sendPlan(node).then(async () => { await this.sendPlan(upstream) })
-    }
-    for (const m of changed) if (!sent.has(m) && m.state === 'running') void this.sendPlan(m)
+    return rewired
+  }
+
+  /**
+   * Send the plans update() changed: every moved node's own first (so it
+   * accepts the stream its new upstream opens), then, once those are out,
+   * the upstreams' and the others', and the source feeds. Nodes that are no
+   * longer running get none.
+   */
+  async announce ({ moves, changed }: Rewired): Promise<void> {
+    const moved = new Set(moves.map(m => m.node))
+    await Promise.all(moves.map(async ({ node }) => { await this.sendPlan(node) }))
+    const others = new Set<Member>([...moves.flatMap(m => m.upstream === undefined ? [] : [m.upstream]), ...changed])
+    await Promise.all([
+      ...[...others].filter(m => !moved.has(m) && m.state === 'running').map(async m => { await this.sendPlan(m) }),
+      ...moves.filter(m => m.upstream === undefined && m.node.state === 'running').map(async ({ node }) => { await this.actions.feed(node) })
+    ])
   }
 
   async sendPlan (m: Member): Promise<void> {

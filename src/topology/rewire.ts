@@ -112,9 +112,9 @@ export function spliceLateJoiner<T> (joiner: T, view: SessionView<T>): RewireEff
   return { kind: 'attach', node: joiner, upstream: furthest(tails, view), background: false }
 }
 
-/** `up` cannot feed `down` (unreachable, or the catch-up broke): the source feeds it. */
-export function bypassBrokenHop<T> (down: T): RewireEffect<T> {
-  return { kind: 'attach', node: down, upstream: undefined, background: false }
+/** `down`'s upstream cannot feed it (unreachable, or the catch-up broke): the source feeds it, in the background if it was. */
+export function bypassBrokenHop<T> (down: T, view: SessionView<T>): RewireEffect<T> {
+  return { kind: 'attach', node: down, upstream: undefined, background: view.isBackground(down) }
 }
 
 /**
@@ -179,11 +179,25 @@ function liveTree<T> (view: SessionView<T>, lost: T): TreeView<T> {
   }
 }
 
-/** A background node's host: a leaf, live ones first, furthest along; undefined: the source. */
+/**
+ * A background node's host: a leaf, live ones first, furthest along;
+ * undefined: the source. Never one below `node` itself (that would be a
+ * loop that nothing feeds).
+ */
 function backgroundHost<T> (node: T, view: SessionView<T>): T | undefined {
-  const leaves = view.nodes.filter(n => n !== node && !view.isGone(n) && view.downstreamsOf(n).length === 0)
+  const leaves = view.nodes.filter(n => n !== node && !view.isGone(n) && view.downstreamsOf(n).length === 0 && !below(n, node, view))
   const live = leaves.filter(n => !view.isBackground(n))
   return furthest(live.length > 0 ? live : leaves, view)
+}
+
+/** Whether `n` is in `ancestor`'s subtree (following upstreams). */
+function below<T> (n: T, ancestor: T, view: SessionView<T>): boolean {
+  const seen = new Set<T>()
+  for (let at = view.upstreamOf(n); at !== undefined && !seen.has(at); at = view.upstreamOf(at)) {
+    if (at === ancestor) return true
+    seen.add(at)
+  }
+  return false
 }
 
 function furthest<T> (candidates: T[], view: SessionView<T>): T | undefined {

@@ -44,6 +44,13 @@ describe('detach', () => {
     expect(detach('c', s)).toEqual([{ kind: 'unlink', node: 'c' }, attach('s', 'b', true)])
   })
 
+  // Regression (review): with no live leaf, a background orphan was put under
+  // its own background downstream, a loop that nothing fed.
+  it('never hosts a background orphan below itself', () => {
+    const s = session({ a: {}, e: { up: 'a', gone: true }, x: { up: 'a', gone: true }, b: { up: 'x', background: true }, c: { up: 'b', background: true } })
+    expect(detach('x', s)).toContainEqual(attach('b', undefined, true))
+  })
+
   it('never lets a live orphan be fed by a background straggler', () => {
     const s = session({ a: {}, x: { up: 'a', gone: true }, o1: { up: 'x' }, o2: { up: 'x' }, st: { up: 'a', background: true } })
     const effects = detach('x', s)
@@ -84,7 +91,8 @@ describe('spliceLateJoiner and bypassBrokenHop', () => {
   })
 
   it('has the source feed a node its upstream cannot reach', () => {
-    expect(bypassBrokenHop('n')).toEqual(attach('n', undefined))
+    expect(bypassBrokenHop('n', session({ n: {} }))).toEqual(attach('n', undefined))
+    expect(bypassBrokenHop('s', session({ s: { background: true } }))).toEqual(attach('s', undefined, true))
   })
 })
 
