@@ -75,6 +75,18 @@ describe('relocateStraggler', () => {
     expect(relocateStraggler('st', s).at(-1)).toEqual(attach('st', 'l', true))
   })
 
+  // Regression (CI, Node 24): a fast node taken for a straggler on a shared
+  // disk went under the real straggler, the only leaf, and finished at its pace.
+  it('never puts a straggler under one that is behind it: a live tail that serves stragglers hosts it', () => {
+    const s = session({ a: { progress: 10 }, b: { up: 'a', progress: 9 }, c: { up: 'b', progress: 8 }, slow: { up: 'c', background: true, progress: 1 } })
+    expect(relocateStraggler('b', s)).toEqual([{ kind: 'unlink', node: 'b' }, attach('c', 'a'), attach('b', 'c', true)])
+  })
+
+  it('chains stragglers behind one that is ahead, sparing the live tail\'s uplink', () => {
+    const s = session({ a: { progress: 10 }, b: { up: 'a', progress: 2 }, c: { up: 'b', progress: 1 }, slow: { up: 'c', background: true, progress: 5 } })
+    expect(relocateStraggler('b', s).at(-1)).toEqual(attach('b', 'slow', true))
+  })
+
   it('does nothing when no other node is running', () => {
     expect(relocateStraggler('st', session({ st: {}, x: { gone: true } }))).toEqual([])
   })
