@@ -2,7 +2,7 @@
 // Join, Welcome or Refuse, then Plans and the Verdict until the coordinator
 // hangs up. What arrives is handed on; nothing here decides the topology.
 
-import { timeout, type Clock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { readControl, sendControl } from '../net/control-stream.js'
@@ -82,11 +82,6 @@ export class ControlLink {
   /** Resolves when the coordinator closes the control stream. */
   async ended (): Promise<void> {
     await this.channel.closed
-  }
-
-  /** Wait for `promise`, but give up after `ms` with a PEER_GONE error saying `message`. */
-  async within<T> (promise: Promise<T>, ms: number, message: string): Promise<T> {
-    return await timeout(this.clock, promise, ms, message)
   }
 
   /** Plan, Verdict, Refuse from the coordinator, until it hangs up. */

@@ -53,9 +53,4 @@ export class SourceFeeds {
       this.outcomes.failed(m, `the source could not feed it: ${errorMessage(err)}`)
     }
   }
-
-  /** Most bytes any feed has sent. */
-  get sentThrough (): number {
-    return Math.max(0, ...this.session.all.map(m => m.feed?.sentThrough ?? 0))
-  }
 }
