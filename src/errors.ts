@@ -60,6 +60,19 @@ export class ProtocolError extends RingcastError {
   }
 }
 
+/**
+ * The upstream sent data that does not match what the source signed: a
+ * block whose SHA-256 differs from the signed hash, a batch or END the
+ * source did not sign, END before the last block. Nothing of it is written;
+ * the node names that upstream to the coordinator, which fails it.
+ */
+export class UpstreamLieError extends RingcastError {
+  constructor (message: string) {
+    super('INTEGRITY', message)
+    this.name = 'UpstreamLieError'
+  }
+}
+
 export function isRingcastError (err: unknown, code?: ErrorCode): err is RingcastError {
   return err instanceof RingcastError && (code === undefined || err.code === code)
 }

@@ -28,6 +28,7 @@ import { short } from '../relay/block-sender.js'
 import { toHex } from '../relay/hash.js'
 import { RateLimiter } from '../relay/rate-limiter.js'
 import { RelayPipeline } from '../relay/relay-pipeline.js'
+import { SourceVerifier } from '../relay/source-signature.js'
 import { endOfBlocks } from '../relay/replay-buffer.js'
 import type { Journal, JournalHeader } from '../storage/journal.js'
 import { inspectTarget, Target, type TargetInfo } from '../storage/target.js'
@@ -129,6 +130,10 @@ class Agent {
     link.onOver = why => this.plans.end(why)
     // The interface towards the coordinator: its prefix groups us with our real subnet, its speed informs `auto`.
     const out = await outboundInterface(this.config.coordinator)
+    // What the source signs is checked with the key behind the coordinator's
+    // peer id, which noise proved it holds: no relay can change it.
+    const sourceKey = link.channel.remotePublicKey
+    if (sourceKey === undefined) throw new RingcastError('PROTOCOL', `the coordinator's identity ${short(link.channel.remotePeer)} carries no Ed25519 key to check the source's signatures with`)
     const { welcome, params } = await link.join({
       protocolVersion: PROTOCOL_VERSION,
       name: this.config.name,
@@ -171,7 +176,7 @@ class Agent {
       resumedFrom = endOfBlocks(resume?.blocks ?? [])
       journal = await openJournal(journalPath, header, resume, hooks.log)
       target = await Target.open(info, params.imageSize)
-      pipeline = this.makePipeline(target, params, journal)
+      pipeline = this.makePipeline(target, params, journal, link)
       if (resume !== undefined) pipeline.resume(resume)
       const plan = await this.plans.firstPlan()
       const downs = downstreamsOf(plan).map(d => short(d.peer)).join(', ')
@@ -183,15 +188,17 @@ class Agent {
       this.plans.downstreams = { connect: d => { void ds.connect(d) }, drop: peer => ds.drop(peer) }
       await Promise.all(downstreamsOf(this.plans.latest!).map(async d => { await ds.connect(d) }))
       let first = true
+      const verifier = new SourceVerifier(sourceKey, params)
+      const hashes = pipeline.hashes
       const result = await pipeline.run(async () => {
         const channel = await this.plans.upstreams.next(first ? UPSTREAM_TIMEOUT_MS : REPLACEMENT_TIMEOUT_MS)
         first = false
-        return new BlockReceiver(channel, params)
+        return new BlockReceiver(channel, { ...params, verifier, hashes })
       })
       await journal?.checkpoint().catch(err => this.journalTrouble(err))
       const rss = process.resourceUsage().maxRSS * 1024
       await link.send({
-        done: { sha256: result.digest, bytesWritten: params.imageSize, elapsedMs: result.elapsedMs, peakRssBytes: rss, peakInflightBytes: pipeline.peakInflightBytes, bytesReceived: pipeline.bytesReceived, resumedFrom }
+        done: { sha256: result.sourceDigest, bytesWritten: params.imageSize, elapsedMs: result.elapsedMs, peakRssBytes: rss, peakInflightBytes: pipeline.peakInflightBytes, bytesReceived: pipeline.bytesReceived, resumedFrom }
       })
       hooks.progress?.(params.imageSize, params.imageSize)
       await ds.linger(link.awaitVerdict().then(async () => { await link.ended() }, () => {}))
@@ -204,7 +211,7 @@ class Agent {
         bytesWritten: params.imageSize,
         resumedFrom,
         bytesReceived: pipeline.bytesReceived,
-        sha256: toHex(result.digest),
+        sha256: toHex(result.sourceDigest),
         elapsedMs: result.elapsedMs,
         peakRssBytes: rss,
         peakInflightBytes: pipeline.peakInflightBytes
@@ -224,15 +231,21 @@ class Agent {
     }
   }
 
-  private makePipeline (target: Target, params: SessionParams, journal: Journal | undefined): RelayPipeline {
+  private makePipeline (target: Target, params: SessionParams, journal: Journal | undefined, link: ControlLink): RelayPipeline {
     const rate = this.config.maxWriteRateBytesPerSecond ?? 0
-    const pipeline = new RelayPipeline(target, params.imageSize, {
+    const pipeline = new RelayPipeline(target, params, {
       replayBytes: this.config.replayBytes,
       writeLimiter: rate > 0 ? new RateLimiter(rate, undefined, this.clock.now, this.clock.sleep) : undefined,
       onWritten: journal === undefined ? undefined : journalRecorder(journal, err => this.journalTrouble(err)),
       clock: this.clock
     })
     pipeline.onUpstreamLost = (reason, at) => this.hooks.log(`upstream lost at ${at} bytes (${reason}); waiting for the coordinator to re-wire`)
+    // Named at once, not with the next heartbeat: the sooner the liar is
+    // failed, the sooner this node (and those below it) are fed again.
+    pipeline.onUpstreamLied = (peer, lie) => {
+      this.hooks.log(`upstream ${short(peer)} sent data that does not match the source (${lie}); none of it was written`)
+      link.send({ progress: { writtenThrough: pipeline.writtenThrough, bytesReceived: pipeline.bytesReceived, resumedFrom: pipeline.resumedFrom, lyingUpstream: peer, lie } }).catch(() => {})
+    }
     return pipeline
   }
 

@@ -68,7 +68,7 @@ export class Downstreams {
     for (let attempt = 1; attempt <= DIAL_ATTEMPTS && this.wanted(peer); attempt++) {
       try {
         const channel = await this.net.dial(peer, addrs, BLOCKS_PROTOCOL)
-        const sender = new BlockSender(channel, this.params)
+        const sender = new BlockSender(channel, { ...this.params, batches: this.pipeline.hashes })
         if (!this.wanted(peer)) { sender.close('the coordinator changed the plan'); return }
         const forwarder = await this.pipeline.attachDownstream(sender, background)
         if (!this.wanted(peer)) { this.pipeline.dropDownstream(peer, 'the coordinator changed the plan'); return }

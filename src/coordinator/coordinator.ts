@@ -23,16 +23,16 @@
 import { randomBytes } from 'node:crypto'
 import { systemClock, sleepOrWake, type Cancel, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
-import { ImageDigest } from '../image/image-digest.js'
 import { openImageFile, type ImageSource } from '../image/image-file.js'
 import type { Channel } from '../net/channel.js'
 import { closeWithReason, readControl, sendControl } from '../net/control-stream.js'
-import { loadOrCreateKey } from '../net/identity.js'
+import { ed25519Seed, loadOrCreateKey } from '../net/identity.js'
 import type { Network } from '../net/network.js'
 import { NetNode } from '../net/node.js'
 import { short } from '../relay/block-sender.js'
 import { sameBytes, toHex } from '../relay/hash.js'
 import { RateLimiter } from '../relay/rate-limiter.js'
+import { SourceSigner } from '../relay/source-signature.js'
 import { formatTopology, SOURCE } from '../topology/plan.js'
 import { detach, judgeBacklog, judgeSilence, judgeStalledDownstream, relocateStraggler, spliceLateJoiner, bypassBrokenHop, type RewireEffect, type RewirePolicy } from '../topology/rewire.js'
 import { fromWireCode } from '../wire/error-codes.js'
@@ -47,6 +47,7 @@ import { buildReport, type SessionReport } from './report.js'
 import { Rewiring } from './rewiring.js'
 import { Session } from './session.js'
 import { SourceFeeds } from './source-feed.js'
+import { SourceHashes } from './source-hashes.js'
 
 /** A connected peer has this long to send its Join. */
 const JOIN_TIMEOUT_MS = 15_000
@@ -72,6 +73,8 @@ export interface ProgressSnapshot {
 export interface CoordinatorParts {
   /** The network to listen on (default: a libp2p node with the configured key). */
   net?: Network
+  /** With `net`: the Ed25519 seed of the identity behind its peer id, which signs what the source vouches for. */
+  signingSeed?: Uint8Array
   clock?: Clock
 }
 
@@ -83,13 +86,14 @@ export class Coordinator {
   private readonly policy: RewirePolicy
   private startedAt = 0
   private wake?: () => void
-  /** The image's SHA-256, computed by a worker while nodes join. */
-  private readonly hashes: ImageDigest
+  /** The image's SHA-256 and its signed block hashes, computed by a worker while nodes join. */
+  private readonly hashes: SourceHashes
 
   private constructor (
     readonly config: CoordinatorConfig,
     readonly image: ImageSource,
     readonly net: Network,
+    signingSeed: Uint8Array,
     private readonly hooks: CoordinatorHooks,
     private readonly clock: Clock
   ) {
@@ -103,9 +107,9 @@ export class Coordinator {
     }, 'USAGE', 'the command line')
     this.session = new Session(params, net.peerId)
     const limiter = config.maxRateBytesPerSecond > 0 ? new RateLimiter(config.maxRateBytesPerSecond, undefined, clock.now, clock.sleep) : undefined
-    this.hashes = new ImageDigest(image.path, image.size, clock.now)
-    this.hashes.digest().then(
-      d => hooks.log(`image sha256 ${toHex(d)} (hashed in ${((this.hashes.elapsedMs ?? 0) / 1000).toFixed(1)} s)`),
+    this.hashes = new SourceHashes(image.path, params, new SourceSigner(signingSeed, params), clock.now)
+    this.hashes.imageSha256().then(
+      d => hooks.log(`image sha256 ${toHex(d)} (hashed and signed in ${((this.hashes.elapsedMs ?? 0) / 1000).toFixed(1)} s)`),
       err => hooks.log(`hashing the image failed: ${errorMessage(err)}`))
     this.feeds = new SourceFeeds(this.session, net, image, this.hashes, limiter, {
       log: hooks.log,
@@ -124,12 +128,15 @@ export class Coordinator {
     const image = await openImageFile(config.imagePath)
     try {
       let net = parts.net
+      let seed = parts.signingSeed
       if (net === undefined) {
         const { key, warning } = await loadOrCreateKey(config.keyPath)
         if (warning !== undefined) hooks.log(`warning: ${warning}`)
+        seed = ed25519Seed(key, `identity key ${config.keyPath}`)
         net = await NetNode.start({ privateKey: key, listen: config.listen })
       }
-      const coordinator = new Coordinator(config, image, net, hooks, parts.clock ?? systemClock)
+      if (seed === undefined) throw new RingcastError('INTERNAL', 'a coordinator on a given network needs the signing seed of its identity')
+      const coordinator = new Coordinator(config, image, net, seed, hooks, parts.clock ?? systemClock)
       await net.handle(CONTROL_PROTOCOL, channel => { void coordinator.onControl(channel) })
       return coordinator
     } catch (err) {
@@ -175,7 +182,7 @@ export class Coordinator {
     }
     // Everyone admitted, including late joiners and restarted nodes.
     const members = s.all
-    const digest = await this.hashes.digest().catch(() => new Uint8Array(32))
+    const digest = await this.hashes.imageSha256().catch(() => new Uint8Array(32))
     const report = buildReport({
       image: this.image.path,
       imageBytes: this.image.size,
@@ -299,6 +306,7 @@ export class Coordinator {
             this.watchBacklog(m)
             for (const peer of msg.body.stalledDownstreams.slice(0, 64)) this.onStalledDownstream(m, peer)
             if (msg.body.downstreamPeer !== '') this.onDownstreamTrouble(m, msg.body.downstreamPeer, printable(msg.body.downstreamError))
+            if (msg.body.lyingUpstream !== '') this.onLie(m, msg.body.lyingUpstream, printable(msg.body.lie))
             break
           case 'done':
             await this.onDone(m, msg.body)
@@ -327,7 +335,7 @@ export class Coordinator {
 
   private async onDone (m: Member, done: Done): Promise<void> {
     if (!this.session.started || isFinished(m)) throw new RingcastError('PROTOCOL', 'Done before the session could be complete')
-    const source = await this.hashes.digest().catch(() => undefined)
+    const source = await this.hashes.imageSha256().catch(() => undefined)
     m.state = 'done'
     m.finishedAt = this.clock.now()
     m.digest = done.sha256
@@ -394,6 +402,28 @@ export class Coordinator {
     const down = this.session.get(peer)
     if (down === undefined || isFinished(down) || down.upstreamPeer !== up.peerId || !up.downstreamPeers.includes(peer)) return
     this.rewiring.apply([bypassBrokenHop(peer, this.rewiring.view())], `${up.name} cannot feed ${down.name} (${reason})`)
+  }
+
+  /**
+   * `accuser` says its upstream sent data that does not match what the
+   * source signed (it wrote none of it). The upstream is failed, which
+   * re-wires its downstreams to an honest feed. Only a node's upstream in
+   * force can be accused, and only by the node it feeds. A node that lies
+   * about its upstream can fail an honest one, but no more than a node that
+   * simply leaves could harm (every admitted node holds the session token);
+   * see docs/architecture.md, "Source-signed blocks".
+   */
+  private onLie (accuser: Member, peer: string, lie: string): void {
+    if (accuser.state !== 'running' || accuser.upstreamPeer !== peer) return
+    if (peer === this.session.sourcePeer) {
+      // The source hashes what it sends against what it signed, so this is
+      // damage in transit (possible only on the integrity-only data plane) or a lying accuser.
+      this.hooks.log(`${accuser.name} says the source's data does not match what it signed (${lie})`)
+      return
+    }
+    const liar = this.session.get(peer)
+    if (liar === undefined) return
+    this.fail(liar, 'INTEGRITY', `it sent data that does not match the source: ${lie} (caught by ${accuser.name}, which wrote none of it)`)
   }
 
   /** Fail nodes that went silent; report progress. */

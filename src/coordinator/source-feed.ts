@@ -5,7 +5,6 @@
 // serve --max-rate, shared over every feed.
 
 import { isRingcastError, errorMessage } from '../errors.js'
-import type { ImageDigest } from '../image/image-digest.js'
 import type { ImageSource } from '../image/image-file.js'
 import type { Network } from '../net/network.js'
 import { BlockSender } from '../relay/block-sender.js'
@@ -14,6 +13,7 @@ import type { RateLimiter } from '../relay/rate-limiter.js'
 import { BLOCKS_PROTOCOL } from '../wire/protocol.js'
 import { isFinished, type Member } from './member.js'
 import type { Session } from './session.js'
+import type { SourceHashes } from './source-hashes.js'
 
 export interface FeedOutcomes {
   log: (line: string) => void
@@ -28,7 +28,7 @@ export class SourceFeeds {
     private readonly session: Session,
     private readonly net: Network,
     private readonly image: ImageSource,
-    private readonly digest: ImageDigest,
+    private readonly hashes: SourceHashes,
     private readonly limiter: RateLimiter | undefined,
     private readonly outcomes: FeedOutcomes
   ) {}
@@ -39,10 +39,10 @@ export class SourceFeeds {
     let sender: BlockSender | undefined
     try {
       const channel = await this.net.dial(m.peerId, m.dialAddrs, BLOCKS_PROTOCOL)
-      sender = m.feed = new BlockSender(channel, params)
+      sender = m.feed = new BlockSender(channel, { ...params, batches: this.hashes })
       if (isFinished(m)) { sender.close(`${m.name} already finished`); return }
       const reader = new BlockReader(this.image, params.blockSize, params.windowBytes)
-      const from = await streamImage(reader, sender, params.imageSize, async () => await this.digest.digest(), this.limiter)
+      const from = await streamImage(reader, sender, params.imageSize, this.hashes, this.limiter)
       if (from > 0) this.outcomes.log(`fed ${m.name} from ${from} bytes on`)
       // Keep the stream open until the node has written everything (docs/runtime-facts.md, trap 4).
       await sender.waitAcked(params.imageSize).catch(() => {})

@@ -1,7 +1,8 @@
-// The source image's SHA-256, computed once by a worker thread that starts
-// when `serve` opens the image. Feeds can start anywhere in the image (a node
-// re-fed after its upstream died starts mid-way), so the whole-image digest
-// cannot come from any one feed; this pass also overlaps the wait for nodes.
+// The source image's digests, computed once by a worker thread that starts
+// when `serve` opens the image: the whole image's SHA-256 and every block's.
+// Feeds can start anywhere in the image (a node re-fed after its upstream
+// died starts mid-way), so neither can come from any one feed; this pass
+// also overlaps the wait for nodes, and runs well ahead of any feed.
 
 import { Worker } from 'node:worker_threads'
 import { RingcastError } from '../errors.js'
@@ -9,19 +10,39 @@ import { RingcastError } from '../errors.js'
 /** The compiled worker, whether this module runs from dist/ or from source (vitest). */
 const WORKER_URL = new URL(import.meta.url.includes('/dist/') ? './digest-worker.js' : '../../dist/src/image/digest-worker.js', import.meta.url)
 
+type WorkerMessage =
+  | { kind: 'batch', index: number, hashes: Uint8Array }
+  | { kind: 'done', sha256: Uint8Array }
+  | { kind: 'error', message: string }
+
+export interface ImageDigestOptions {
+  path: string
+  size: number
+  blockSize: number
+  /** Blocks per batch of hashes handed to `onBatch`. */
+  batchBlocks: number
+  /** Each batch of block hashes (32 bytes a block), in order. */
+  onBatch: (index: number, hashes: Uint8Array) => void
+  now?: () => number
+}
+
 export class ImageDigest {
   private readonly result = Promise.withResolvers<Uint8Array>()
   private readonly worker: Worker
   /** Milliseconds the pass took, once done. */
   elapsedMs?: number
 
-  constructor (path: string, size: number, now: () => number = Date.now) {
+  constructor (options: ImageDigestOptions) {
+    const now = options.now ?? Date.now
     const started = now()
     this.result.promise.catch(() => {})
-    this.worker = new Worker(WORKER_URL, { workerData: { path, size } })
+    const { path, size, blockSize, batchBlocks } = options
+    this.worker = new Worker(WORKER_URL, { workerData: { path, size, blockSize, batchBlocks } })
     this.worker.unref()
-    this.worker.on('message', (m: { kind: 'done', sha256: Uint8Array } | { kind: 'error', message: string }) => {
-      if (m.kind === 'done') {
+    this.worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'batch') {
+        options.onBatch(m.index, new Uint8Array(m.hashes))
+      } else if (m.kind === 'done') {
         this.elapsedMs = now() - started
         this.result.resolve(new Uint8Array(m.sha256))
       } else {
@@ -31,6 +52,7 @@ export class ImageDigest {
     this.worker.on('error', err => this.result.reject(new RingcastError('IMAGE_UNREADABLE', `hashing the image failed: ${err.message}`, { cause: err })))
   }
 
+  /** The whole image's SHA-256. */
   async digest (): Promise<Uint8Array> {
     return await this.result.promise
   }

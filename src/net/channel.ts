@@ -7,6 +7,8 @@ import { ByteReader, type Chunk } from '../wire/framing.js'
 export interface Channel {
   /** Authenticated peer id of the other end (noise-verified). */
   readonly remotePeer: string
+  /** The other end's Ed25519 public key, when its identity carries one (every libp2p peer of ours). */
+  readonly remotePublicKey?: Uint8Array
   /** Observed remote address (multiaddr string), for reports and planning. */
   readonly remoteAddr: string
   /** Framed reads of what the peer sends. */
@@ -47,7 +49,7 @@ export interface StreamLike {
  */
 export const WRITE_HIGH_WATER_BYTES = 2 * 1_048_576
 
-export function channelFromStream (stream: StreamLike, remotePeer: string, remoteAddr: string): Channel {
+export function channelFromStream (stream: StreamLike, remotePeer: string, remoteAddr: string, remotePublicKey?: Uint8Array): Channel {
   let isClosed = stream.status !== 'open'
   const reader = new ByteReader()
   reader.onOverflow = err => { stream.abort(err) }
@@ -63,6 +65,7 @@ export function channelFromStream (stream: StreamLike, remotePeer: string, remot
   })
   return {
     remotePeer,
+    remotePublicKey,
     remoteAddr,
     reader,
     async send (bytes) {

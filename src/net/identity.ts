@@ -55,3 +55,17 @@ export async function loadOrCreateKey (path: string): Promise<LoadedKey> {
 export async function ephemeralKey (): Promise<PrivateKey> {
   return await generateKeyPair('Ed25519')
 }
+
+/**
+ * The 32-byte Ed25519 seed of an identity key: the source signs hash
+ * batches with the key behind its peer id (src/relay/source-signature.ts).
+ */
+export function ed25519Seed (key: PrivateKey, path = 'the identity key'): Uint8Array {
+  if (key.type !== 'Ed25519') throw new RingcastError('KEY_INVALID', `${path} is a ${key.type} key; ringcast signs blocks with Ed25519 keys only (move it away to create one)`)
+  return key.raw.subarray(0, 32)
+}
+
+/** The Ed25519 public key (32 bytes) a peer id embeds, or undefined if it embeds none. */
+export function peerPublicKey (peer: { publicKey?: { type: string, raw: Uint8Array } }): Uint8Array | undefined {
+  return peer.publicKey?.type === 'Ed25519' ? peer.publicKey.raw : undefined
+}

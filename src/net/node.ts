@@ -10,6 +10,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { RingcastError } from '../errors.js'
 import { channelFromStream, type Channel, type StreamLike } from './channel.js'
+import { peerPublicKey } from './identity.js'
 import type { ChannelHandler, Network } from './network.js'
 
 /**
@@ -97,7 +98,7 @@ export class NetNode implements Network {
   async handle (protocol: string, handler: ChannelHandler): Promise<void> {
     await this.libp2p.handle(protocol, (stream: Stream, connection: Connection) => {
       tuneStream(stream)
-      handler(channelFromStream(stream as unknown as StreamLike, connection.remotePeer.toString(), connection.remoteAddr.toString()))
+      handler(channelFromStream(stream as unknown as StreamLike, connection.remotePeer.toString(), connection.remoteAddr.toString(), peerPublicKey(connection.remotePeer)))
     }, { maxInboundStreams: 4 })
   }
 
@@ -132,7 +133,8 @@ export class NetNode implements Network {
     const connection = this.libp2p.getConnections().find(c => c.streams.includes(stream))
     return channelFromStream(stream as unknown as StreamLike,
       connection?.remotePeer.toString() ?? peer ?? '',
-      connection?.remoteAddr.toString() ?? targets[0]!.toString())
+      connection?.remoteAddr.toString() ?? targets[0]!.toString(),
+      connection === undefined ? undefined : peerPublicKey(connection.remotePeer))
   }
 
   /**

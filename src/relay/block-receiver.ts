@@ -1,31 +1,50 @@
 // The downstream end of one hop: reads and validates block frames, sends acks.
 // Every rule a hostile or broken upstream could break is checked here, before
-// a byte is buffered past the frame in hand:
+// a byte of a block is written or forwarded:
 //   - the first frame is HELLO for our session;
-//   - blocks arrive in order, each at most blockSize, inside the image;
+//   - hash batches come in order and carry the source's signature;
+//   - blocks arrive in order, each at most blockSize, inside the image, after
+//     the batch that hashes them, and hash to what the source signed;
+//   - END comes after the last block and carries the source's signature;
 //   - the upstream never exceeds the credit window we granted.
+// A frame that breaks the wire format is a ProtocolError; data that does
+// not match the source is an UpstreamLieError (the upstream is named to the
+// coordinator as a liar).
 
-import { ProtocolError, type ErrorCode } from '../errors.js'
+import { ProtocolError, UpstreamLieError, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeBlockHeader, encodeAck, type BlockHeader } from '../wire/messages.js'
-import { MAX_BLOCK_HEADER_BYTES } from '../wire/protocol.js'
+import { MAX_BLOCK_HEADER_BYTES, MAX_HASHES_FRAME_BYTES } from '../wire/protocol.js'
 import type { SessionParams } from '../wire/session-params.js'
-import { sameBytes, type Payload } from './hash.js'
+import { blockHash, sameBytes, toHex, type Payload } from './hash.js'
+import type { HashIndex } from './hash-index.js'
+import { batchBlocks, type HashBatch, type SignedEnd, type SourceVerifier } from './source-signature.js'
 
-/** A hop receives with the session's parameters (see SessionParams). */
-export type ReceiverOptions = SessionParams
+/** A hop receives with the session's parameters, the source's key and the node's hash index. */
+export interface ReceiverOptions extends SessionParams {
+  verifier: SourceVerifier
+  hashes: HashIndex
+}
 
 /**
- * Most bytes an honest upstream can have sent us unread: the credit window
- * plus one header per block in it (and HELLO/END).
+ * Most bytes an honest upstream can have sent us unread: the credit window,
+ * one header per block in it, and the hash batches those blocks need (plus
+ * HELLO/END). `catchUpBatches` more when we asked for batches of blocks we
+ * already have (a resumed node).
  */
-export function receiveBufferLimit (windowBytes: number, blockSize: number): number {
-  return windowBytes + (Math.ceil(windowBytes / Math.max(blockSize, 1)) + 2) * MAX_BLOCK_HEADER_BYTES
+export function receiveBufferLimit (windowBytes: number, blockSize: number, catchUpBatches = 0): number {
+  const blocks = Math.ceil(windowBytes / Math.max(blockSize, 1))
+  const batches = Math.ceil(blocks / batchBlocks(blockSize)) + 1 + catchUpBatches
+  return windowBytes + (blocks + 2) * MAX_BLOCK_HEADER_BYTES + batches * MAX_HASHES_FRAME_BYTES
 }
 
 export type Received =
-  | { kind: 'block', offset: number, length: number, payload: Payload, hash: Uint8Array }
-  | { kind: 'end', imageHash: Uint8Array }
+  /** A block that hashes to what the source signed. */
+  | { kind: 'block', offset: number, length: number, payload: Payload }
+  /** A hash batch the source signed, now in the index. */
+  | { kind: 'hashes', batch: HashBatch }
+  /** The source's signed END, after the last block. */
+  | { kind: 'end', end: SignedEnd }
 
 export class BlockReceiver {
   /** Next offset we expect; everything below it has been received. */
@@ -38,8 +57,9 @@ export class BlockReceiver {
   }
 
   /**
-   * Read HELLO and answer with the offset we need next: everything below
-   * `from` is verified and written here, so the upstream starts at `from`.
+   * Read HELLO and answer with what we need next: everything below `from` is
+   * verified and written here, and every hash batch below the index's
+   * `held`; the upstream starts there.
    */
   async hello (from: number): Promise<void> {
     const header = await this.readHeader()
@@ -47,29 +67,59 @@ export class BlockReceiver {
     if (header.kind !== 'hello') throw new ProtocolError(`expected HELLO, got ${header.kind}`)
     this.receivedThrough = from
     this.ackedThrough = from
-    await this.channel.send(encodeAck({ writtenThrough: from }))
+    const { hashes, blockSize, windowBytes } = this.options
+    const catchUp = Math.max(0, hashes.batchIndexOf(Math.ceil(from / blockSize)) + 1 - hashes.held)
+    this.channel.reader.maxBufferedBytes = Math.max(this.channel.reader.maxBufferedBytes, receiveBufferLimit(windowBytes, blockSize, catchUp))
+    await this.channel.send(encodeAck({ writtenThrough: from, hashesFrom: hashes.held }))
   }
 
   async next (): Promise<Received> {
     const header = await this.readHeader()
-    if (header === null) throw new ProtocolError(`upstream closed the block stream at ${this.receivedThrough} of ${this.options.imageSize}`)
+    const { imageSize, blockSize, windowBytes, hashes, verifier } = this.options
+    if (header === null) throw new ProtocolError(`upstream closed the block stream at ${this.receivedThrough} of ${imageSize}`)
+    if (header.kind === 'hashes') return { kind: 'hashes', batch: this.checkBatch(header) }
     if (header.kind === 'end') {
-      if (header.offset !== this.options.imageSize || this.receivedThrough !== this.options.imageSize) {
-        throw new ProtocolError(`END at ${header.offset} after ${this.receivedThrough} bytes of a ${this.options.imageSize}-byte image`)
+      if (header.offset !== imageSize || this.receivedThrough !== imageSize) {
+        throw new UpstreamLieError(`END at ${header.offset} after ${this.receivedThrough} bytes of a ${imageSize}-byte image`)
       }
-      return { kind: 'end', imageHash: header.hash }
+      const end: SignedEnd = { imageSha256: header.hash.slice(), signature: header.signature!.slice() }
+      const problem = verifier.endProblem(end)
+      if (problem !== undefined) throw new UpstreamLieError(problem)
+      if (!hashes.complete) throw new UpstreamLieError(`END after ${hashes.held} of ${hashes.totalBatches} hash batches`)
+      return { kind: 'end', end }
     }
     if (header.kind !== 'block') throw new ProtocolError(`unexpected ${header.kind} frame`)
     const { offset, length } = header
     if (offset !== this.receivedThrough) throw new ProtocolError(`block at ${offset}, expected ${this.receivedThrough}`)
-    if (length === 0 || length > this.options.blockSize) throw new ProtocolError(`block length ${length} outside 1..${this.options.blockSize}`)
-    if (offset + length > this.options.imageSize) throw new ProtocolError(`block ${offset}+${length} runs past the image end ${this.options.imageSize}`)
-    if (offset + length - this.ackedThrough > this.options.windowBytes) {
-      throw new ProtocolError(`upstream exceeded the ${this.options.windowBytes}-byte credit window`)
+    if (offset % blockSize !== 0) throw new ProtocolError(`block at ${offset} is not at a ${blockSize}-byte block boundary`)
+    const expectedLength = Math.min(blockSize, imageSize - offset)
+    if (length !== expectedLength) throw new ProtocolError(`block at ${offset} is ${length} bytes, expected ${expectedLength}`)
+    if (offset + length - this.ackedThrough > windowBytes) {
+      throw new ProtocolError(`upstream exceeded the ${windowBytes}-byte credit window`)
     }
+    const expected = hashes.hashOf(offset / blockSize)
+    if (expected === undefined) throw new UpstreamLieError(`block at ${offset} came before the source's hash for it`)
     const payload = await this.channel.reader.readChunks(length)
     this.receivedThrough = offset + length
-    return { kind: 'block', offset, length, payload, hash: header.hash }
+    const computed = blockHash(payload)
+    if (!sameBytes(computed, expected)) {
+      throw new UpstreamLieError(`block at ${offset} does not match the source (sha256 ${toHex(computed).slice(0, 16)}…, the source signed ${toHex(expected).slice(0, 16)}…)`)
+    }
+    return { kind: 'block', offset, length, payload }
+  }
+
+  /** Check a hash batch against the source's signature and keep it in the index. */
+  private checkBatch (header: BlockHeader): HashBatch {
+    const { hashes, verifier, blockSize } = this.options
+    const first = header.firstBlock ?? 0
+    const per = batchBlocks(blockSize)
+    if (first !== hashes.held * per) throw new ProtocolError(`hash batch from block ${first}, expected ${hashes.held * per}`)
+    // Owned copies: a view would pin the whole chunk the frame arrived in.
+    const batch: HashBatch = { index: hashes.held, hashes: header.hashes!.slice(), signature: header.signature!.slice() }
+    const problem = verifier.batchProblem(batch)
+    if (problem !== undefined) throw new UpstreamLieError(problem)
+    hashes.add(batch)
+    return batch
   }
 
   /**
@@ -98,7 +148,7 @@ export class BlockReceiver {
   }
 
   private async readHeader (): Promise<BlockHeader | null> {
-    const bytes = await this.channel.reader.readFrame(MAX_BLOCK_HEADER_BYTES)
+    const bytes = await this.channel.reader.readFrame(MAX_HASHES_FRAME_BYTES)
     if (bytes === null) return null
     const header = decodeBlockHeader(bytes)
     if (!sameBytes(header.sessionId, this.options.sessionId)) throw new ProtocolError('block frame for another session')

@@ -5,6 +5,10 @@
 //        |<---- in flight ---->|
 //   -----+=====================+--------> offset
 //        |<----------- windowBytes ----------->|   may send up to here
+//
+// Before the first block of each hash batch goes the source's signed batch
+// (from a BatchSource: the node's HashIndex, or the source's manifest), so
+// the downstream can check every block before it writes or forwards it.
 
 import { RingcastError, ProtocolError } from '../errors.js'
 import type { Channel } from '../net/channel.js'
@@ -12,15 +16,23 @@ import { decodeAck, encodeAck, encodeBlockHeader, printable } from '../wire/mess
 import { MAX_ACK_FRAME_BYTES } from '../wire/protocol.js'
 import type { SessionParams } from '../wire/session-params.js'
 import { payloadBytes, type Payload } from './hash.js'
+import type { BatchSource } from './hash-index.js'
+import { batchBlocks, batchCount, type SignedEnd } from './source-signature.js'
 
-/** What a sending hop needs of the session's parameters (see SessionParams). */
-export type SenderOptions = Pick<SessionParams, 'sessionId' | 'windowBytes'>
+/** What a sending hop needs: the session's parameters and where the signed hash batches come from. */
+export interface SenderOptions extends Pick<SessionParams, 'sessionId' | 'windowBytes' | 'imageSize' | 'blockSize'> {
+  batches: BatchSource
+}
+
+const NO_HASH = new Uint8Array()
 
 interface Waiter { through: number, resolve: () => void, reject: (err: Error) => void }
 
 export class BlockSender {
   sentThrough = 0
   ackedThrough = 0
+  /** Hash batches below this index are sent (or the downstream had them). */
+  batchesSent = 0
   /** Set once the downstream is gone; every later call rejects with it. */
   failure?: RingcastError
   private waiters: Waiter[] = []
@@ -33,34 +45,51 @@ export class BlockSender {
    * lost its upstream mid-image). Returns that offset; blocks start there.
    */
   async start (): Promise<number> {
-    await this.channel.send(encodeBlockHeader({ kind: 'hello', sessionId: this.options.sessionId, offset: 0, length: 0, hash: new Uint8Array() }))
+    await this.channel.send(encodeBlockHeader({ kind: 'hello', sessionId: this.options.sessionId, offset: 0, length: 0, hash: NO_HASH }))
     const bytes = await this.channel.reader.readFrame(MAX_ACK_FRAME_BYTES).catch(err => { throw this.gone(err) })
     if (bytes === null) throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream before answering HELLO`)
     const ack = decodeAck(bytes)
     if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} refused the block stream (${ack.code ?? 'REFUSED'}): ${printable(ack.error)}`)
+    const batches = batchCount(this.options)
+    if ((ack.hashesFrom ?? 0) > batches) throw new ProtocolError(`downstream asked for hash batches from ${ack.hashesFrom ?? 0} of ${batches}`)
     this.sentThrough = ack.writtenThrough
     this.ackedThrough = ack.writtenThrough
+    this.batchesSent = ack.hashesFrom ?? 0
     void this.readAcks()
     return ack.writtenThrough
   }
 
   /** Send one block; `payload` may be the chunks it was received in. */
-  async sendBlock (offset: number, payload: Payload | Uint8Array, hash: Uint8Array): Promise<void> {
+  async sendBlock (offset: number, payload: Payload | Uint8Array): Promise<void> {
     if (offset !== this.sentThrough) throw new RingcastError('INTERNAL', `block at ${offset} sent out of order (expected ${this.sentThrough})`)
     const chunks = payload instanceof Uint8Array ? [payload] : payload
     const length = payloadBytes(chunks)
     await this.waitAcked(offset + length - this.options.windowBytes)
+    await this.sendBatchesThrough(Math.floor(offset / this.options.blockSize / batchBlocks(this.options.blockSize)))
     // Advance before sending: a fast downstream may ack this block before our
     // send() resolves, and an ack past sentThrough is a protocol error.
     this.sentThrough = offset + length
-    await this.channel.send(encodeBlockHeader({ kind: 'block', sessionId: this.options.sessionId, offset, length, hash }))
+    await this.channel.send(encodeBlockHeader({ kind: 'block', sessionId: this.options.sessionId, offset, length, hash: NO_HASH }))
     for (const chunk of chunks) await this.channel.send(chunk)
   }
 
-  /** Send END; the downstream checks the image digest against `imageHash`. */
-  async sendEnd (imageSize: number, imageHash: Uint8Array): Promise<void> {
+  /** Send the source's signed END (after any hash batch the downstream still lacks). */
+  async sendEnd (end: SignedEnd): Promise<void> {
     this.throwIfFailed()
-    await this.channel.send(encodeBlockHeader({ kind: 'end', sessionId: this.options.sessionId, offset: imageSize, length: 0, hash: imageHash }))
+    await this.sendBatchesThrough(batchCount(this.options) - 1)
+    await this.channel.send(encodeBlockHeader({ kind: 'end', sessionId: this.options.sessionId, offset: this.options.imageSize, length: 0, hash: end.imageSha256, signature: end.signature }))
+  }
+
+  /** Send every signed hash batch up to and including `last` that the downstream lacks. */
+  private async sendBatchesThrough (last: number): Promise<void> {
+    const { sessionId, blockSize } = this.options
+    while (this.batchesSent <= last) {
+      const batch = await this.options.batches.batch(this.batchesSent)
+      this.throwIfFailed()
+      const firstBlock = batch.index * batchBlocks(blockSize)
+      await this.channel.send(encodeBlockHeader({ kind: 'hashes', sessionId, offset: 0, length: 0, hash: NO_HASH, firstBlock, hashes: batch.hashes, signature: batch.signature }))
+      this.batchesSent = batch.index + 1
+    }
   }
 
   /** Resolves once the downstream has written every byte below `through`. */

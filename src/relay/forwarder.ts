@@ -24,23 +24,25 @@ import { systemClock, type Clock } from '../clock.js'
 import { RingcastError, errorMessage } from '../errors.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import type { BlockSender } from './block-sender.js'
-import { blockHash, sameBytes, type Payload } from './hash.js'
-import type { KnownBlock, ReplayBlock } from './replay-buffer.js'
+import type { ReplayBlock } from './replay-buffer.js'
+import type { SignedEnd } from './source-signature.js'
 
 /** What a forwarder needs from its node's pipeline. */
 export interface BlockStore {
   readonly imageSize: number
   /** Every block below this offset is verified (in memory or on the target). */
   readonly verifiedThrough: number
-  /** The source's image digest once END arrived, else undefined. */
-  readonly sourceDigest: Uint8Array | undefined
+  /** The source's signed END once it arrived, else undefined. */
+  readonly end: SignedEnd | undefined
   /** A verified block still in memory. */
   replayed: (offset: number) => ReplayBlock | undefined
-  /** Where the verified block at `offset` ends and its hash. */
-  known: (offset: number) => KnownBlock | undefined
-  /** Read a verified block back from the target (waits for its write to land). */
-  readBack: (block: KnownBlock) => Promise<Uint8Array>
-  /** Resolves when verifiedThrough or sourceDigest changes. */
+  /**
+   * The verified block at `offset` read back from the target (waiting for
+   * its write to land), checked against the source's hash: what comes off
+   * our disk is checked like what comes off the wire.
+   */
+  readBack: (offset: number) => Promise<ReplayBlock>
+  /** Resolves when verifiedThrough or end changes. */
   changed: () => Promise<void>
 }
 
@@ -104,7 +106,7 @@ export class Forwarder {
       this.stop(new RingcastError('INTERNAL', `forwarder expected ${this.sender.sentThrough}, was offered ${block.offset}`))
       return
     }
-    const sending = this.sender.sendBlock(block.offset, block.payload, block.hash)
+    const sending = this.sender.sendBlock(block.offset, block.payload)
       .then(() => true, err => { this.stop(err as Error); return false })
     let cancel: (() => void) | undefined
     const slow = new Promise<'slow'>(resolve => { cancel = this.clock.after(this.demoteAfterMs, () => resolve('slow')) })
@@ -148,7 +150,7 @@ export class Forwarder {
       while (this.failure === undefined) {
         const next = this.sender.sentThrough
         if (next >= this.store.imageSize) {
-          if (this.store.sourceDigest !== undefined) { await this.sendEnd(); return }
+          if (this.store.end !== undefined) { await this.sendEnd(); return }
           await this.store.changed()
           continue
         }
@@ -161,7 +163,7 @@ export class Forwarder {
           return
         }
         const block = await this.fetch(next)
-        await this.sender.sendBlock(block.offset, block.payload, block.hash)
+        await this.sender.sendBlock(block.offset, block.payload)
       }
     } catch (err) {
       this.stop(err as Error)
@@ -174,25 +176,16 @@ export class Forwarder {
       this.replayedBytes += inMemory.length
       return inMemory
     }
-    const known = this.store.known(offset)
-    if (known === undefined) {
-      throw new RingcastError('PEER_GONE', `this node cannot serve offset ${offset}: it is not at a block boundary of what it received`)
-    }
-    const bytes = await this.store.readBack(known)
-    // What comes off our disk is checked like what comes off the wire.
-    const payload: Payload = [bytes]
-    if (!sameBytes(blockHash(payload), known.hash)) {
-      throw new RingcastError('INTEGRITY', `block at ${offset} reads back from this node's target differently from what was written`)
-    }
-    this.readBackBytes += known.length
-    return { ...known, payload }
+    const block = await this.store.readBack(offset)
+    this.readBackBytes += block.length
+    return block
   }
 
   private async sendEnd (): Promise<void> {
     if (this.ended) return
     this.ended = true
     try {
-      await this.sender.sendEnd(this.store.imageSize, this.store.sourceDigest!)
+      await this.sender.sendEnd(this.store.end!)
       await this.sender.waitAcked(this.store.imageSize)
       this.finished.resolve()
     } catch (err) {

@@ -1,8 +1,10 @@
-// The source end of a chain: reads the image in blocks, hashes each block
-// (SHA-256) and feeds a node, from whatever offset that node asks for: the
-// head from 0, a node re-fed after its upstream died from where it stopped.
-// The whole-image digest comes from elsewhere (ImageDigest): a feed that
-// starts mid-image cannot compute it.
+// The source end of a chain: reads the image in blocks and feeds a node,
+// from whatever offset that node asks for: the head from 0, a node re-fed
+// after its upstream died from where it stopped. The signed hash batches
+// and the signed END come from the source's manifest (built by one pass
+// over the image, ImageDigest); each block read here is hashed again and
+// must match what was signed, so an image that changes while it is served
+// stops the session instead of feeding nodes blocks they would reject.
 //
 // Block buffers come from a fixed pool and go back to it once the head has
 // acknowledged the block (so the transport is surely done with them). Reusing
@@ -12,10 +14,11 @@
 //   pool:  [ in flight, unacknowledged (≤ window) | read ahead (≤ 4) | free ]
 
 import type { ImageSource } from '../image/image-file.js'
-import { ProtocolError } from '../errors.js'
+import { ProtocolError, RingcastError } from '../errors.js'
 import type { BlockSender } from './block-sender.js'
-import { blockHash } from './hash.js'
+import { blockHash, sameBytes } from './hash.js'
 import type { RateLimiter } from './rate-limiter.js'
+import type { SignedEnd } from './source-signature.js'
 
 /** Blocks read ahead of the one being sent, so the disk overlaps the network. */
 const READ_AHEAD_BLOCKS = 4
@@ -88,22 +91,34 @@ export class BlockReader {
   }
 }
 
+/** What the source signed, as a feed needs it. */
+export interface SourceManifest {
+  /** The signed hash of block `index`, once the manifest has it. */
+  hash: (blockIndex: number) => Promise<Uint8Array>
+  /** The signed END, once the whole image is hashed. */
+  end: () => Promise<SignedEnd>
+}
+
 /**
  * Feed `sender` from the offset its downstream asked for (the HELLO
- * handshake), then END with the image digest. Returns the offset it started at.
- * With a limiter, blocks go no faster than it allows.
+ * handshake), then END. Returns the offset it started at. With a limiter,
+ * blocks go no faster than it allows.
  */
-export async function streamImage (reader: BlockReader, sender: BlockSender, imageSize: number, imageDigest: () => Promise<Uint8Array>, limiter?: RateLimiter): Promise<number> {
+export async function streamImage (reader: BlockReader, sender: BlockSender, imageSize: number, manifest: SourceManifest, limiter?: RateLimiter): Promise<number> {
   const from = await sender.start()
   if (from % reader.blockSize !== 0 || from > imageSize) {
     throw new ProtocolError(`downstream asked to resume at ${from}, which is not a block boundary of this ${imageSize}-byte image`)
   }
   for (let i = from / reader.blockSize; i < reader.blockCount; i++) {
     const block = await reader.block(i)
+    if (!sameBytes(block.hash, await manifest.hash(i))) {
+      block.release()
+      throw new RingcastError('IMAGE_UNREADABLE', `the image changed while it was being served (the block at ${block.offset} no longer matches its signed hash)`)
+    }
     await limiter?.take(block.payload.byteLength)
-    await sender.sendBlock(block.offset, block.payload, block.hash)
+    await sender.sendBlock(block.offset, block.payload)
     sender.waitAcked(block.offset + block.payload.byteLength).then(block.release, block.release)
   }
-  await sender.sendEnd(imageSize, await imageDigest())
+  await sender.sendEnd(await manifest.end())
   return from
 }

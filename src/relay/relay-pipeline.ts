@@ -1,37 +1,41 @@
 // A node's pipeline for one image:
 //
-//   upstream --> [receive] --> [verify SHA-256] --+--> [write to target] --> ack upstream
-//                 (frames,       (sync, ~0.65 ms   |     (in order, libuv pool)
-//                  no copy)        per MiB)         +--> [replay buffer] --> [forward to each downstream]
-//                                                        (newest R bytes)     (credit-bounded; 1 in a
-//                                                                              chain, up to K in a tree)
+//   upstream --> [receive] --> [verify against the --+--> [write to target] --> ack upstream
+//                 (frames,      source's signed hash;  |     (in order, libuv pool)
+//                  no copy)     ~0.65 ms per MiB)      +--> [replay buffer] --> [forward to each downstream]
+//                                                           (newest R bytes)     (credit-bounded; 1 in a
+//                                                                                 chain, up to K in a tree)
 //
-// One loop reads a block, verifies it, folds it into the whole-image SHA-256,
-// queues its write and forwards it; writes complete in order behind it. A
-// block is acknowledged upstream only once verified and written, so the
-// upstream's credit window bounds everything this node holds in memory.
+// One loop reads a block, verifies it (BlockReceiver: against the hash the
+// source signed, never one its upstream made up), queues its write and
+// forwards it; writes complete in order behind it. A block is acknowledged
+// upstream only once verified and written, so the upstream's credit window
+// bounds everything this node holds in memory. There is no second,
+// whole-image SHA-256 pass: every block matching the source's signed hash,
+// and the source's signed END, is the proof (the coordinator then asks for
+// read-back proof, and join --verify-readback re-reads the whole target).
 //
 // The upstream may change mid-image (the coordinator re-wires around a dead
 // node): a lost upstream is closed, and the next one starts where we stand.
 // Downstreams may change too: a new one starts where *it* stands, and is
 // caught up from the replay buffer or the target (see Forwarder).
 
-import { createHash, type Hash } from 'node:crypto'
 import { systemClock, type Clock } from '../clock.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
-import { RingcastError, isRingcastError } from '../errors.js'
+import { RingcastError, UpstreamLieError, isRingcastError } from '../errors.js'
 import type { Target } from '../storage/target.js'
+import type { SessionParams } from '../wire/session-params.js'
 import type { BlockReceiver, Received } from './block-receiver.js'
 import type { BlockSender } from './block-sender.js'
 import { Forwarder, type BlockStore } from './forwarder.js'
 import type { RateLimiter } from './rate-limiter.js'
-import { blockHash, sameBytes, toHex } from './hash.js'
+import { blockHash, sameBytes } from './hash.js'
+import { HashIndex } from './hash-index.js'
 import { ReplayBuffer, type KnownBlock, type ReplayBlock } from './replay-buffer.js'
+import { blocksInBatch, batchBlocks, type HashBatch, type SignedEnd } from './source-signature.js'
 
 export interface PipelineResult {
-  /** SHA-256 of the bytes written, in order. */
-  digest: Uint8Array
-  /** The source's whole-image SHA-256, as carried by END. */
+  /** The source's whole-image SHA-256, as its signed END vouched for it. */
   sourceDigest: Uint8Array
   /** Milliseconds from the first block to the fsync completing. */
   elapsedMs: number
@@ -49,10 +53,9 @@ export interface PipelineOptions {
   clock?: Clock
 }
 
-/** What a resumed node already has: verified blocks from 0, and the image hash over them. */
+/** What a resumed node already has: verified blocks from 0 (checked against its journal's hashes). */
 export interface ResumeState {
   blocks: KnownBlock[]
-  wholeImageHash: Hash
 }
 
 export class RelayPipeline implements BlockStore {
@@ -64,27 +67,37 @@ export class RelayPipeline implements BlockStore {
   peakInflightBytes = 0
   /** Where this node started (more than 0 after a resume). */
   resumedFrom = 0
-  sourceDigest: Uint8Array | undefined
+  /** The source's signed END, once it arrived. */
+  end: SignedEnd | undefined
+  /** The source's signed block hashes this node holds (and forwards). */
+  readonly hashes: HashIndex
   /** The downstreams in force, by peer id (one in a chain, up to K in a tree). */
   readonly forwarders = new Map<string, Forwarder>()
   /** Called when a downstream fails by itself (not when it is replaced or dropped). */
   onDownstreamFailed?: (peer: string, err: Error) => void
   /** Called when a live downstream gave no credit for too long and is served in the background from then on. */
   onDownstreamDemoted?: (peer: string) => void
+  /** Called when the upstream sent data that does not match the source (its hop is closed; nothing of it was written). */
+  onUpstreamLied?: (peer: string, lie: string) => void
 
   private writes = Promise.resolve()
   private writeFailure?: Error
   private readonly replay: ReplayBuffer
-  private whole = createHash('sha256')
+  /** A resumed node's journal hashes, until the source's batches for them arrived and matched. */
+  private resumedBlocks?: KnownBlock[]
   private waiters: Array<() => void> = []
   private readonly clock: Clock
   readonly demoteAfterMs: number
 
+  readonly imageSize: number
+
   constructor (
     private readonly target: Target,
-    readonly imageSize: number,
+    private readonly params: SessionParams,
     private readonly options: PipelineOptions = { replayBytes: 0 }
   ) {
+    this.imageSize = params.imageSize
+    this.hashes = new HashIndex(params)
     this.replay = new ReplayBuffer(options.replayBytes)
     this.clock = options.clock ?? systemClock
     this.demoteAfterMs = options.demoteAfterMs ?? REWIRE_DEFAULTS.demoteAfterMs
@@ -94,11 +107,10 @@ export class RelayPipeline implements BlockStore {
   resume (state: ResumeState): void {
     let through = 0
     for (const b of state.blocks) {
-      if (b.offset !== through) throw new RingcastError('INTERNAL', `resume state has a gap at ${through}`)
-      this.replay.remember(b)
+      if (b.offset !== through || b.offset % this.params.blockSize !== 0) throw new RingcastError('INTERNAL', `resume state has a gap or a misaligned block at ${through}`)
       through = b.offset + b.length
     }
-    this.whole = state.wholeImageHash
+    this.resumedBlocks = state.blocks
     this.writtenThrough = this.verifiedThrough = this.resumedFrom = through
   }
 
@@ -110,10 +122,9 @@ export class RelayPipeline implements BlockStore {
    */
   async run (nextUpstream: () => Promise<BlockReceiver>): Promise<PipelineResult> {
     let startedAt: number | undefined
-    let sourceDigest: Uint8Array | undefined
     let upstream: BlockReceiver | undefined
     try {
-      while (sourceDigest === undefined) {
+      while (this.end === undefined) {
         upstream = await nextUpstream()
         // Settle queued writes first, so what we ask for is exactly what we lack.
         await this.writes
@@ -134,17 +145,13 @@ export class RelayPipeline implements BlockStore {
             this.upstreamLost(upstream, err)
             break
           }
-          if (item.kind === 'end') { sourceDigest = item.imageHash; break }
+          if (item.kind === 'end') { this.end = item.end; break }
+          if (item.kind === 'hashes') { this.checkResumed(item.batch); continue }
           startedAt ??= this.clock.now()
           this.bytesReceived += item.length
           this.peakInflightBytes = Math.max(this.peakInflightBytes, upstream.receivedThrough - this.writtenThrough)
           if (this.writeFailure !== undefined) throw this.writeFailure
-          const computed = blockHash(item.payload)
-          if (!sameBytes(computed, item.hash)) {
-            throw new RingcastError('INTEGRITY', `block at ${item.offset} failed verification (sha256 ${toHex(computed).slice(0, 16)}…, upstream said ${toHex(item.hash).slice(0, 16)}…)`)
-          }
-          for (const chunk of item.payload) this.whole.update(chunk)
-          const block: ReplayBlock = { offset: item.offset, length: item.length, hash: item.hash, payload: item.payload }
+          const block: ReplayBlock = { offset: item.offset, length: item.length, payload: item.payload }
           this.replay.add(block)
           this.verifiedThrough = item.offset + item.length
           this.notify()
@@ -161,18 +168,31 @@ export class RelayPipeline implements BlockStore {
       await upstream?.refuse(`node failed: ${(err as Error).message}`, isRingcastError(err) ? err.code : 'INTERNAL')
       throw err
     }
-    const digest = new Uint8Array(this.whole.digest())
-    if (!sameBytes(digest, sourceDigest)) {
-      throw new RingcastError('INTEGRITY', `image digest ${toHex(digest)} differs from the source's ${toHex(sourceDigest)}`)
-    }
-    this.sourceDigest = sourceDigest
     this.notify()
     // END goes on before our own fsync: the downstream's copy does not depend
     // on our disk, and waiting would add every node's final fsync, one after
     // another, to the time the tail of the chain finishes.
     for (const f of this.forwarders.values()) f.end()
     await this.target.finish(this.imageSize)
-    return { digest, sourceDigest, elapsedMs: this.clock.now() - (startedAt ?? this.clock.now()) }
+    return { sourceDigest: this.end.imageSha256, elapsedMs: this.clock.now() - (startedAt ?? this.clock.now()) }
+  }
+
+  /**
+   * A resumed node trusted its journal for its prefix; once the source's
+   * signed hashes for those blocks arrive, they must agree, or the prefix
+   * is not this session's image.
+   */
+  private checkResumed (batch: HashBatch): void {
+    const blocks = this.resumedBlocks
+    if (blocks === undefined) return
+    const per = batchBlocks(this.params.blockSize)
+    for (let i = 0; i < blocksInBatch(this.params, batch.index); i++) {
+      const b = blocks[batch.index * per + i]
+      if (b === undefined) { this.resumedBlocks = undefined; return }
+      if (!sameBytes(b.hash, batch.hashes.subarray(i * 32, i * 32 + 32))) {
+        throw new RingcastError('INTEGRITY', `the block at ${b.offset} this node resumed with does not match the source's signed hash; remove the resume journal and start over`)
+      }
+    }
   }
 
   /** Called for every upstream lost before END (the node goes on with the next). */
@@ -180,6 +200,7 @@ export class RelayPipeline implements BlockStore {
 
   private upstreamLost (upstream: BlockReceiver, err: unknown): void {
     const reason = (err as Error).message
+    if (err instanceof UpstreamLieError) this.onUpstreamLied?.(upstream.channel.remotePeer, reason)
     void upstream.refuse(`closing this hop: ${reason}`, isRingcastError(err) ? err.code : 'PEER_GONE')
     this.onUpstreamLost?.(reason, this.writtenThrough)
   }
@@ -214,7 +235,7 @@ export class RelayPipeline implements BlockStore {
       if (!forwarder.closedOnPurpose && this.forwarders.get(forwarder.peer) === forwarder) this.onDownstreamFailed?.(forwarder.peer, err as Error)
     })
     // A node that already has the whole image serves it all from here.
-    if (this.sourceDigest !== undefined) forwarder.end()
+    if (this.end !== undefined) forwarder.end()
     return forwarder
   }
 
@@ -230,16 +251,22 @@ export class RelayPipeline implements BlockStore {
     return this.replay.get(offset)
   }
 
-  known (offset: number): KnownBlock | undefined {
-    return this.replay.known(offset)
-  }
-
-  async readBack (block: KnownBlock): Promise<Uint8Array> {
-    while (this.writtenThrough < block.offset + block.length) {
+  async readBack (offset: number): Promise<ReplayBlock> {
+    const { blockSize } = this.params
+    if (offset % blockSize !== 0 || offset >= this.verifiedThrough) {
+      throw new RingcastError('PEER_GONE', `this node cannot serve offset ${offset}: it is not at a block boundary of what it verified`)
+    }
+    const length = Math.min(blockSize, this.imageSize - offset)
+    while (this.writtenThrough < offset + length) {
       if (this.writeFailure !== undefined) throw this.writeFailure
       await this.writes
     }
-    return await this.target.read(block.offset, block.length)
+    const bytes = await this.target.read(offset, length)
+    const expected = await this.hashes.hash(offset / blockSize)
+    if (!sameBytes(blockHash(bytes), expected)) {
+      throw new RingcastError('INTEGRITY', `block at ${offset} reads back from this node's target differently from what the source signed`)
+    }
+    return { offset, length, payload: [bytes] }
   }
 
   async changed (): Promise<void> {
@@ -271,7 +298,9 @@ export class RelayPipeline implements BlockStore {
       await this.options.writeLimiter?.take(block.length)
       await this.target.write(block.offset, block.payload)
       this.writtenThrough = end
-      this.options.onWritten?.(block)
+      if (this.options.onWritten !== undefined) {
+        this.options.onWritten({ offset: block.offset, length: block.length, hash: this.hashes.hashOf(block.offset / this.params.blockSize)! })
+      }
       await upstream.ack(end).catch(() => {})
     }).catch(err => {
       this.writeFailure ??= err as Error

@@ -8,8 +8,7 @@
 //
 // The newest `capacityBytes` of verified blocks stay in memory (Kascade's
 // cyclic buffer); anything older is read back from the node's own target and
-// checked against the hash it arrived with before it is sent on. The index of
-// every block's hash is small (32 bytes per block) and covers the whole image.
+// checked against the source's signed hash (HashIndex) before it is sent on.
 
 import type { Payload } from './hash.js'
 
@@ -25,7 +24,10 @@ export function endOfBlocks (blocks: readonly KnownBlock[]): number {
   return last === undefined ? 0 : last.offset + last.length
 }
 
-export interface ReplayBlock extends KnownBlock {
+/** A verified block in memory; its hash is the index's. */
+export interface ReplayBlock {
+  offset: number
+  length: number
   payload: Payload
 }
 
@@ -34,19 +36,11 @@ export class ReplayBuffer {
   private readonly blocks: Array<ReplayBlock | undefined> = []
   private head = 0
   private bytes = 0
-  /** offset -> block metadata, for every verified block of the image. */
-  private readonly index = new Map<number, KnownBlock>()
 
   constructor (readonly capacityBytes: number) {}
 
-  /** Blocks this node already had (a resumed node's verified prefix): known, not in memory. */
-  remember (block: KnownBlock): void {
-    this.index.set(block.offset, { offset: block.offset, length: block.length, hash: block.hash })
-  }
-
   /** Keep a newly verified block; the oldest fall out once over capacity. */
   add (block: ReplayBlock): void {
-    this.remember(block)
     if (this.capacityBytes <= 0) return
     this.blocks.push(block)
     this.bytes += block.length
@@ -73,11 +67,6 @@ export class ReplayBuffer {
       else hi = mid - 1
     }
     return undefined
-  }
-
-  /** Where and how long the verified block at `offset` is, and its hash. */
-  known (offset: number): KnownBlock | undefined {
-    return this.index.get(offset)
   }
 
   /** Payload bytes held in memory. */

@@ -8,7 +8,7 @@ import { fromWireCode, toWireCode } from './error-codes.js'
 import { frame } from './framing.js'
 import './numbers.js'
 import { ringcast } from './gen/ringcast.js'
-import { HASH_BYTES } from './protocol.js'
+import { ED25519_SIGNATURE_BYTES, HASH_BYTES } from './protocol.js'
 
 export type Join = ringcast.Join
 export type Welcome = ringcast.Welcome
@@ -18,6 +18,8 @@ export type Progress = ringcast.Progress
 export type Done = ringcast.Done
 export type Failed = ringcast.Failed
 export type Verdict = ringcast.Verdict
+export type Challenge = ringcast.Challenge
+export type Proof = ringcast.Proof
 
 /** The control messages, by the name of their oneof field. */
 export interface ControlBodies {
@@ -29,6 +31,8 @@ export interface ControlBodies {
   done: Done
   failed: Failed
   verdict: Verdict
+  challenge: Challenge
+  proof: Proof
 }
 export type ControlKind = keyof ControlBodies
 
@@ -38,7 +42,7 @@ export type Control = { [K in ControlKind]: { kind: K, body: ControlBodies[K] } 
 /** What callers pass to encode: plain objects, all fields optional. */
 export type ControlInput = { [K in ControlKind]: { [P in K]: ringcast.ControlMessage.$Properties[P] } }[ControlKind]
 
-const CONTROL_KINDS: readonly ControlKind[] = ['join', 'welcome', 'refuse', 'plan', 'progress', 'done', 'failed', 'verdict']
+const CONTROL_KINDS: readonly ControlKind[] = ['join', 'welcome', 'refuse', 'plan', 'progress', 'done', 'failed', 'verdict', 'challenge', 'proof']
 
 /** Encode one control message as a length-prefixed frame. */
 export function encodeControl (message: ControlInput): Uint8Array {
@@ -62,7 +66,7 @@ export function decodeControl (bytes: Uint8Array): Control {
 
 // ------------------------------------------------------------------ blocks
 
-export type BlockKind = 'hello' | 'block' | 'end'
+export type BlockKind = 'hello' | 'block' | 'end' | 'hashes'
 
 export interface BlockHeader {
   kind: BlockKind
@@ -71,14 +75,21 @@ export interface BlockHeader {
   offset: number
   /** BLOCK: payload bytes that follow. */
   length: number
-  /** BLOCK: SHA-256 of the payload; END: SHA-256 of the image; HELLO: empty. */
+  /** END: SHA-256 of the image; otherwise empty. */
   hash: Uint8Array
+  /** HASHES: index of the first block hashed. */
+  firstBlock?: number
+  /** HASHES: 32 bytes per block. */
+  hashes?: Uint8Array
+  /** HASHES and END: the source's Ed25519 signature. */
+  signature?: Uint8Array
 }
 
 const KIND_TO_WIRE: Record<BlockKind, ringcast.BlockFrame.Kind> = {
   hello: ringcast.BlockFrame.Kind.HELLO,
   block: ringcast.BlockFrame.Kind.BLOCK,
-  end: ringcast.BlockFrame.Kind.END
+  end: ringcast.BlockFrame.Kind.END,
+  hashes: ringcast.BlockFrame.Kind.HASHES
 }
 const WIRE_TO_KIND = new Map<number, BlockKind>(Object.entries(KIND_TO_WIRE).map(([k, v]) => [v, k as BlockKind]))
 
@@ -88,7 +99,10 @@ export function encodeBlockHeader (header: BlockHeader): Uint8Array {
     sessionId: header.sessionId,
     offset: header.offset,
     length: header.length,
-    hash: header.hash
+    hash: header.hash,
+    firstBlock: header.firstBlock,
+    hashes: header.hashes,
+    signature: header.signature
   }).finish())
 }
 
@@ -102,14 +116,28 @@ export function decodeBlockHeader (bytes: Uint8Array): BlockHeader {
   const kind = WIRE_TO_KIND.get(decoded.kind)
   if (kind === undefined) throw new ProtocolError(`block header has unknown kind ${decoded.kind}`)
   checkNumbers('block header', decoded as unknown as Record<string, unknown>)
-  if (kind !== 'hello' && decoded.hash.byteLength !== HASH_BYTES) {
-    throw new ProtocolError(`block header hash is ${decoded.hash.byteLength} bytes, expected ${HASH_BYTES}`)
+  if (kind === 'end' && (decoded.hash.byteLength !== HASH_BYTES || decoded.signature.byteLength !== ED25519_SIGNATURE_BYTES)) {
+    throw new ProtocolError(`END carries a ${decoded.hash.byteLength}-byte digest and a ${decoded.signature.byteLength}-byte signature, expected ${HASH_BYTES} and ${ED25519_SIGNATURE_BYTES}`)
   }
-  return { kind, sessionId: decoded.sessionId, offset: decoded.offset, length: decoded.length, hash: decoded.hash }
+  if (kind === 'hashes' && (decoded.hashes.byteLength === 0 || decoded.hashes.byteLength % HASH_BYTES !== 0 || decoded.signature.byteLength !== ED25519_SIGNATURE_BYTES)) {
+    throw new ProtocolError(`hash batch of ${decoded.hashes.byteLength} bytes with a ${decoded.signature.byteLength}-byte signature is malformed`)
+  }
+  return {
+    kind,
+    sessionId: decoded.sessionId,
+    offset: decoded.offset,
+    length: decoded.length,
+    hash: decoded.hash,
+    firstBlock: decoded.firstBlock,
+    hashes: decoded.hashes,
+    signature: decoded.signature
+  }
 }
 
 export interface Ack {
   writtenThrough: number
+  /** HELLO's answer only: the first hash batch the downstream lacks. */
+  hashesFrom?: number
   /** Non-empty when the downstream closes the stream on purpose. */
   error: string
   /** With `error`: why, as a code (REFUSED when the peer sent none we know). */
@@ -130,7 +158,7 @@ export function decodeAck (bytes: Uint8Array): Ack {
   }
   checkNumbers('ack', decoded as unknown as Record<string, unknown>)
   return decoded.error === ''
-    ? { writtenThrough: decoded.writtenThrough, error: '' }
+    ? { writtenThrough: decoded.writtenThrough, hashesFrom: decoded.hashesFrom, error: '' }
     : { writtenThrough: decoded.writtenThrough, error: decoded.error, code: fromWireCode(decoded.code, 'REFUSED') }
 }
 
@@ -164,6 +192,7 @@ export function describe (message: Control | BlockHeader | Ack): string {
   if ('sessionId' in message) {
     if (message.kind === 'block') return `block @${message.offset}+${message.length} hash=${hex(message.hash)}`
     if (message.kind === 'end') return `end size=${message.offset} sha256=${hex(message.hash)}`
+    if (message.kind === 'hashes') return `hashes from block ${message.firstBlock ?? 0} (${(message.hashes?.byteLength ?? 0) / HASH_BYTES})`
     return `hello session=${hex(message.sessionId)}`
   }
   const b = message.body as unknown as Record<string, unknown>
@@ -177,5 +206,7 @@ export function describe (message: Control | BlockHeader | Ack): string {
     case 'done': return `done bytes=${String(b.bytesWritten)} sha256=${hex(b.sha256 as Uint8Array)}`
     case 'failed': return `failed ${fromWireCode(b.code as number, 'INTERNAL')}: ${str(b.reason)} at ${String(b.writtenThrough)}`
     case 'verdict': return `verdict ${b.verified === true ? 'verified' : `not verified: ${str(b.reason)}`}`
+    case 'challenge': return `challenge ${(b.blocks as number[]).length} block(s)`
+    case 'proof': return `proof ${(b.hashes as Uint8Array[]).length} hash(es)${b.error !== '' ? ` error="${str(b.error)}"` : ''}`
   }
 }

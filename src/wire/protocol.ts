@@ -6,10 +6,12 @@
  * version with one clear sentence. 2: Plan names several downstreams (trees).
  * 3: Refuse, Failed and Ack carry an ErrorCode enum (the string codes' field
  * numbers are reserved, so a node of protocol 2 still reads the refusal's
- * reason); Join says the node's prefix and link speed. The protocol ids stay, so a mismatch reaches that check instead of failing
+ * reason); Join says the node's prefix and link speed. 4: blocks carry no
+ * hash of their own; the source's signed HASHES batches and signed END do,
+ * and Done is proven by a Challenge. The protocol ids stay, so a mismatch reaches that check instead of failing
  * in libp2p's protocol negotiation with an opaque error.
  */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 
 export const CONTROL_PROTOCOL = '/ringcast/control/1.0.0'
 export const BLOCKS_PROTOCOL = '/ringcast/blocks/1.0.0'
@@ -17,8 +19,17 @@ export const BLOCKS_PROTOCOL = '/ringcast/blocks/1.0.0'
 /** A control message is small; 64 KiB fits a Join with hundreds of addresses. */
 export const MAX_CONTROL_FRAME_BYTES = 65_536
 
-/** A block header is ~60 bytes; 1 KiB leaves room for future fields. */
+/** A BLOCK header is ~30 bytes; 1 KiB leaves room for future fields. */
 export const MAX_BLOCK_HEADER_BYTES = 1024
+
+/** Most blocks one signed hash batch covers (src/relay/source-signature.ts). */
+export const HASH_BATCH_BLOCKS = 256
+
+/** A HASHES frame: its hashes, a signature and the header. */
+export const MAX_HASHES_FRAME_BYTES = HASH_BATCH_BLOCKS * 32 + 1024
+
+/** Ed25519 signatures. */
+export const ED25519_SIGNATURE_BYTES = 64
 
 /** An Ack is a varint and a short reason. */
 export const MAX_ACK_FRAME_BYTES = 1024

@@ -33,6 +33,7 @@
 //   thaw(id)    a SIGCONT: the inboxes flow again and its overdue timers
 //               fire once, late, in order.
 
+import { generateKeyPairSync } from 'node:crypto'
 import type { Channel } from '../../src/net/channel.js'
 import { WRITE_HIGH_WATER_BYTES } from '../../src/net/channel.js'
 import type { ChannelHandler, Network } from '../../src/net/network.js'
@@ -174,8 +175,15 @@ export class MemoryNode implements Network {
   dead = false
   stopped = false
 
+  /** A real Ed25519 identity, as a libp2p node has: the seed signs, peers see the public key. */
+  readonly seed: Uint8Array
+  readonly publicKey: Uint8Array
+
   constructor (private readonly network: MemoryNetwork, readonly peerId: string, readonly clock: ClockView) {
     this.addrs = [`/memory/${peerId}/p2p/${peerId}`]
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+    this.seed = new Uint8Array((privateKey.export({ format: 'der', type: 'pkcs8' })).subarray(-32))
+    this.publicKey = new Uint8Array((publicKey.export({ format: 'der', type: 'spki' })).subarray(-32))
   }
 
   async handle (protocol: string, handler: ChannelHandler): Promise<void> {
@@ -217,6 +225,7 @@ class MeteredReader extends ByteReader {
 /** One end of an in-memory stream, owned by `owner`, talking to `remote`. */
 export class MemoryChannel implements Channel {
   readonly remotePeer: string
+  readonly remotePublicKey: Uint8Array
   readonly remoteAddr: string
   readonly reader = new MeteredReader()
   peer!: MemoryChannel
@@ -235,6 +244,7 @@ export class MemoryChannel implements Channel {
 
   constructor (private readonly network: MemoryNetwork, readonly owner: MemoryNode, readonly remote: MemoryNode, readonly protocol: string) {
     this.remotePeer = remote.peerId
+    this.remotePublicKey = remote.publicKey
     this.remoteAddr = remote.addrs[0]!
     this.closed = this.done.promise
     owner.channels.add(this)

@@ -112,7 +112,7 @@ export async function startMemorySession (options: MemorySessionOptions): Promis
       if (line.startsWith('image sha256')) hashed.resolve()
       if (line.startsWith('hashing the image failed')) hashed.reject(new Error(line))
     }
-  }, { net: coordinatorNode, clock: coordinatorNode.clock })
+  }, { net: coordinatorNode, signingSeed: coordinatorNode.seed, clock: coordinatorNode.clock })
   // The image digest comes from a worker thread, outside fake time: wait for
   // it in real time (tens of ms), so fake time does not run on meanwhile.
   await hashed.promise

@@ -603,6 +603,12 @@ export namespace ringcast {
         /** Progress stalledDownstreams. */
         stalledDownstreams: string[];
 
+        /** Progress lyingUpstream. */
+        lyingUpstream: string;
+
+        /** Progress lie. */
+        lie: string;
+
         /**
          * Creates a new Progress instance using the specified properties.
          * @param [properties] Properties to set
@@ -660,6 +666,12 @@ export namespace ringcast {
             /** Progress stalledDownstreams */
             stalledDownstreams?: (string[]|null);
 
+            /** Progress lyingUpstream */
+            lyingUpstream?: (string|null);
+
+            /** Progress lie */
+            lie?: (string|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -707,6 +719,9 @@ export namespace ringcast {
 
         /** Done resumedFrom. */
         resumedFrom: number;
+
+        /** Done readBack. */
+        readBack: boolean;
 
         /**
          * Creates a new Done instance using the specified properties.
@@ -768,12 +783,171 @@ export namespace ringcast {
             /** Done resumedFrom */
             resumedFrom?: (number|null);
 
+            /** Done readBack */
+            readBack?: (boolean|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a Done. */
         type $Shape = ringcast.Done.$Properties;
+    }
+
+    /**
+     * Properties of a Challenge.
+     * @deprecated Use ringcast.Challenge.$Properties instead.
+     */
+    interface IChallenge extends ringcast.Challenge.$Properties {
+    }
+
+    /** Represents a Challenge. */
+    class Challenge {
+
+        /**
+         * Constructs a new Challenge.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Challenge.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Challenge nonce. */
+        nonce: Uint8Array;
+
+        /** Challenge blocks. */
+        blocks: number[];
+
+        /**
+         * Creates a new Challenge instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Challenge instance
+         */
+        static create(properties: ringcast.Challenge.$Shape): ringcast.Challenge & ringcast.Challenge.$Shape;
+        static create(properties?: ringcast.Challenge.$Properties): ringcast.Challenge;
+
+        /**
+         * Encodes the specified Challenge message. Does not implicitly {@link ringcast.Challenge.verify|verify} messages.
+         * @param message Challenge message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Challenge.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Challenge message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Challenge & ringcast.Challenge.$Shape} Challenge
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Challenge & ringcast.Challenge.$Shape;
+
+        /**
+         * Gets the type url for Challenge
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Challenge {
+
+        /** Properties of a Challenge. */
+        interface $Properties {
+
+            /** Challenge nonce */
+            nonce?: (Uint8Array|null);
+
+            /** Challenge blocks */
+            blocks?: (number[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Challenge. */
+        type $Shape = ringcast.Challenge.$Properties;
+    }
+
+    /**
+     * Properties of a Proof.
+     * @deprecated Use ringcast.Proof.$Properties instead.
+     */
+    interface IProof extends ringcast.Proof.$Properties {
+    }
+
+    /** Represents a Proof. */
+    class Proof {
+
+        /**
+         * Constructs a new Proof.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Proof.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Proof hashes. */
+        hashes: Uint8Array[];
+
+        /** Proof error. */
+        error: string;
+
+        /**
+         * Creates a new Proof instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Proof instance
+         */
+        static create(properties: ringcast.Proof.$Shape): ringcast.Proof & ringcast.Proof.$Shape;
+        static create(properties?: ringcast.Proof.$Properties): ringcast.Proof;
+
+        /**
+         * Encodes the specified Proof message. Does not implicitly {@link ringcast.Proof.verify|verify} messages.
+         * @param message Proof message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Proof.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Proof message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Proof & ringcast.Proof.$Shape} Proof
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Proof & ringcast.Proof.$Shape;
+
+        /**
+         * Gets the type url for Proof
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Proof {
+
+        /** Properties of a Proof. */
+        interface $Properties {
+
+            /** Proof hashes */
+            hashes?: (Uint8Array[]|null);
+
+            /** Proof error */
+            error?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Proof. */
+        type $Shape = ringcast.Proof.$Properties;
     }
 
     /**
@@ -987,8 +1161,14 @@ export namespace ringcast {
         /** ControlMessage verdict. */
         verdict?: (ringcast.Verdict.$Properties|null);
 
+        /** ControlMessage challenge. */
+        challenge?: (ringcast.Challenge.$Properties|null);
+
+        /** ControlMessage proof. */
+        proof?: (ringcast.Proof.$Properties|null);
+
         /** ControlMessage body. */
-        body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict");
+        body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof");
 
         /**
          * Creates a new ControlMessage instance using the specified properties.
@@ -1053,8 +1233,14 @@ export namespace ringcast {
             /** ControlMessage verdict */
             verdict?: (ringcast.Verdict.$Properties|null);
 
+            /** ControlMessage challenge */
+            challenge?: (ringcast.Challenge.$Properties|null);
+
+            /** ControlMessage proof */
+            proof?: (ringcast.Proof.$Properties|null);
+
             /** ControlMessage body */
-            body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict");
+            body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1070,9 +1256,11 @@ export namespace ringcast {
           done?: ringcast.Done.$Shape|null;
           failed?: ringcast.Failed.$Shape|null;
           verdict?: ringcast.Verdict.$Shape|null;
+          challenge?: ringcast.Challenge.$Shape|null;
+          proof?: ringcast.Proof.$Shape|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape })
+          ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null; challenge?: null; proof?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape; challenge?: null; proof?: null }|{ body?: "challenge"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge: ringcast.Challenge.$Shape; proof?: null }|{ body?: "proof"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof: ringcast.Proof.$Shape })
         );
     }
 
@@ -1109,6 +1297,15 @@ export namespace ringcast {
 
         /** BlockFrame hash. */
         hash: Uint8Array;
+
+        /** BlockFrame firstBlock. */
+        firstBlock: number;
+
+        /** BlockFrame hashes. */
+        hashes: Uint8Array;
+
+        /** BlockFrame signature. */
+        signature: Uint8Array;
 
         /**
          * Creates a new BlockFrame instance using the specified properties.
@@ -1164,6 +1361,15 @@ export namespace ringcast {
             /** BlockFrame hash */
             hash?: (Uint8Array|null);
 
+            /** BlockFrame firstBlock */
+            firstBlock?: (number|null);
+
+            /** BlockFrame hashes */
+            hashes?: (Uint8Array|null);
+
+            /** BlockFrame signature */
+            signature?: (Uint8Array|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -1184,7 +1390,10 @@ export namespace ringcast {
             BLOCK = 2,
 
             /** END value */
-            END = 3
+            END = 3,
+
+            /** HASHES value */
+            HASHES = 4
         }
     }
 
@@ -1209,6 +1418,9 @@ export namespace ringcast {
 
         /** Ack writtenThrough. */
         writtenThrough: number;
+
+        /** Ack hashesFrom. */
+        hashesFrom: number;
 
         /** Ack error. */
         error: string;
@@ -1257,6 +1469,9 @@ export namespace ringcast {
 
             /** Ack writtenThrough */
             writtenThrough?: (number|null);
+
+            /** Ack hashesFrom */
+            hashesFrom?: (number|null);
 
             /** Ack error */
             error?: (string|null);

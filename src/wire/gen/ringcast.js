@@ -1323,6 +1323,8 @@ export const ringcast = $root.ringcast = (() => {
          * @property {string|null} [downstreamPeer] Progress downstreamPeer
          * @property {string|null} [downstreamError] Progress downstreamError
          * @property {Array.<string>|null} [stalledDownstreams] Progress stalledDownstreams
+         * @property {string|null} [lyingUpstream] Progress lyingUpstream
+         * @property {string|null} [lie] Progress lie
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1404,6 +1406,22 @@ export const ringcast = $root.ringcast = (() => {
         Progress.prototype.stalledDownstreams = $util.emptyArray;
 
         /**
+         * Progress lyingUpstream.
+         * @member {string} lyingUpstream
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.lyingUpstream = "";
+
+        /**
+         * Progress lie.
+         * @member {string} lie
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.lie = "";
+
+        /**
          * Creates a new Progress instance using the specified properties.
          * @function create
          * @memberof ringcast.Progress
@@ -1448,6 +1466,10 @@ export const ringcast = $root.ringcast = (() => {
             if (message.stalledDownstreams != null && message.stalledDownstreams.length)
                 for (let i = 0; i < message.stalledDownstreams.length; ++i)
                     writer.uint32(/* id 7, wireType 2 =*/58).string(message.stalledDownstreams[i]);
+            if (message.lyingUpstream != null && $Object.hasOwnProperty.call(message, "lyingUpstream") && message.lyingUpstream !== "")
+                writer.uint32(/* id 8, wireType 2 =*/66).string(message.lyingUpstream);
+            if (message.lie != null && $Object.hasOwnProperty.call(message, "lie") && message.lie !== "")
+                writer.uint32(/* id 9, wireType 2 =*/74).string(message.lie);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1545,6 +1567,24 @@ export const ringcast = $root.ringcast = (() => {
                         message.stalledDownstreams.push(reader.stringVerify());
                         continue;
                     }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.lyingUpstream = value;
+                        else
+                            delete message.lyingUpstream;
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.lie = value;
+                        else
+                            delete message.lie;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -1591,6 +1631,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [peakInflightBytes] Done peakInflightBytes
          * @property {number|null} [bytesReceived] Done bytesReceived
          * @property {number|null} [resumedFrom] Done resumedFrom
+         * @property {boolean|null} [readBack] Done readBack
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1679,6 +1720,14 @@ export const ringcast = $root.ringcast = (() => {
         Done.prototype.resumedFrom = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * Done readBack.
+         * @member {boolean} readBack
+         * @memberof ringcast.Done
+         * @instance
+         */
+        Done.prototype.readBack = false;
+
+        /**
          * Creates a new Done instance using the specified properties.
          * @function create
          * @memberof ringcast.Done
@@ -1724,6 +1773,8 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.bytesReceived);
             if (message.resumedFrom != null && $Object.hasOwnProperty.call(message, "resumedFrom") && (typeof message.resumedFrom === "object" ? message.resumedFrom.low || message.resumedFrom.high : message.resumedFrom !== 0))
                 writer.uint32(/* id 7, wireType 0 =*/56).uint64(message.resumedFrom);
+            if (message.readBack != null && $Object.hasOwnProperty.call(message, "readBack") && message.readBack !== false)
+                writer.uint32(/* id 8, wireType 0 =*/64).bool(message.readBack);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1831,6 +1882,15 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.resumedFrom;
                         continue;
                     }
+                case 8: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.readBack = value;
+                        else
+                            delete message.readBack;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -1863,6 +1923,385 @@ export const ringcast = $root.ringcast = (() => {
         };
 
         return Done;
+    })();
+
+    ringcast.Challenge = (function() {
+
+        /**
+         * Properties of a Challenge.
+         * @typedef {Object} ringcast.Challenge.$Properties
+         * @property {Uint8Array|null} [nonce] Challenge nonce
+         * @property {Array.<number>|null} [blocks] Challenge blocks
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Challenge.
+         * @memberof ringcast
+         * @interface IChallenge
+         * @augments ringcast.Challenge.$Properties
+         * @deprecated Use ringcast.Challenge.$Properties instead.
+         */
+
+        /**
+         * Shape of a Challenge.
+         * @typedef {ringcast.Challenge.$Properties} ringcast.Challenge.$Shape
+         */
+
+        /**
+         * Constructs a new Challenge.
+         * @memberof ringcast
+         * @classdesc Represents a Challenge.
+         * @constructor
+         * @param {ringcast.Challenge.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Challenge = function (properties) {
+            this.blocks = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Challenge nonce.
+         * @member {Uint8Array} nonce
+         * @memberof ringcast.Challenge
+         * @instance
+         */
+        Challenge.prototype.nonce = $util.newBuffer([]);
+
+        /**
+         * Challenge blocks.
+         * @member {Array.<number>} blocks
+         * @memberof ringcast.Challenge
+         * @instance
+         */
+        Challenge.prototype.blocks = $util.emptyArray;
+
+        /**
+         * Creates a new Challenge instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Challenge
+         * @static
+         * @param {ringcast.Challenge.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Challenge} Challenge instance
+         * @type {{
+         *   (properties: ringcast.Challenge.$Shape): ringcast.Challenge & ringcast.Challenge.$Shape;
+         *   (properties?: ringcast.Challenge.$Properties): ringcast.Challenge;
+         * }}
+         */
+        Challenge.create = function(properties) {
+            return new Challenge(properties);
+        };
+
+        /**
+         * Encodes the specified Challenge message. Does not implicitly {@link ringcast.Challenge.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Challenge
+         * @static
+         * @param {ringcast.Challenge.$Properties} message Challenge message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Challenge.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && message.nonce.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.nonce);
+            if (message.blocks != null && message.blocks.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).uint64s(message.blocks);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Challenge message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Challenge
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Challenge & ringcast.Challenge.$Shape} Challenge
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Challenge.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Challenge();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.nonce = value;
+                        else
+                            delete message.nonce;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType === 2) {
+                            if (!(message.blocks && message.blocks.length))
+                                message.blocks = [];
+                            reader.uint64s(message.blocks);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.blocks && message.blocks.length))
+                            message.blocks = [];
+                        message.blocks.push(reader.uint64());
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Challenge
+         * @function getTypeUrl
+         * @memberof ringcast.Challenge
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Challenge.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Challenge";
+        };
+
+        return Challenge;
+    })();
+
+    ringcast.Proof = (function() {
+
+        /**
+         * Properties of a Proof.
+         * @typedef {Object} ringcast.Proof.$Properties
+         * @property {Array.<Uint8Array>|null} [hashes] Proof hashes
+         * @property {string|null} [error] Proof error
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Proof.
+         * @memberof ringcast
+         * @interface IProof
+         * @augments ringcast.Proof.$Properties
+         * @deprecated Use ringcast.Proof.$Properties instead.
+         */
+
+        /**
+         * Shape of a Proof.
+         * @typedef {ringcast.Proof.$Properties} ringcast.Proof.$Shape
+         */
+
+        /**
+         * Constructs a new Proof.
+         * @memberof ringcast
+         * @classdesc Represents a Proof.
+         * @constructor
+         * @param {ringcast.Proof.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Proof = function (properties) {
+            this.hashes = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Proof hashes.
+         * @member {Array.<Uint8Array>} hashes
+         * @memberof ringcast.Proof
+         * @instance
+         */
+        Proof.prototype.hashes = $util.emptyArray;
+
+        /**
+         * Proof error.
+         * @member {string} error
+         * @memberof ringcast.Proof
+         * @instance
+         */
+        Proof.prototype.error = "";
+
+        /**
+         * Creates a new Proof instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Proof
+         * @static
+         * @param {ringcast.Proof.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Proof} Proof instance
+         * @type {{
+         *   (properties: ringcast.Proof.$Shape): ringcast.Proof & ringcast.Proof.$Shape;
+         *   (properties?: ringcast.Proof.$Properties): ringcast.Proof;
+         * }}
+         */
+        Proof.create = function(properties) {
+            return new Proof(properties);
+        };
+
+        /**
+         * Encodes the specified Proof message. Does not implicitly {@link ringcast.Proof.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Proof
+         * @static
+         * @param {ringcast.Proof.$Properties} message Proof message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Proof.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.hashes != null && message.hashes.length)
+                for (let i = 0; i < message.hashes.length; ++i)
+                    writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.hashes[i]);
+            if (message.error != null && $Object.hasOwnProperty.call(message, "error") && message.error !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.error);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Proof message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Proof
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Proof & ringcast.Proof.$Shape} Proof
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Proof.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Proof();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.hashes && message.hashes.length))
+                            message.hashes = [];
+                        message.hashes.push(reader.bytes());
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.error = value;
+                        else
+                            delete message.error;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Proof
+         * @function getTypeUrl
+         * @memberof ringcast.Proof
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Proof.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Proof";
+        };
+
+        return Proof;
     })();
 
     ringcast.Failed = (function() {
@@ -2290,7 +2729,9 @@ export const ringcast = $root.ringcast = (() => {
          * @property {ringcast.Done.$Properties|null} [done] ControlMessage done
          * @property {ringcast.Failed.$Properties|null} [failed] ControlMessage failed
          * @property {ringcast.Verdict.$Properties|null} [verdict] ControlMessage verdict
-         * @property {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"} [body] ControlMessage body
+         * @property {ringcast.Challenge.$Properties|null} [challenge] ControlMessage challenge
+         * @property {ringcast.Proof.$Properties|null} [proof] ControlMessage proof
+         * @property {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof"} [body] ControlMessage body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2313,9 +2754,11 @@ export const ringcast = $root.ringcast = (() => {
          *   done?: ringcast.Done.$Shape|null;
          *   failed?: ringcast.Failed.$Shape|null;
          *   verdict?: ringcast.Verdict.$Shape|null;
+         *   challenge?: ringcast.Challenge.$Shape|null;
+         *   proof?: ringcast.Proof.$Shape|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape })
+         *   ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null; challenge?: null; proof?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape; challenge?: null; proof?: null }|{ body?: "challenge"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge: ringcast.Challenge.$Shape; proof?: null }|{ body?: "proof"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof: ringcast.Proof.$Shape })
          * )} ringcast.ControlMessage.$Shape
          */
 
@@ -2398,17 +2841,33 @@ export const ringcast = $root.ringcast = (() => {
          */
         ControlMessage.prototype.verdict = null;
 
+        /**
+         * ControlMessage challenge.
+         * @member {ringcast.Challenge.$Properties|null|undefined} challenge
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.challenge = null;
+
+        /**
+         * ControlMessage proof.
+         * @member {ringcast.Proof.$Properties|null|undefined} proof
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.proof = null;
+
         // OneOf field names bound to virtual getters and setters
         let $oneOfFields;
 
         /**
          * ControlMessage body.
-         * @member {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|undefined} body
+         * @member {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof"|undefined} body
          * @memberof ringcast.ControlMessage
          * @instance
          */
         $Object.defineProperty(ControlMessage.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["join", "welcome", "refuse", "plan", "progress", "done", "failed", "verdict"]),
+            get: $util.oneOfGetter($oneOfFields = ["join", "welcome", "refuse", "plan", "progress", "done", "failed", "verdict", "challenge", "proof"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -2460,6 +2919,10 @@ export const ringcast = $root.ringcast = (() => {
                 $root.ringcast.Failed.encode(message.failed, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
             if (message.verdict != null && $Object.hasOwnProperty.call(message, "verdict"))
                 $root.ringcast.Verdict.encode(message.verdict, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+            if (message.challenge != null && $Object.hasOwnProperty.call(message, "challenge"))
+                $root.ringcast.Challenge.encode(message.challenge, writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
+            if (message.proof != null && $Object.hasOwnProperty.call(message, "proof"))
+                $root.ringcast.Proof.encode(message.proof, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2560,6 +3023,20 @@ export const ringcast = $root.ringcast = (() => {
                         message.body = "verdict";
                         continue;
                     }
+                case 9: {
+                        if (wireType !== 2)
+                            break;
+                        message.challenge = $root.ringcast.Challenge.decode(reader, reader.size(), $undefined, _depth + 1, message.challenge);
+                        message.body = "challenge";
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 2)
+                            break;
+                        message.proof = $root.ringcast.Proof.decode(reader, reader.size(), $undefined, _depth + 1, message.proof);
+                        message.body = "proof";
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -2604,6 +3081,9 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [offset] BlockFrame offset
          * @property {number|null} [length] BlockFrame length
          * @property {Uint8Array|null} [hash] BlockFrame hash
+         * @property {number|null} [firstBlock] BlockFrame firstBlock
+         * @property {Uint8Array|null} [hashes] BlockFrame hashes
+         * @property {Uint8Array|null} [signature] BlockFrame signature
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2676,6 +3156,30 @@ export const ringcast = $root.ringcast = (() => {
         BlockFrame.prototype.hash = $util.newBuffer([]);
 
         /**
+         * BlockFrame firstBlock.
+         * @member {number} firstBlock
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.firstBlock = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * BlockFrame hashes.
+         * @member {Uint8Array} hashes
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.hashes = $util.newBuffer([]);
+
+        /**
+         * BlockFrame signature.
+         * @member {Uint8Array} signature
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.signature = $util.newBuffer([]);
+
+        /**
          * Creates a new BlockFrame instance using the specified properties.
          * @function create
          * @memberof ringcast.BlockFrame
@@ -2717,6 +3221,12 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.length);
             if (message.hash != null && $Object.hasOwnProperty.call(message, "hash") && message.hash.length)
                 writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.hash);
+            if (message.firstBlock != null && $Object.hasOwnProperty.call(message, "firstBlock") && (typeof message.firstBlock === "object" ? message.firstBlock.low || message.firstBlock.high : message.firstBlock !== 0))
+                writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.firstBlock);
+            if (message.hashes != null && $Object.hasOwnProperty.call(message, "hashes") && message.hashes.length)
+                writer.uint32(/* id 7, wireType 2 =*/58).bytes(message.hashes);
+            if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                writer.uint32(/* id 8, wireType 2 =*/66).bytes(message.signature);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2806,6 +3316,33 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.hash;
                         continue;
                     }
+                case 6: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.firstBlock = value;
+                        else
+                            delete message.firstBlock;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.hashes = value;
+                        else
+                            delete message.hashes;
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.signature = value;
+                        else
+                            delete message.signature;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -2845,6 +3382,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number} HELLO=1 HELLO value
          * @property {number} BLOCK=2 BLOCK value
          * @property {number} END=3 END value
+         * @property {number} HASHES=4 HASHES value
          */
         BlockFrame.Kind = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -2852,6 +3390,7 @@ export const ringcast = $root.ringcast = (() => {
             values[valuesById[1] = "HELLO"] = 1;
             values[valuesById[2] = "BLOCK"] = 2;
             values[valuesById[3] = "END"] = 3;
+            values[valuesById[4] = "HASHES"] = 4;
             return values;
         })();
 
@@ -2864,6 +3403,7 @@ export const ringcast = $root.ringcast = (() => {
          * Properties of an Ack.
          * @typedef {Object} ringcast.Ack.$Properties
          * @property {number|null} [writtenThrough] Ack writtenThrough
+         * @property {number|null} [hashesFrom] Ack hashesFrom
          * @property {string|null} [error] Ack error
          * @property {ringcast.ErrorCode|null} [code] Ack code
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
@@ -2904,6 +3444,14 @@ export const ringcast = $root.ringcast = (() => {
          * @instance
          */
         Ack.prototype.writtenThrough = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Ack hashesFrom.
+         * @member {number} hashesFrom
+         * @memberof ringcast.Ack
+         * @instance
+         */
+        Ack.prototype.hashesFrom = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
          * Ack error.
@@ -2959,6 +3507,8 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 2, wireType 2 =*/18).string(message.error);
             if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== 0)
                 writer.uint32(/* id 3, wireType 0 =*/24).int32(message.code);
+            if (message.hashesFrom != null && $Object.hasOwnProperty.call(message, "hashesFrom") && (typeof message.hashesFrom === "object" ? message.hashesFrom.low || message.hashesFrom.high : message.hashesFrom !== 0))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.hashesFrom);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3010,6 +3560,15 @@ export const ringcast = $root.ringcast = (() => {
                             message.writtenThrough = value;
                         else
                             delete message.writtenThrough;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.hashesFrom = value;
+                        else
+                            delete message.hashesFrom;
                         continue;
                     }
                 case 2: {
