@@ -123,6 +123,7 @@ program.command('join')
   .option('--replay-buffer <size>', 'newest bytes kept in memory to catch up a downstream that falls behind (older ones are read back from the target)', '16MiB')
   .option('--journal <path>', 'resume journal: lets a restarted node (same --key and --target) resume (default: <target>.ringcast-journal for a file, /var/lib/ringcast/ for a device)')
   .option('--no-journal', 'keep no resume journal (a restarted node starts over)')
+  .option('--verify-readback', "after the final fsync, re-read the whole target and check every block against the source's signed hashes and the image's sha256 (a device's buffer cache is flushed first)")
   .option('--json', 'print the result as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
   .option('--debug', 'print stack traces')
@@ -145,7 +146,8 @@ program.command('join')
         connectTimeoutMs: parseDuration(o.connectTimeout as string, '--connect-timeout'),
         replayBytes: parseSize(o.replayBuffer as string, '--replay-buffer'),
         maxWriteRateBytesPerSecond: parseWriteRate(o.maxWriteRate as string),
-        journalPath: o.journal === false ? null : o.journal as string | undefined
+        journalPath: o.journal === false ? null : o.journal as string | undefined,
+        verifyReadback: o.verifyReadback === true
       }, { log: view.log, progress: view.update })
       view.stop()
       process.stdout.write(o.json === true

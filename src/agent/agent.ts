@@ -29,6 +29,7 @@ import { toHex } from '../relay/hash.js'
 import { RateLimiter } from '../relay/rate-limiter.js'
 import { RelayPipeline } from '../relay/relay-pipeline.js'
 import { SourceVerifier } from '../relay/source-signature.js'
+import { answerChallenge, verifyWholeCopy } from '../relay/read-back.js'
 import { endOfBlocks } from '../relay/replay-buffer.js'
 import type { Journal, JournalHeader } from '../storage/journal.js'
 import { inspectTarget, Target, type TargetInfo } from '../storage/target.js'
@@ -61,6 +62,8 @@ export interface AgentConfig {
   journalPath?: string | null
   /** Most bytes per second written to the target (0 or undefined: no cap). */
   maxWriteRateBytesPerSecond?: number
+  /** After the final fsync, re-read the whole target and check it against the source's signed hashes. */
+  verifyReadback?: boolean
 }
 
 export interface AgentHooks {
@@ -196,9 +199,23 @@ class Agent {
         return new BlockReceiver(channel, { ...params, verifier, hashes })
       })
       await journal?.checkpoint().catch(err => this.journalTrouble(err))
+      const copy = target
+      if (this.config.verifyReadback === true) {
+        const started = clock.now()
+        const fromDisk = await copy.dropCache()
+        await verifyWholeCopy(copy, params, i => pipeline!.hashes.hashOf(i), result.sourceDigest)
+        hooks.log(`read back the whole target after the final fsync${fromDisk ? ' (device cache flushed first)' : ' (through the page cache)'}: every block matches the source (${((clock.now() - started) / 1000).toFixed(1)} s)`)
+      }
       const rss = process.resourceUsage().maxRSS * 1024
+      // The coordinator's read-back challenge: blocks from the target, never from memory.
+      link.onChallenge = challenge => {
+        answerChallenge(copy, params, { nonce: challenge.nonce, blocks: challenge.blocks })
+          .then(hashes => ({ hashes, error: '' }), err => ({ hashes: [], error: errorMessage(err) }))
+          .then(async proof => { await link.send({ proof }) })
+          .catch(() => {})
+      }
       await link.send({
-        done: { sha256: result.sourceDigest, bytesWritten: params.imageSize, elapsedMs: result.elapsedMs, peakRssBytes: rss, peakInflightBytes: pipeline.peakInflightBytes, bytesReceived: pipeline.bytesReceived, resumedFrom }
+        done: { sha256: result.sourceDigest, bytesWritten: params.imageSize, elapsedMs: result.elapsedMs, peakRssBytes: rss, peakInflightBytes: pipeline.peakInflightBytes, bytesReceived: pipeline.bytesReceived, resumedFrom, readBack: this.config.verifyReadback === true }
       })
       hooks.progress?.(params.imageSize, params.imageSize)
       await ds.linger(link.awaitVerdict().then(async () => { await link.ended() }, () => {}))

@@ -8,7 +8,7 @@ import type { Channel } from '../net/channel.js'
 import { readControl, sendControl } from '../net/control-stream.js'
 import type { Network } from '../net/network.js'
 import { MAX_FANOUT } from '../topology/plan.js'
-import { printable, type ControlInput, type Join, type Plan, type Verdict, type Welcome } from '../wire/messages.js'
+import { printable, type Challenge, type ControlInput, type Join, type Plan, type Verdict, type Welcome } from '../wire/messages.js'
 import { fromWireCode } from '../wire/error-codes.js'
 import { CONTROL_PROTOCOL } from '../wire/protocol.js'
 import { checkSessionParams, type SessionParams } from '../wire/session-params.js'
@@ -28,6 +28,8 @@ export class ControlLink {
   onPlan?: (plan: Plan) => void
   /** Told once, when the session is over for this node, with why. */
   onOver?: (why: RingcastError) => void
+  /** Told of the coordinator's read-back challenge (after Done). */
+  onChallenge?: (challenge: Challenge) => void
 
   private constructor (readonly channel: Channel, private readonly clock: Clock) {
     this.verdict.promise.catch(() => {})
@@ -97,6 +99,9 @@ export class ControlLink {
         if (msg.kind === 'plan') {
           if (msg.body.downstreams.length > MAX_FANOUT) throw new RingcastError('PROTOCOL', `the coordinator named ${msg.body.downstreams.length} downstreams (at most ${MAX_FANOUT})`)
           this.onPlan?.(msg.body)
+        } else if (msg.kind === 'challenge') {
+          if (this.onChallenge === undefined) throw new RingcastError('PROTOCOL', 'a read-back challenge before this node sent Done')
+          this.onChallenge(msg.body)
         } else if (msg.kind === 'verdict') {
           this.verdictArrived = true
           this.verdict.resolve(msg.body)

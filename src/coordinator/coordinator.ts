@@ -33,10 +33,11 @@ import { short } from '../relay/block-sender.js'
 import { sameBytes, toHex } from '../relay/hash.js'
 import { RateLimiter } from '../relay/rate-limiter.js'
 import { SourceSigner } from '../relay/source-signature.js'
+import { answerChallenge, newChallenge, proofProblem } from '../relay/read-back.js'
 import { formatTopology, SOURCE } from '../topology/plan.js'
 import { detach, judgeBacklog, judgeSilence, judgeStalledDownstream, relocateStraggler, spliceLateJoiner, bypassBrokenHop, type RewireEffect, type RewirePolicy } from '../topology/rewire.js'
 import { fromWireCode } from '../wire/error-codes.js'
-import { printable, type Done, type Join } from '../wire/messages.js'
+import { printable, type Done, type Join, type Proof } from '../wire/messages.js'
 import { CONTROL_PROTOCOL, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { checkSessionParams } from '../wire/session-params.js'
 import { checkJoin, newMember, stillRunning } from './admission.js'
@@ -53,6 +54,8 @@ import { SourceHashes } from './source-hashes.js'
 const JOIN_TIMEOUT_MS = 15_000
 /** After the report, how long nodes get to read their Verdict and hang up. */
 const FAREWELL_TIMEOUT_MS = 3_000
+/** How long a node has to read its challenged blocks back and answer. */
+const PROOF_TIMEOUT_MS = 60_000
 /** How often stalls are checked and progress is shown. */
 const TICK_MS = 500
 
@@ -311,6 +314,9 @@ export class Coordinator {
           case 'done':
             await this.onDone(m, msg.body)
             break
+          case 'proof':
+            await this.onProof(m, msg.body)
+            break
           case 'failed':
             this.fail(m, fromWireCode(msg.body.code, 'INTERNAL'), printable(msg.body.reason), msg.body.writtenThrough)
             break
@@ -333,11 +339,14 @@ export class Coordinator {
     }
   }
 
+  /**
+   * A node says its copy is complete. Its word is not taken: unless its
+   * claim is already wrong, it is asked to read a few random blocks back
+   * from its target (read-back.ts), and only a right answer verifies it.
+   */
   private async onDone (m: Member, done: Done): Promise<void> {
-    if (!this.session.started || isFinished(m)) throw new RingcastError('PROTOCOL', 'Done before the session could be complete')
+    if (!this.session.started || isFinished(m) || m.proving !== undefined) throw new RingcastError('PROTOCOL', 'Done before the session could be complete')
     const source = await this.hashes.imageSha256().catch(() => undefined)
-    m.state = 'done'
-    m.finishedAt = this.clock.now()
     m.digest = done.sha256
     m.writtenThrough = Math.min(done.bytesWritten, this.image.size)
     m.elapsedMs = done.elapsedMs
@@ -345,17 +354,56 @@ export class Coordinator {
     m.peakInflightBytes = done.peakInflightBytes
     m.bytesReceived = done.bytesReceived
     m.resumedFrom = Math.min(done.resumedFrom, this.image.size)
-    m.verified = source !== undefined && sameBytes(source, done.sha256) && done.bytesWritten === this.image.size
-    if (!m.verified) {
-      m.reason = source === undefined ? 'the source failed before the image was complete' : `digest ${toHex(done.sha256).slice(0, 16)}… differs from the source's ${toHex(source).slice(0, 16)}…`
+    m.readBack = done.readBack
+    if (source === undefined || !sameBytes(source, done.sha256) || done.bytesWritten !== this.image.size) {
+      const reason = source === undefined ? 'the source failed before the image was complete' : `digest ${toHex(done.sha256).slice(0, 16)}… differs from the source's ${toHex(source).slice(0, 16)}…`
+      await this.judge(m, false, reason, source)
+      return
     }
-    this.hooks.log(`${m.name}: ${m.verified ? 'verified' : `NOT verified: ${m.reason ?? ''}`}`)
-    await sendControl(m.channel, { verdict: { verified: m.verified, sourceSha256: source ?? new Uint8Array(), reason: m.reason ?? '' } }).catch(() => {})
+    const challenge = newChallenge(this.session.params)
+    m.proving = { challenge, expected: answerChallenge(this.image, this.session.params, challenge), deadline: this.clock.now() + PROOF_TIMEOUT_MS }
+    m.proving.expected.catch(() => {})
+    await sendControl(m.channel, { challenge: { nonce: challenge.nonce, blocks: challenge.blocks } }).catch(() => {})
+  }
+
+  /** The node's answer to its read-back challenge. */
+  private async onProof (m: Member, proof: Proof): Promise<void> {
+    const proving = m.proving
+    if (proving === undefined || isFinished(m)) throw new RingcastError('PROTOCOL', 'a Proof nobody asked for')
+    m.proving = undefined
+    if (proof.error !== '') { this.fail(m, 'INTEGRITY', `it could not read its copy back: ${printable(proof.error)}`); return }
+    let expected: Uint8Array[]
+    try {
+      expected = await proving.expected
+    } catch (err) {
+      this.fail(m, 'IMAGE_UNREADABLE', `the source could not read the image to check this node's copy: ${errorMessage(err)}`)
+      return
+    }
+    const problem = proofProblem(proving.challenge, expected, proof.hashes, this.session.params)
+    if (problem !== undefined) { this.fail(m, 'INTEGRITY', `it could not prove its copy: ${problem}`); return }
+    await this.judge(m, true, undefined, await this.hashes.imageSha256())
+  }
+
+  /** Record the verdict on a node's copy and tell the node. */
+  private async judge (m: Member, verified: boolean, reason: string | undefined, source: Uint8Array | undefined): Promise<void> {
+    m.state = 'done'
+    m.finishedAt = this.clock.now()
+    m.verified = verified
+    m.reason = reason
+    this.hooks.log(`${m.name}: ${verified ? `verified${m.readBack === true ? ' (and read back whole by the node)' : ''}` : `NOT verified: ${reason ?? ''}`}`)
+    await sendControl(m.channel, { verdict: { verified, sourceSha256: source ?? new Uint8Array(), reason: reason ?? '' } }).catch(() => {})
     this.wake?.()
   }
 
-  private fail (m: Member, code: ErrorCode, reason: string, writtenThrough?: number): void {
-    if (isFinished(m)) return
+  /**
+   * `m` failed: its downstreams are re-wired. With `revoke`, even a node
+   * already judged done (a liar found out after its own copy verified: it
+   * lies only in what it forwards) is failed, so that it is named and the
+   * node it lied to is fed again.
+   */
+  private fail (m: Member, code: ErrorCode, reason: string, writtenThrough?: number, revoke = false): void {
+    if (m.state === 'failed' || (m.state === 'done' && !revoke)) return
+    m.verified = undefined
     m.state = 'failed'
     m.failCode = code
     m.reason = `${reason}${reason.includes(' at ') ? '' : ` (at ${writtenThrough ?? m.writtenThrough} of ${this.image.size} bytes)`}`
@@ -423,7 +471,7 @@ export class Coordinator {
     }
     const liar = this.session.get(peer)
     if (liar === undefined) return
-    this.fail(liar, 'INTEGRITY', `it sent data that does not match the source: ${lie} (caught by ${accuser.name}, which wrote none of it)`)
+    this.fail(liar, 'INTEGRITY', `it sent data that does not match the source: ${lie} (caught by ${accuser.name}, which wrote none of it)`, undefined, true)
   }
 
   /** Fail nodes that went silent; report progress. */
@@ -431,6 +479,10 @@ export class Coordinator {
     const now = this.clock.now()
     for (const m of this.session.all) {
       if (m.state !== 'running') continue
+      if (m.proving !== undefined && now > m.proving.deadline) {
+        this.fail(m, 'INTEGRITY', `it did not answer the read-back challenge within ${PROOF_TIMEOUT_MS / 1000} s`)
+        continue
+      }
       const effect = judgeSilence(m.peerId, now - m.lastHeardAt, this.policy)
       if (effect?.kind === 'fail') this.fail(m, effect.code, `${effect.reason} at ${m.writtenThrough} of ${this.image.size} bytes`)
     }

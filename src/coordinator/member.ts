@@ -3,6 +3,7 @@
 import type { ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import type { BlockSender } from '../relay/block-sender.js'
+import type { ReadBackChallenge } from '../relay/read-back.js'
 
 export type MemberState = 'waiting' | 'running' | 'done' | 'failed'
 
@@ -47,6 +48,10 @@ export interface Member {
   slowSince?: number
   /** The coordinator's block stream into this node, while it feeds it. */
   feed?: BlockSender
+  /** Sent Done; its read-back challenge is out (the node stays running until it answers). */
+  proving?: { challenge: ReadBackChallenge, expected: Promise<Uint8Array[]>, deadline: number }
+  /** The node re-read its whole target after the final fsync (join --verify-readback). */
+  readBack?: boolean
   /** Outcome fields, set when the node finishes or fails. */
   digest?: Uint8Array
   verified?: boolean

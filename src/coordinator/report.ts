@@ -29,6 +29,8 @@ export interface NodeReport {
   seconds: number
   mbPerSecond: number
   sha256?: string
+  /** The node re-read its whole target after the final fsync and it matched (join --verify-readback). */
+  readBack?: boolean
   /** Why it did not verify, as a stable code (FAILED: the failure's; MISMATCH: INTEGRITY). */
   code?: ErrorCode
   reason?: string
@@ -74,6 +76,7 @@ export function buildReport (args: { image: string, imageBytes: number, sha256: 
       seconds: round(seconds, 3),
       mbPerSecond: round(seconds > 0 ? m.writtenThrough / MB / seconds : 0, 1),
       sha256: m.digest === undefined ? undefined : toHex(m.digest),
+      readBack: m.readBack === true ? true : undefined,
       code: status === 'FAILED' ? m.failCode ?? 'INTERNAL' : status === 'MISMATCH' ? 'INTEGRITY' : undefined,
       reason: m.reason,
       peakRssBytes: m.peakRssBytes,

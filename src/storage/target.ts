@@ -6,6 +6,7 @@
 // the image, or not the one the operator named (we write the path given, and
 // never follow a rename: the file is opened once and kept open).
 
+import { execFile } from 'node:child_process'
 import { constants } from 'node:fs'
 import { access, open, stat, type FileHandle } from 'node:fs/promises'
 import { RingcastError } from '../errors.js'
@@ -157,6 +158,19 @@ export class Target {
     } catch (err) {
       throw writeError(this.info.path, 'fsync', err)
     }
+  }
+
+  /**
+   * Drop what the kernel caches of a block device, so the next read comes
+   * off the disk (blockdev --flushbufs: BLKFLSBUF). A file's page cache
+   * cannot be dropped from Node for one file; false then, or when the tool
+   * is missing or fails.
+   */
+  async dropCache (): Promise<boolean> {
+    if (this.info.kind !== 'block') return false
+    return await new Promise(resolve => {
+      execFile('blockdev', ['--flushbufs', this.info.path], { timeout: 30_000 }, err => resolve(err === null))
+    })
   }
 
   async close (): Promise<void> {

@@ -41,6 +41,8 @@ export interface NodeSpec {
   /** Extra join flags, e.g. ['--create']. */
   args?: string[]
   token?: string
+  /** Prefix the command, e.g. ['env', 'NODE_OPTIONS=...'] (see spawnRingcast). */
+  wrapper?: string[]
 }
 
 export interface Session {
@@ -66,7 +68,7 @@ export async function startSession (w: Workdir, image: string, serveArgs: string
     nodes,
     startNode (spec) {
       const proc = spawnRingcast(spec.name, ['join', coordinator.joinAddr, '--token', spec.token ?? token, '--target', spec.target,
-        '--name', spec.name, '--listen', '/ip4/127.0.0.1/tcp/0', ...(spec.args ?? [])])
+        '--name', spec.name, '--listen', '/ip4/127.0.0.1/tcp/0', ...(spec.args ?? [])], { wrapper: spec.wrapper })
       nodes.push(proc)
       return proc
     },

@@ -1,0 +1,90 @@
+// Done is proven, not claimed (issue 11). Two checks read a node's copy back
+// from its target, never from memory:
+//
+//   challenge   after Done the coordinator names a few random blocks and a
+//               fresh nonce; the node answers SHA-256(nonce || block) for
+//               each, as read from its target. The coordinator computes the
+//               same from the image. The nonce makes an answer impossible to
+//               prepare without the bytes, and a node's memory holds at most
+//               its replay buffer, so the bytes must come off the target.
+//   --verify-readback   the node itself re-reads its whole target after the
+//               final fsync and checks every block against the source's
+//               signed hash, and the whole against the signed digest.
+
+import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { RingcastError } from '../errors.js'
+import type { SessionParams } from '../wire/session-params.js'
+import { sameBytes, toHex } from './hash.js'
+import { blockCount } from './source-signature.js'
+
+/** Blocks a challenge names: four random blocks find a copy that is missing a twentieth of the image 19 times in 100. */
+export const CHALLENGE_BLOCKS = 4
+export const CHALLENGE_NONCE_BYTES = 16
+
+export interface ReadBackChallenge { nonce: Uint8Array, blocks: number[] }
+
+/** What can read a block of a copy (a node's target, the source image). */
+export interface BlockReadable {
+  read: (offset: number, length: number) => Promise<Uint8Array>
+}
+
+export function newChallenge (params: Pick<SessionParams, 'imageSize' | 'blockSize'>, count = CHALLENGE_BLOCKS): ReadBackChallenge {
+  const total = blockCount(params)
+  const blocks = new Set<number>()
+  // The last block is always asked: a copy cut short is the commonest fault.
+  blocks.add(total - 1)
+  while (blocks.size < Math.min(count, total)) blocks.add(randomInt(total))
+  return { nonce: randomBytes(CHALLENGE_NONCE_BYTES), blocks: [...blocks].sort((a, b) => a - b) }
+}
+
+/** SHA-256(nonce || block) for each block the challenge names, read from `copy`. */
+export async function answerChallenge (copy: BlockReadable, params: Pick<SessionParams, 'imageSize' | 'blockSize'>, challenge: ReadBackChallenge): Promise<Uint8Array[]> {
+  const total = blockCount(params)
+  if (challenge.nonce.byteLength !== CHALLENGE_NONCE_BYTES) throw new RingcastError('PROTOCOL', `a challenge nonce is ${CHALLENGE_NONCE_BYTES} bytes, not ${challenge.nonce.byteLength}`)
+  if (challenge.blocks.length === 0 || challenge.blocks.length > CHALLENGE_BLOCKS * 4) throw new RingcastError('PROTOCOL', `a challenge names 1 to ${CHALLENGE_BLOCKS * 4} blocks, not ${challenge.blocks.length}`)
+  const answers: Uint8Array[] = []
+  for (const index of challenge.blocks) {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= total) throw new RingcastError('PROTOCOL', `a challenge names block ${index} of a ${total}-block image`)
+    const offset = index * params.blockSize
+    const bytes = await copy.read(offset, Math.min(params.blockSize, params.imageSize - offset))
+    answers.push(new Uint8Array(createHash('sha256').update(challenge.nonce).update(bytes).digest()))
+  }
+  return answers
+}
+
+/** Why `answers` do not prove the copy, or undefined when they do. */
+export function proofProblem (challenge: ReadBackChallenge, expected: Uint8Array[], answers: Uint8Array[], params: Pick<SessionParams, 'blockSize'>): string | undefined {
+  if (answers.length !== expected.length) return `it answered ${answers.length} of the ${expected.length} blocks asked`
+  for (const [i, want] of expected.entries()) {
+    if (!sameBytes(want, answers[i]!)) return `the block at ${challenge.blocks[i]! * params.blockSize} read back from its target differs from the image (answer ${toHex(answers[i]!).slice(0, 16)}…)`
+  }
+  return undefined
+}
+
+/** Read this much of the target at a time when re-reading it whole. */
+const READ_BACK_BYTES = 4 * 1_048_576
+
+/**
+ * join --verify-readback: re-read the whole copy and check every block
+ * against the source's signed hash, and the whole against the signed image
+ * digest. Throws INTEGRITY naming the first block that differs.
+ */
+export async function verifyWholeCopy (copy: BlockReadable, params: Pick<SessionParams, 'imageSize' | 'blockSize'>, signedHash: (blockIndex: number) => Uint8Array | undefined, imageSha256: Uint8Array): Promise<void> {
+  const { imageSize, blockSize } = params
+  const step = Math.max(blockSize, Math.floor(READ_BACK_BYTES / blockSize) * blockSize)
+  const whole = createHash('sha256')
+  for (let offset = 0; offset < imageSize; offset += step) {
+    const bytes = await copy.read(offset, Math.min(step, imageSize - offset))
+    whole.update(bytes)
+    for (let at = 0; at < bytes.byteLength; at += blockSize) {
+      const index = (offset + at) / blockSize
+      const want = signedHash(index)
+      const got = createHash('sha256').update(bytes.subarray(at, Math.min(at + blockSize, bytes.byteLength))).digest()
+      if (want === undefined || !sameBytes(got, want)) {
+        throw new RingcastError('INTEGRITY', `read back after the final fsync, the block at ${offset + at} differs from what the source signed`)
+      }
+    }
+  }
+  const digest = new Uint8Array(whole.digest())
+  if (!sameBytes(digest, imageSha256)) throw new RingcastError('INTEGRITY', `read back after the final fsync, the copy's sha256 ${toHex(digest)} differs from the source's ${toHex(imageSha256)}`)
+}

@@ -1,0 +1,101 @@
+// Invariant 1: every byte a node writes was verified against what the
+// source signed, so a relay that lies is caught at its first bad block and
+// named, and no node below it writes a byte of the lie. The liar is a real
+// `ringcast join` with a test-only module preloaded (test/support/lying-node.ts).
+
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { makeImage, makeTarget, makeWorkdir, sha256File, startSession, type Workdir } from '../support/session.js'
+
+const MiB = 1_048_576
+/** 64 KiB blocks: a hash batch covers 256 of them (16 MiB), so the lie below falls on a batch boundary. */
+const BLOCK = 65_536
+const LIE_AT = 16 * MiB
+const LYING_NODE = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../support/lying-node.js' : '../../dist/test/support/lying-node.js', import.meta.url))
+
+describe('a lying relay', () => {
+  let w: Workdir
+  const liarWrapper = (lie: string): string[] => ['env', `NODE_OPTIONS=--import=${LYING_NODE}`, `RINGCAST_TEST_LIE=${lie}`, `RINGCAST_TEST_LIE_AT=${LIE_AT}`]
+  beforeAll(async () => { w = await makeWorkdir() })
+  afterAll(async () => { await w.remove() })
+
+  for (const [lie, what, caught] of [
+    ['flip', 'flips a bit in a block it forwards', /block at 16777216 does not match the source/],
+    ['rehash', 'flips a bit and puts the forged block\'s hash in the batch it forwards', /hash batch 1 is not signed by the source/],
+    ['end', 'forges END (another image digest)', /END \(the image digest\) is not signed by the source/]
+  ] as const) {
+    it(`that ${what} is named and failed; the nodes below it write none of it and finish verified`, async () => {
+      const image = await makeImage(w, 24 * MiB)
+      // Paced, so the lie is caught mid-image with blocks still to come.
+      const session = await startSession(w, image.path, ['--nodes', '3', '--block-size', '64KiB', '--max-rate', '12MB/s'])
+      onTestFinished(() => session.kill())
+      const targets = await Promise.all(['a', 'liar', 'c'].map(async n => await makeTarget(w, `${lie}-${n}.img`, 24 * MiB)))
+      // Join one after another, so the chain is a -> liar -> c.
+      for (const [i, name] of ['a', 'liar', 'c'].entries()) {
+        session.startNode({
+          name,
+          target: targets[i]!,
+          wrapper: name === 'liar' ? liarWrapper(lie) : undefined
+        })
+        await session.coordinator.waitForLine(new RegExp(`admitted ${name} `))
+      }
+      const { report, nodeExits } = await session.finish()
+      const byName = new Map(report.nodes.map(n => [n.name, n]))
+      const liar = byName.get('liar')!
+      expect(liar.status, JSON.stringify(liar)).toBe('FAILED')
+      expect(liar.code).toBe('INTEGRITY')
+      expect(liar.reason).toMatch(/sent data that does not match the source.*caught by c/)
+      expect(liar.reason).toMatch(caught)
+      expect(session.nodes[1]!.stderr()).toMatch(/lying-node: forwarding a forged/)
+      for (const name of ['a', 'c']) {
+        expect(byName.get(name)!.status, JSON.stringify(byName.get(name))).toBe('OK')
+      }
+      // Every honest copy is the image, byte for byte; the liar's own copy too
+      // (it lies only in what it forwards), so nothing forged reached a disk.
+      expect(await sha256File(targets[0]!)).toBe(image.sha256)
+      expect(await sha256File(targets[2]!)).toBe(image.sha256)
+      expect(nodeExits[0]).toBe(0)
+      expect(nodeExits[2]).toBe(0)
+      expect(session.nodes[2]!.stderr()).toMatch(/does not match the source.*none of it was written/)
+    })
+  }
+
+  it('a node that claims Done without having written its copy cannot prove it: the coordinator fails it', async () => {
+    const image = await makeImage(w, 8 * MiB)
+    const session = await startSession(w, image.path, ['--nodes', '2'])
+    onTestFinished(() => session.kill())
+    const honest = await makeTarget(w, 'proof-honest.img', 8 * MiB)
+    const empty = await makeTarget(w, 'proof-empty.img', 8 * MiB)
+    session.startNode({ name: 'honest', target: honest })
+    await session.coordinator.waitForLine(/admitted honest /)
+    session.startNode({ name: 'claims', target: empty, wrapper: liarWrapper('no-disk') })
+    const { exit, report, nodeExits } = await session.finish()
+    const claims = report.nodes.find(n => n.name === 'claims')!
+    expect(claims.status, JSON.stringify(claims)).toBe('FAILED')
+    expect(claims.code).toBe('INTEGRITY')
+    expect(claims.reason).toMatch(/could not prove its copy: the block at \d+ read back from its target differs from the image/)
+    expect(report.nodes.find(n => n.name === 'honest')!.status).toBe('OK')
+    expect(exit).not.toBe(0)
+    expect(nodeExits[0]).toBe(0)
+    expect(nodeExits[1]).not.toBe(0)
+  })
+
+  it('join --verify-readback re-reads the whole target and refuses a copy that is not on it', async () => {
+    const image = await makeImage(w, 8 * MiB)
+    const session = await startSession(w, image.path, ['--nodes', '2'])
+    onTestFinished(() => session.kill())
+    const honest = await makeTarget(w, 'readback-honest.img', 8 * MiB)
+    const empty = await makeTarget(w, 'readback-empty.img', 8 * MiB)
+    session.startNode({ name: 'honest', target: honest, args: ['--verify-readback'] })
+    await session.coordinator.waitForLine(/admitted honest /)
+    session.startNode({ name: 'claims', target: empty, args: ['--verify-readback'], wrapper: liarWrapper('no-disk') })
+    const { report, nodeExits } = await session.finish()
+    const byName = new Map(report.nodes.map(n => [n.name, n]))
+    expect(byName.get('honest')).toMatchObject({ status: 'OK', readBack: true })
+    expect(session.nodes[0]!.stderr()).toMatch(/read back the whole target after the final fsync \(through the page cache\): every block matches the source/)
+    expect(byName.get('claims')).toMatchObject({ status: 'FAILED', code: 'INTEGRITY' })
+    expect(byName.get('claims')!.reason).toMatch(/read back after the final fsync, the block at 0 differs from what the source signed/)
+    expect(nodeExits[1]).not.toBe(0)
+    expect(session.nodes[1]!.stderr()).toMatch(/the block at 0 differs/)
+  })
+})
