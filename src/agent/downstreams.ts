@@ -26,6 +26,8 @@ export class Downstreams {
   private failureTurn = 0
   /** connect() calls still dialling or waiting for the HELLO answer: linger() waits for them too. */
   private readonly connecting = new Set<Promise<void>>()
+  /** The newest plan entry for each downstream we connected, to open a new stream to it. */
+  private readonly planned = new Map<string, PlannedDownstream>()
 
   constructor (
     private readonly net: Network,
@@ -41,6 +43,12 @@ export class Downstreams {
       this.stalled.add(peer)
       log(`downstream ${short(peer)} gave no credit for ${pipeline.demoteAfterMs / 1000} s (hung or far too slow): serving it in the background from now on`)
     }
+    pipeline.onDownstreamPoisoned = peer => {
+      const d = this.planned.get(peer)
+      if (d === undefined || !wanted(peer)) return
+      log(`downstream ${short(peer)}: the block being forwarded to it did not verify here; opening a new stream to it`)
+      void this.connect(d)
+    }
     pipeline.onDownstreamFailed = (peer, err) => {
       log(`downstream ${short(peer)} lost: ${errorMessage(err)}`)
       this.failures.set(peer, errorMessage(err))
@@ -53,6 +61,7 @@ export class Downstreams {
    * coordinator can feed that node another way.
    */
   async connect (downstream: PlannedDownstream): Promise<void> {
+    this.planned.set(downstream.peer, downstream)
     const connecting = this.dialAndAttach(downstream)
     this.connecting.add(connecting)
     try {

@@ -11,6 +11,7 @@
 // not match the source is an UpstreamLieError (the upstream is named to the
 // coordinator as a liar).
 
+import { createHash } from 'node:crypto'
 import { ProtocolError, UpstreamLieError, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeBlockHeader, encodeAck, type BlockHeader } from '../wire/messages.js'
@@ -39,8 +40,11 @@ export function receiveBufferLimit (windowBytes: number, blockSize: number, catc
 }
 
 export type Received =
-  /** A block that hashes to what the source signed. */
-  | { kind: 'block', offset: number, length: number, payload: Payload }
+  /**
+   * A block that hashes to what the source signed. `held`: its last piece,
+   * which was not handed to the forwarding callback (see next()).
+   */
+  | { kind: 'block', offset: number, length: number, payload: Payload, held: Payload }
   /** A hash batch the source signed, now in the index. */
   | { kind: 'hashes', batch: HashBatch }
   /** The source's signed END, after the last block. */
@@ -73,7 +77,15 @@ export class BlockReceiver {
     await this.channel.send(encodeAck({ writtenThrough: from, hashesFrom: hashes.held }))
   }
 
-  async next (): Promise<Received> {
+  /**
+   * The next frame, checked. For a block, `startBlock` (if given) is called
+   * once its header is checked, before its payload is read; the function it
+   * returns is given each piece of the payload as it arrives, except the
+   * last, which is held back until the whole block has verified: so a relay
+   * forwards a block while it is still arriving (cut-through), and a
+   * downstream never receives a whole block that did not verify here.
+   */
+  async next (startBlock?: (offset: number, length: number) => Promise<((piece: Payload) => void) | undefined>): Promise<Received> {
     const header = await this.readHeader()
     const { imageSize, blockSize, windowBytes, hashes, verifier } = this.options
     if (header === null) throw new ProtocolError(`upstream closed the block stream at ${this.receivedThrough} of ${imageSize}`)
@@ -99,13 +111,30 @@ export class BlockReceiver {
     }
     const expected = hashes.hashOf(offset / blockSize)
     if (expected === undefined) throw new UpstreamLieError(`block at ${offset} came before the source's hash for it`)
-    const payload = await this.channel.reader.readChunks(length)
+    const forward = await startBlock?.(offset, length)
+    let payload: Uint8Array[]
+    let held: Uint8Array[]
+    let computed: Uint8Array
+    if (forward === undefined) {
+      payload = held = await this.channel.reader.readChunks(length)
+      computed = blockHash(payload)
+    } else {
+      const hash = createHash('sha256')
+      payload = []
+      held = []
+      for (let left = length; left > 0;) {
+        const piece = await this.channel.reader.readUpTo(left)
+        for (const chunk of piece) { hash.update(chunk); payload.push(chunk); left -= chunk.byteLength }
+        if (left > 0) forward(piece)
+        else held = piece
+      }
+      computed = new Uint8Array(hash.digest())
+    }
     this.receivedThrough = offset + length
-    const computed = blockHash(payload)
     if (!sameBytes(computed, expected)) {
       throw new UpstreamLieError(`block at ${offset} does not match the source (sha256 ${toHex(computed).slice(0, 16)}…, the source signed ${toHex(expected).slice(0, 16)}…)`)
     }
-    return { kind: 'block', offset, length, payload }
+    return { kind: 'block', offset, length, payload, held }
   }
 
   /** Check a hash batch against the source's signature and keep it in the index. */

@@ -61,15 +61,28 @@ export class BlockSender {
 
   /** Send one block; `payload` may be the chunks it was received in. */
   async sendBlock (offset: number, payload: Payload | Uint8Array): Promise<void> {
-    if (offset !== this.sentThrough) throw new RingcastError('INTERNAL', `block at ${offset} sent out of order (expected ${this.sentThrough})`)
     const chunks = payload instanceof Uint8Array ? [payload] : payload
-    const length = payloadBytes(chunks)
+    await this.beginBlock(offset, payloadBytes(chunks))
+    await this.sendPiece(chunks)
+  }
+
+  /**
+   * Start a block whose payload follows in pieces (sendPiece) as it arrives
+   * from upstream: waits for credit for all of it, sends the hash batch it
+   * needs if the downstream lacks it, then the header.
+   */
+  async beginBlock (offset: number, length: number): Promise<void> {
+    if (offset !== this.sentThrough) throw new RingcastError('INTERNAL', `block at ${offset} sent out of order (expected ${this.sentThrough})`)
     await this.waitAcked(offset + length - this.options.windowBytes)
     await this.sendBatchesThrough(Math.floor(offset / this.options.blockSize / batchBlocks(this.options.blockSize)))
     // Advance before sending: a fast downstream may ack this block before our
     // send() resolves, and an ack past sentThrough is a protocol error.
     this.sentThrough = offset + length
     await this.channel.send(encodeBlockHeader({ kind: 'block', sessionId: this.options.sessionId, offset, length, hash: NO_HASH }))
+  }
+
+  /** Send part of the payload of the block begun last, in order. */
+  async sendPiece (chunks: Payload): Promise<void> {
     for (const chunk of chunks) await this.channel.send(chunk)
   }
 

@@ -24,6 +24,7 @@ import { systemClock, type Clock } from '../clock.js'
 import { RingcastError, errorMessage } from '../errors.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import type { BlockSender } from './block-sender.js'
+import type { Payload } from './hash.js'
 import type { ReplayBlock } from './replay-buffer.js'
 import type { SignedEnd } from './source-signature.js'
 
@@ -47,6 +48,16 @@ export interface BlockStore {
 }
 
 
+/** A block a forwarder sends while it still arrives (see Forwarder.begin). */
+export interface LiveBlock {
+  /** The next piece of the payload, in order (queued; sent as credit and the socket allow). */
+  piece: (chunks: Payload) => void
+  /** Resolves when the whole block is sent, or the downstream was demoted for withholding credit. */
+  finish: () => Promise<void>
+  /** The block did not verify: close the hop mid-block, so the downstream never has it whole. */
+  poison: (why: string) => void
+}
+
 export class Forwarder {
   /** Why forwarding stopped (the local copy goes on regardless). */
   failure?: Error
@@ -61,6 +72,12 @@ export class Forwarder {
   demoted = false
   /** Told when the downstream is demoted. */
   onDemoted?: () => void
+  /**
+   * Closed mid-block because the block did not verify here (or our upstream
+   * vanished mid-block): the downstream is fine and wants a new stream from
+   * this node, not a new upstream.
+   */
+  poisoned = false
   private live = false
   private ended = false
   private readonly finished = Promise.withResolvers<void>()
@@ -99,26 +116,57 @@ export class Forwarder {
    * Catching up: ignored here (the pump will fetch it).
    */
   async offer (block: ReplayBlock): Promise<void> {
-    if (!this.live || this.failure !== undefined) return
+    const live = this.begin(block.offset, block.length)
+    if (live === undefined) return
+    live.piece(block.payload)
+    await live.finish()
+  }
+
+  /**
+   * Start forwarding a block that is still arriving (cut-through): live, the
+   * header goes out once the downstream has credit for the whole block, and
+   * each piece given to the handle follows in order. The node gives the last
+   * piece only once the block has verified, and poisons the block instead
+   * if it did not. Undefined when not live, or the downstream has it.
+   */
+  begin (offset: number, length: number): LiveBlock | undefined {
+    if (!this.live || this.failure !== undefined) return undefined
     // The downstream asked to start past this block: it has it.
-    if (block.offset + block.length <= this.sender.sentThrough) return
-    if (block.offset !== this.sender.sentThrough) {
-      this.stop(new RingcastError('INTERNAL', `forwarder expected ${this.sender.sentThrough}, was offered ${block.offset}`))
-      return
+    if (offset + length <= this.sender.sentThrough) return undefined
+    if (offset !== this.sender.sentThrough) {
+      this.stop(new RingcastError('INTERNAL', `forwarder expected ${this.sender.sentThrough}, was offered ${offset}`))
+      return undefined
     }
-    const sending = this.sender.sendBlock(block.offset, block.payload)
-      .then(() => true, err => { this.stop(err as Error); return false })
+    let sending = this.sender.beginBlock(offset, length)
+    // Every link of the chain is observed (settled() reads the last), so none rejects unhandled.
+    sending.catch(() => {})
+    let failed = false
+    const settled = (): Promise<boolean> => sending.then(() => true, err => { if (!failed) { failed = true; this.stop(err as Error) } return false })
     let cancel: (() => void) | undefined
     const slow = new Promise<'slow'>(resolve => { cancel = this.clock.after(this.demoteAfterMs, () => resolve('slow')) })
-    const outcome = await Promise.race([sending, slow])
-    cancel?.()
-    if (outcome !== 'slow') return
-    // No credit for that long: stop pacing the node on it. Once this block is
-    // through, the pump serves it at its own pace from the replay buffer and target.
-    this.live = false
-    this.demoted = true
-    this.onDemoted?.()
-    void sending.then(sent => { if (sent) void this.pump() })
+    return {
+      piece: chunks => {
+        sending = sending.then(async () => { await this.sender.sendPiece(chunks) })
+        sending.catch(() => {})
+      },
+      finish: async () => {
+        const done = settled()
+        const outcome = await Promise.race([done, slow])
+        cancel?.()
+        if (outcome !== 'slow') return
+        // No credit for that long: stop pacing the node on it. Once this block is
+        // through, the pump serves it at its own pace from the replay buffer and target.
+        this.live = false
+        this.demoted = true
+        this.onDemoted?.()
+        void done.then(sent => { if (sent) void this.pump() })
+      },
+      poison: why => {
+        cancel?.()
+        this.poisoned = true
+        this.close(why)
+      }
+    }
   }
 
   /**

@@ -27,9 +27,9 @@ import type { Target } from '../storage/target.js'
 import type { SessionParams } from '../wire/session-params.js'
 import type { BlockReceiver, Received } from './block-receiver.js'
 import type { BlockSender } from './block-sender.js'
-import { Forwarder, type BlockStore } from './forwarder.js'
+import { Forwarder, type BlockStore, type LiveBlock } from './forwarder.js'
 import type { RateLimiter } from './rate-limiter.js'
-import { blockHash, sameBytes } from './hash.js'
+import { blockHash, sameBytes, type Payload } from './hash.js'
 import { HashIndex } from './hash-index.js'
 import { ReplayBuffer, type KnownBlock, type ReplayBlock } from './replay-buffer.js'
 import { blocksInBatch, batchBlocks, type HashBatch, type SignedEnd } from './source-signature.js'
@@ -77,6 +77,8 @@ export class RelayPipeline implements BlockStore {
   onDownstreamFailed?: (peer: string, err: Error) => void
   /** Called when a live downstream gave no credit for too long and is served in the background from then on. */
   onDownstreamDemoted?: (peer: string) => void
+  /** Called when a downstream's hop was closed mid-block by us (see Forwarder.poisoned): it wants a new stream from this node. */
+  onDownstreamPoisoned?: (peer: string) => void
   /** Called when the upstream sent data that does not match the source (its hop is closed; nothing of it was written). */
   onUpstreamLied?: (peer: string, lie: string) => void
 
@@ -137,9 +139,15 @@ export class RelayPipeline implements BlockStore {
         }
         while (true) {
           let item: Received
+          let live = new Map<Forwarder, LiveBlock>()
           try {
-            item = await upstream.next()
+            item = await upstream.next(async (offset, length) => {
+              live = this.beginLive(offset, length)
+              return live.size === 0 ? undefined : piece => { for (const l of live.values()) l.piece(piece) }
+            })
           } catch (err) {
+            // Downstreams already have part of this block: it must never reach them whole.
+            for (const l of live.values()) l.poison(`the block being forwarded did not arrive here whole and verified (${(err as Error).message})`)
             // A failed write interrupts the read (see queueWrite): that is fatal, not a lost upstream.
             if (this.writeFailure !== undefined) throw this.writeFailure
             this.upstreamLost(upstream, err)
@@ -156,7 +164,7 @@ export class RelayPipeline implements BlockStore {
           this.verifiedThrough = item.offset + item.length
           this.notify()
           this.queueWrite(block, upstream)
-          await this.offer(block)
+          await this.finishLive(block, item.held, live)
         }
       }
       await this.writes
@@ -206,17 +214,40 @@ export class RelayPipeline implements BlockStore {
   }
 
   /**
-   * Offer a verified block to every live downstream at once; the loop takes
-   * the next block when all of them have credit for this one, so the
-   * slowest live downstream paces the node (and, through our acks, the
-   * upstream). Downstreams that are catching up do not pace it.
+   * Cut-through: every live downstream starts receiving a block as soon as
+   * its header is checked here, while its payload still arrives. Downstreams
+   * that are catching up do not take part (their pump sends whole, verified
+   * blocks from the replay buffer).
    */
-  private async offer (block: ReplayBlock): Promise<void> {
-    if (this.forwarders.size === 1) {
-      for (const f of this.forwarders.values()) await f.offer(block)
-    } else if (this.forwarders.size > 1) {
-      await Promise.all([...this.forwarders.values()].map(async f => await f.offer(block)))
+  private beginLive (offset: number, length: number): Map<Forwarder, LiveBlock> {
+    const live = new Map<Forwarder, LiveBlock>()
+    for (const f of this.forwarders.values()) {
+      const block = f.begin(offset, length)
+      if (block !== undefined) live.set(f, block)
     }
+    return live
+  }
+
+  /**
+   * The block verified: its last piece goes to the downstreams that have the
+   * rest, and one that went live while it arrived gets it whole. The loop
+   * takes the next block when every live downstream has this one (or was
+   * demoted for withholding credit), so the slowest live downstream paces
+   * the node (and, through our acks, the upstream).
+   */
+  private async finishLive (block: ReplayBlock, held: Payload, live: Map<Forwarder, LiveBlock>): Promise<void> {
+    const waits: Array<Promise<void>> = []
+    for (const f of this.forwarders.values()) {
+      const begun = live.get(f)
+      if (begun !== undefined) {
+        begun.piece(held)
+        waits.push(begun.finish())
+      } else {
+        waits.push(f.offer(block))
+      }
+    }
+    if (waits.length === 1) await waits[0]
+    else if (waits.length > 1) await Promise.all(waits)
   }
 
   /**
@@ -232,7 +263,9 @@ export class RelayPipeline implements BlockStore {
     this.forwarders.get(forwarder.peer)?.close('replaced by another stream to the same downstream')
     this.forwarders.set(forwarder.peer, forwarder)
     forwarder.complete().catch(err => {
-      if (!forwarder.closedOnPurpose && this.forwarders.get(forwarder.peer) === forwarder) this.onDownstreamFailed?.(forwarder.peer, err as Error)
+      if (this.forwarders.get(forwarder.peer) !== forwarder) return
+      if (forwarder.poisoned) this.onDownstreamPoisoned?.(forwarder.peer)
+      else if (!forwarder.closedOnPurpose) this.onDownstreamFailed?.(forwarder.peer, err as Error)
     })
     // A node that already has the whole image serves it all from here.
     if (this.end !== undefined) forwarder.end()

@@ -153,6 +153,16 @@ export class ByteReader {
     return out
   }
 
+  /**
+   * Read what has arrived, at least 1 and at most `max` bytes, as the chunks
+   * it came in (views, no copy): for forwarding bytes as they arrive.
+   * Throws ProtocolError if the stream ends first.
+   */
+  async readUpTo (max: number): Promise<Uint8Array[]> {
+    if (!(await this.fill(1))) throw new ProtocolError(`stream ended ${max} bytes short`)
+    return await this.readChunks(Math.min(max, this.buffered))
+  }
+
   private async readVarint (): Promise<number | null> {
     let value = 0
     let scale = 1

@@ -27,11 +27,13 @@ describe('a lying relay', () => {
     it(`that ${what} is named and failed; the nodes below it write none of it and finish verified`, async () => {
       const image = await makeImage(w, 24 * MiB)
       // Paced, so the lie is caught mid-image with blocks still to come.
-      const session = await startSession(w, image.path, ['--nodes', '3', '--block-size', '64KiB', '--max-rate', '12MB/s'])
+      const session = await startSession(w, image.path, ['--nodes', '4', '--block-size', '64KiB', '--max-rate', '12MB/s'])
       onTestFinished(() => session.kill())
-      const targets = await Promise.all(['a', 'liar', 'c'].map(async n => await makeTarget(w, `${lie}-${n}.img`, 24 * MiB)))
-      // Join one after another, so the chain is a -> liar -> c.
-      for (const [i, name] of ['a', 'liar', 'c'].entries()) {
+      const names = ['a', 'liar', 'c', 'd']
+      const targets = await Promise.all(names.map(async n => await makeTarget(w, `${lie}-${n}.img`, 24 * MiB)))
+      // Join one after another, so the chain is a -> liar -> c -> d: c catches
+      // the lie while it is already forwarding that block on to d (cut-through).
+      for (const [i, name] of names.entries()) {
         session.startNode({
           name,
           target: targets[i]!,
@@ -47,16 +49,18 @@ describe('a lying relay', () => {
       expect(liar.reason).toMatch(/sent data that does not match the source.*caught by c/)
       expect(liar.reason).toMatch(caught)
       expect(session.nodes[1]!.stderr()).toMatch(/lying-node: forwarding a forged/)
-      for (const name of ['a', 'c']) {
+      for (const name of ['a', 'c', 'd']) {
         expect(byName.get(name)!.status, JSON.stringify(byName.get(name))).toBe('OK')
       }
-      // Every honest copy is the image, byte for byte; the liar's own copy too
-      // (it lies only in what it forwards), so nothing forged reached a disk.
-      expect(await sha256File(targets[0]!)).toBe(image.sha256)
-      expect(await sha256File(targets[2]!)).toBe(image.sha256)
-      expect(nodeExits[0]).toBe(0)
-      expect(nodeExits[2]).toBe(0)
+      // Every honest copy is the image, byte for byte: nothing forged reached a disk.
+      for (const i of [0, 2, 3]) expect(await sha256File(targets[i]!)).toBe(image.sha256)
+      for (const i of [0, 2, 3]) expect(nodeExits[i]).toBe(0)
       expect(session.nodes[2]!.stderr()).toMatch(/does not match the source.*none of it was written/)
+      // d got part of the forged block from c, never all of it, and blamed no one.
+      expect(session.nodes[3]!.stderr()).not.toMatch(/does not match the source/)
+      // A forged block reaches c piece by piece, and c forwards all but its
+      // last piece before it can tell: it cuts d's stream mid-block and opens a new one.
+      if (lie === 'flip') expect(session.nodes[2]!.stderr()).toMatch(/did not verify here; opening a new stream to it/)
     })
   }
 

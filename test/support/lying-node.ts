@@ -38,13 +38,26 @@ function forge (offset: number, payload: Payload | Uint8Array): Uint8Array {
 interface SenderInsides { options: { blockSize: number, batches: { batch: (i: number) => Promise<HashBatch> } } }
 
 if (mode === 'flip' || mode === 'rehash') {
-  const sendBlock = BlockSender.prototype.sendBlock
-  BlockSender.prototype.sendBlock = async function (this: BlockSender, offset, payload) {
-    const lie = offset >= lieAt && (forged === undefined || forged.offset === offset)
-    // Forged before the original sends the batch this block needs, so rehash can fit the batch to it.
-    const bytes = lie ? (forged?.bytes ?? forge(offset, payload)) : payload
+  // The liar stores and forwards: it must hold a whole block to forge it,
+  // and to forge its hash before the batch that carries the hash goes out.
+  const beginBlock = BlockSender.prototype.beginBlock
+  const sendPiece = BlockSender.prototype.sendPiece
+  const pending = new WeakMap<object, { offset: number, length: number, chunks: Uint8Array[], have: number }>()
+  BlockSender.prototype.beginBlock = async function (this: BlockSender, offset, length) {
+    pending.set(this, { offset, length, chunks: [], have: 0 })
+  }
+  BlockSender.prototype.sendPiece = async function (this: BlockSender, chunks) {
+    const block = pending.get(this)
+    if (block === undefined) return await sendPiece.call(this, chunks)
+    for (const c of chunks) { block.chunks.push(c); block.have += c.byteLength }
+    if (block.have < block.length) return
+    pending.delete(this)
+    const lie = block.offset >= lieAt && (forged === undefined || forged.offset === block.offset)
+    // Forged before the batch this block needs goes out, so rehash can fit the batch to it.
+    const bytes = lie ? [forged?.bytes ?? forge(block.offset, block.chunks)] : block.chunks
     if (mode === 'rehash') rehashBatches(this as unknown as SenderInsides)
-    return await sendBlock.call(this, offset, bytes)
+    await beginBlock.call(this, block.offset, block.length)
+    await sendPiece.call(this, bytes)
   }
 }
 
