@@ -34,7 +34,7 @@
 // Cost: one pass over nodes × blocks with typed arrays: a 10,000-node, 20 GB,
 // 1 MiB-block scenario is 1.9·10^8 node-blocks.
 
-import { crossingShare, estimate, uplinkLoads, type Rates } from '../src/topology/estimate.js'
+import { crossingShare, estimate, FORWARD_HOLD_BYTES, uplinkLoads, type Rates } from '../src/topology/estimate.js'
 import { plan as planTopology, SOURCE, type ConcreteTopology, type Plan, type PlanNode } from '../src/topology/plan.js'
 import { repairParent } from '../src/topology/repair.js'
 import { detach, hangDetectedAfterMs, judgeBacklog, pacingHeldMs, relocateStraggler, REWIRE_DEFAULTS, type RewireEffect, type RewirePolicy, type SessionView } from '../src/topology/rewire.js'
@@ -64,6 +64,12 @@ export interface SimConfig {
   crashDetect?: number
   /** The coordinator's re-wire: plan messages and the new hop's handshake. */
   rewireDelay?: number
+  /**
+   * Relays forward a block's pieces as they arrive, holding back only the
+   * last FORWARD_HOLD_BYTES until it verifies (production since December
+   * 2026; default true). False models store-and-forward, for comparison.
+   */
+  cutThrough?: boolean
   /**
    * The coordinator's re-wire policy (milliseconds, as in production):
    * REWIRE_DEFAULTS unless a scenario says otherwise, e.g. serve
@@ -122,6 +128,7 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
   const crashDetect = config.crashDetect ?? 2 * L
   const rewireDelay = config.rewireDelay ?? 4 * L
   const policy: RewirePolicy = { ...REWIRE_DEFAULTS, ...config.policy }
+  const cutThrough = config.cutThrough ?? true
 
   // Index nodes in planned order; parent -1 is the source.
   const index = new Map(p.hops.map((h, i) => [h.node, i]))
@@ -154,7 +161,9 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
     }
   }
   // State, per node, for the block being computed (k) and the one before.
-  const loopStart = new Float64Array(n) // loopStart(i, k)
+  const loopStart = new Float64Array(n) // loopStart(i, k): block k is whole and verified at node i
+  const recvStart = new Float64Array(n) // when block k started arriving at node i (cut-through)
+  const arrived = new Float64Array(n) // when block k's last byte arrived at node i
   const loopDone = new Float64Array(n) // loopDone(i, k-1): when block k-1 was offered to every live child
   const loopDoneNext = new Float64Array(n) // loopDone(i, k), built up as the children are computed
   const linkFree = new Float64Array(n) // end of the previous block on the hop into i
@@ -185,6 +194,14 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
   })
   const childrenOf = (par: number): number[] => par === -1 ? sourceChildren : children[par]!
   const creditFor = (c: number, k: number): number => k < windowBlocks ? 0 : ring[c * windowBlocks + (k % windowBlocks)]! + L
+  /**
+   * When `par` can start sending block k on: store-and-forward, once it has
+   * the whole block in its loop; cut-through, once its loop is free and the
+   * block's header has arrived.
+   */
+  const forwardFrom = (par: number): number => cutThrough ? Math.max(recvStart[par]! + L, loopDone[par]!) : loopStart[par]!
+  /** When the hop into node i from `par` can be through with block k: never before `par` has all of it (cut-through holds back its last piece). */
+  const notBefore = (par: number, size: number, r: number): number => cutThrough && par !== -1 ? arrived[par]! + Math.min(size, FORWARD_HOLD_BYTES) / r : 0
   const remove = (list: number[], x: number): void => { const at = list.indexOf(x); if (at >= 0) list.splice(at, 1) }
 
   for (let k = 0; k < blocks; k++) {
@@ -195,18 +212,20 @@ export function simulatePlan (p: Plan, nodes: readonly SimNode[], config: SimCon
       steps++
       let par = parent[i]!
       const credit = creditFor(i, k)
-      let send = Math.max(par === -1 ? 0 : loopStart[par]!, credit, linkFree[i]!)
-      let end = send + size / rate[i]!
+      let send = Math.max(par === -1 ? 0 : forwardFrom(par), credit, linkFree[i]!)
+      let end = Math.max(send + size / rate[i]!, notBefore(par, size, rate[i]!))
       // The upstream is gone, or stopped before this block was through: the repair rule's upstream takes over.
       while (par !== -1 && (dead[par] === 1 || end > failAt[par]!)) {
         if (dead[par] === 0) stop(par)
         const repairedAt = droppedAt[par]! + rewireDelay
         par = reparent(i, par)
-        send = Math.max(repairedAt, par === -1 ? 0 : loopStart[par]!, credit)
-        end = send + size / rate[i]!
+        send = Math.max(repairedAt, par === -1 ? 0 : forwardFrom(par), credit)
+        end = Math.max(send + size / rate[i]!, notBefore(par, size, rate[i]!))
       }
       linkFree[i] = end
       const at = end + L
+      recvStart[i] = send
+      arrived[i] = at
       if (at > failAt[i]!) { stop(i); continue }
       if (par !== -1 && background[i] === 0) {
         if (catchingUp[i] === 1) {

@@ -308,6 +308,29 @@ const big: Scenario = {
   }
 }
 
+/** Cut-through against store-and-forward: what holding a whole block per hop cost a long chain. */
+const cutThrough: Scenario = {
+  name: 'cut-through',
+  description: 'a chain with cut-through forwarding against store-and-forward (1 MiB blocks), 20 GB at 1 GbE and 128 MiB at 100 Mbit/s',
+  run: () => {
+    const rows = [csvLine(['case', 'nodes', 'store_and_forward_s', 'cut_through_s'])]
+    const summary: string[] = []
+    const cases: Array<[string, number, SimConfig, number]> = [
+      ['1 GbE, 20 GB', 1000, baseConfig(), GBE],
+      ['1 GbE, 20 GB', 10_000, baseConfig(), GBE],
+      ['lab, 100 Mbit/s, 128 MiB', 8, labConfig(), goodput(100e6)]
+    ]
+    for (const [label, nodes, config, link] of cases) {
+      const stored = simulate(uniformNodes(nodes, link, Infinity), { kind: 'chain' }, { ...config, cutThrough: false }).seconds
+      const cut = simulate(uniformNodes(nodes, link, Infinity), { kind: 'chain' }, config).seconds
+      const ideal = config.imageBytes / link
+      rows.push(csvLine([label, nodes, stored, cut]))
+      summary.push(`${label}, ${nodes} nodes: store-and-forward ${stored.toFixed(1)} s (${(stored / ideal).toFixed(3)}× S/B), cut-through ${cut.toFixed(1)} s (${(cut / ideal).toFixed(3)}× S/B)`)
+    }
+    return { csv: rows.join('\n') + '\n', charts: [], summary }
+  }
+}
+
 const allTopologies: ConcreteTopology[] = [{ kind: 'chain' }, { kind: 'tree', fanout: 2 }, { kind: 'tree', fanout: 4 }, { kind: 'chains', count: 4 }]
 
 export const SCENARIOS: Scenario[] = [
@@ -318,5 +341,6 @@ export const SCENARIOS: Scenario[] = [
   stragglers,
   subnets,
   lab,
+  cutThrough,
   big
 ]

@@ -16,6 +16,14 @@
 
 import { formatTopology, plan, SOURCE, type ConcreteTopology, type Plan, type PlanNode } from './plan.js'
 
+/**
+ * What a relay holds back of each block before forwarding it: the last
+ * piece that arrived, until the block verifies (cut-through,
+ * src/relay/relay-pipeline.ts). About one TCP read; the per-hop delay is
+ * this over the link rate, not a whole block's time.
+ */
+export const FORWARD_HOLD_BYTES = 65_536
+
 /** Rates in bytes per second, times in seconds. */
 export interface Rates {
   imageBytes: number
@@ -67,7 +75,11 @@ export function estimate (p: Plan, rates: Rates, nodes: readonly PlanNode[] = []
     }
   }
   if (p.hops.length === 0) return { seconds: 0, rate: 0, bottleneck: 'no nodes' }
-  const seconds = rates.imageBytes / rate + p.depth * (Math.min(rates.blockBytes, rates.imageBytes) / rate + rates.hopLatency)
+  // The head waits for its first block whole (the source reads and sends it);
+  // every hop after it adds only what a relay holds back.
+  const first = Math.min(rates.blockBytes, rates.imageBytes)
+  const held = Math.min(first, FORWARD_HOLD_BYTES)
+  const seconds = rates.imageBytes / rate + first / rate + rates.hopLatency + Math.max(0, p.depth - 1) * (held / rate + rates.hopLatency)
   return { seconds, rate, bottleneck }
 }
 

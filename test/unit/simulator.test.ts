@@ -1,6 +1,7 @@
 // The simulator (simulations/): its engine against the closed forms it must
 // reproduce, its failure handling, the repair rule, and the baselines.
 
+import { FORWARD_HOLD_BYTES } from '../../src/topology/estimate.js'
 import { describe, expect, it } from 'vitest'
 import { multicastSeconds, starSeconds, swarmSeconds } from '../../simulations/baselines.js'
 import { simulate, type SimConfig, type SimNode } from '../../simulations/engine.js'
@@ -16,16 +17,25 @@ const nodes = (n: number, over: Record<number, Partial<SimNode>> = {}): SimNode[
   uniformNodes(n, 100e6, Infinity).map((x, i) => ({ ...x, ...over[i] }))
 
 describe('simulator engine', () => {
-  it('a chain takes S/B plus one block and one latency per hop (DESIGN.md model)', () => {
+  it('a chain takes S/B, one block to the head, then what a relay holds back and one latency per hop (cut-through)', () => {
     for (const n of [1, 5, 40]) {
       const r = simulate(nodes(n), { kind: 'chain' }, cfg)
-      const model = 64 * MiB / 100e6 + n * (MiB / 100e6 + 0.001)
+      const model = 64 * MiB / 100e6 + (MiB / 100e6 + 0.001) + (n - 1) * (FORWARD_HOLD_BYTES / 100e6 + 0.001)
       expect(r.seconds).toBeGreaterThan(model * 0.98)
       expect(r.seconds).toBeLessThan(model * 1.02)
       expect(r.nodes.every(o => o.finishedAt !== undefined && !o.failed)).toBe(true)
       // Every node finishes after its upstream (the pipeline's order).
       const done = r.nodes.map(o => o.finishedAt!)
       for (let i = 1; i < done.length; i++) expect(done[i]!).toBeGreaterThan(done[i - 1]!)
+    }
+  })
+
+  it('store-and-forward (cutThrough: false) takes S/B plus one block and one latency per hop (DESIGN.md model)', () => {
+    for (const n of [1, 5, 40]) {
+      const r = simulate(nodes(n), { kind: 'chain' }, { ...cfg, cutThrough: false })
+      const model = 64 * MiB / 100e6 + n * (MiB / 100e6 + 0.001)
+      expect(r.seconds).toBeGreaterThan(model * 0.98)
+      expect(r.seconds).toBeLessThan(model * 1.02)
     }
   })
 

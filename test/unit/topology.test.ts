@@ -1,8 +1,9 @@
 // The planners and the rate model (src/topology): every plan is checked for
 // the structural rules every consumer relies on, then for its shape.
 
+import { FORWARD_HOLD_BYTES } from '../../src/topology/estimate.js'
 import { describe, expect, it } from 'vitest'
-import { chooseTopology, estimate, type Rates } from '../../src/topology/estimate.js'
+import { chooseTopology, estimate, FORWARD_HOLD_BYTES, type Rates } from '../../src/topology/estimate.js'
 import { orderBySubnet, parseTopology, plan, SOURCE, subnetCrossings, TopologyError, type ConcreteTopology, type Plan, type PlanNode } from '../../src/topology/plan.js'
 
 const nodes = (n: number, subnetOf: (i: number) => string | undefined = () => undefined): PlanNode[] =>
@@ -140,10 +141,10 @@ const GB = 1e9
 const gbe: Rates = { imageBytes: 20 * GB, blockBytes: 1_048_576, sourceUplink: 125e6, nodeLink: 125e6, nodeDisk: Infinity, hopLatency: 0.0005 }
 
 describe('estimate', () => {
-  it('a chain takes S/B plus one block and one latency per hop (DESIGN.md)', () => {
+  it('a chain takes S/B, one block to the head, then what a relay holds back and one latency per hop', () => {
     const e = estimate(plan(nodes(64), { kind: 'chain' }), gbe)
     expect(e.rate).toBe(125e6)
-    expect(e.seconds).toBeCloseTo(20 * GB / 125e6 + 64 * (1_048_576 / 125e6 + 0.0005), 6)
+    expect(e.seconds).toBeCloseTo(20 * GB / 125e6 + (1_048_576 / 125e6 + 0.0005) + 63 * (FORWARD_HOLD_BYTES / 125e6 + 0.0005), 6)
     expect(e.bottleneck).toBe('source uplink')
   })
 
