@@ -1,12 +1,12 @@
 // The simulator (simulations/): its engine against the closed forms it must
 // reproduce, its failure handling, the repair rule, and the baselines.
 
-import { FORWARD_HOLD_BYTES } from '../../src/topology/estimate.js'
 import { describe, expect, it } from 'vitest'
 import { multicastSeconds, starSeconds, swarmSeconds } from '../../simulations/baselines.js'
 import { simulate, type SimConfig, type SimNode } from '../../simulations/engine.js'
 import { labConfig, LAB_MEASURED, random, uniformNodes } from '../../simulations/scenarios.js'
 import { lineChart } from '../../simulations/svg.js'
+import { FORWARD_HOLD_BYTES } from '../../src/topology/estimate.js'
 import { repairOrphans, repairParent, type TreeView } from '../../src/topology/repair.js'
 
 const MiB = 1_048_576

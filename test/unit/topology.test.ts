@@ -1,7 +1,6 @@
 // The planners and the rate model (src/topology): every plan is checked for
 // the structural rules every consumer relies on, then for its shape.
 
-import { FORWARD_HOLD_BYTES } from '../../src/topology/estimate.js'
 import { describe, expect, it } from 'vitest'
 import { chooseTopology, estimate, FORWARD_HOLD_BYTES, type Rates } from '../../src/topology/estimate.js'
 import { orderBySubnet, parseTopology, plan, SOURCE, subnetCrossings, TopologyError, type ConcreteTopology, type Plan, type PlanNode } from '../../src/topology/plan.js'
