@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { ByteReader } from '../../src/wire/framing.js'
-import { encodeAck, printable } from '../../src/wire/messages.js'
+import { encodeAck, encodeBlockHeader, printable } from '../../src/wire/messages.js'
+import { BlockReceiver } from '../../src/relay/block-receiver.js'
 import { BlockSender } from '../../src/relay/block-sender.js'
+import { HashIndex } from '../../src/relay/hash-index.js'
 import type { Channel } from '../../src/net/channel.js'
+import { signImage } from '../support/signed-image.js'
 
 describe('regressions', () => {
   it('a peer-supplied name cannot split a log line (newlines and escapes become ?)', () => {
@@ -11,6 +15,8 @@ describe('regressions', () => {
   })
 
   it('an ack that arrives before send() resolves is accepted (sentThrough advances before sending)', async () => {
+    const params = { sessionId: new Uint8Array(16), imageSize: 8192, blockSize: 4096, windowBytes: 8192 }
+    const { batches } = signImage(new Uint8Array(8192), params)
     const reader = new ByteReader()
     let pushedAck = false
     const channel: Channel = {
@@ -27,13 +33,42 @@ describe('regressions', () => {
       closed: new Promise(() => {}),
       isClosed: false
     }
-    const sender = new BlockSender(channel, { sessionId: new Uint8Array(16), windowBytes: 8192 })
-    reader.push(encodeAck({ writtenThrough: 0 })) // the downstream's answer to HELLO: start at 0
+    const sender = new BlockSender(channel, { ...params, batches })
+    reader.push(encodeAck({ writtenThrough: 0, hashesFrom: 0 })) // the downstream's answer to HELLO: start at 0, send every batch
     await sender.start()
-    await sender.sendBlock(0, new Uint8Array(4096), new Uint8Array(32))
+    await sender.sendBlock(0, new Uint8Array(4096))
     await sender.waitAcked(4096)
     expect(sender.failure).toBeUndefined()
     expect(sender.ackedThrough).toBe(4096)
+    expect(sender.batchesSent).toBe(1)
+  })
+
+  // KNOWN BUG in src/relay/block-receiver.ts checkBatch(): the batch is
+  // "copied" with .slice(), but a frame that arrived in a Node Buffer (every
+  // chunk off a noise stream) decodes to Buffer fields, and Buffer#slice is a
+  // view, so the index pins the whole received chunk (see
+  // relay-memory-bound.test.ts). Once it copies, this fails: make it a plain `it`.
+  it.fails('a hash batch that arrived in a Buffer chunk is kept as its own copy, not a view that pins the chunk', async () => {
+    const params = { sessionId: randomBytes(16), imageSize: 8192, blockSize: 4096, windowBytes: 8192 }
+    const signed = signImage(randomBytes(8192), params)
+    const reader = new ByteReader()
+    const channel = { remotePeer: 'up', remoteAddr: '/memory/up', reader, async send () {}, async closeWrite () {}, abort () {}, closed: new Promise<void>(() => {}), isClosed: false }
+    const hashes = new HashIndex(params)
+    const receiver = new BlockReceiver(channel, { ...params, verifier: signed.verifier, hashes })
+    const batch = signed.batchList[0]!
+    // HELLO and the batch in one 64 KiB Buffer, as a stream delivers them.
+    const chunk = Buffer.alloc(65_536)
+    let at = 0
+    for (const frame of [
+      encodeBlockHeader({ kind: 'hello', sessionId: params.sessionId, offset: 0, length: 0, hash: new Uint8Array() }),
+      encodeBlockHeader({ kind: 'hashes', sessionId: params.sessionId, offset: 0, length: 0, hash: new Uint8Array(), firstBlock: 0, hashes: batch.hashes, signature: batch.signature })
+    ]) at += Buffer.from(frame).copy(chunk, at)
+    reader.push(chunk.subarray(0, at))
+    await receiver.hello(0)
+    expect((await receiver.next()).kind).toBe('hashes')
+    const kept = await hashes.batch(0)
+    expect(kept.hashes.buffer.byteLength).toBe(kept.hashes.byteLength)
+    expect(kept.signature.buffer.byteLength).toBe(kept.signature.byteLength)
   })
 })
 

@@ -12,11 +12,12 @@ import {
   encodeAck,
   encodeBlockHeader,
   encodeControl,
+  type Ack,
   type BlockHeader,
   type Control,
   type ControlInput
 } from '../../src/wire/messages.js'
-import { MAX_ACK_FRAME_BYTES, MAX_BLOCK_HEADER_BYTES, MAX_CONTROL_FRAME_BYTES } from '../../src/wire/protocol.js'
+import { HASH_BATCH_BLOCKS, MAX_ACK_FRAME_BYTES, MAX_BLOCK_HEADER_BYTES, MAX_CONTROL_FRAME_BYTES, MAX_HASHES_FRAME_BYTES } from '../../src/wire/protocol.js'
 import { ringcast } from '../../src/wire/gen/ringcast.js'
 
 // ------------------------------------------------------------------ helpers
@@ -87,13 +88,17 @@ function fieldsOf (body: object, keys: readonly string[]): Record<string, unknow
   const out: Record<string, unknown> = {}
   for (const k of keys) {
     const v = (body as Record<string, unknown>)[k]
-    out[k] = v instanceof Uint8Array ? hex(v) : Array.isArray(v) ? [...v] : v
+    out[k] = v instanceof Uint8Array ? hex(v) : Array.isArray(v) ? v.map(x => x instanceof Uint8Array ? hex(x) : x) : v
   }
   return out
 }
 
 const SESSION = Uint8Array.from({ length: 16 }, (_, i) => i + 1)
 const HASH = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 + i)
+const SIGNATURE = Uint8Array.from({ length: 64 }, (_, i) => 0x40 + i)
+/** A full batch of block hashes (256 x 32 bytes), as a HASHES frame carries it. */
+const BATCH = Uint8Array.from({ length: HASH_BATCH_BLOCKS * 32 }, (_, i) => i % 251)
+const NONE = new Uint8Array()
 const TOKEN = 'tok-SECRET-do-not-log-7f3a'
 
 /** One example of every control message kind, with large uint64 values. */
@@ -133,13 +138,26 @@ const CONTROL_EXAMPLES: Array<{ input: ControlInput, uint64: string[] }> = [
     },
     uint64: []
   },
-  { input: { progress: { writtenThrough: GIB5, bytesReceived: MAX_SAFE, resumedFrom: GIB5 - 1_048_576 } }, uint64: ['writtenThrough', 'bytesReceived', 'resumedFrom'] },
   {
-    input: { done: { sha256: HASH, bytesWritten: GIB5, elapsedMs: 123_456, peakRssBytes: 2 ** 40, peakInflightBytes: MAX_SAFE } },
+    input: {
+      progress: {
+        writtenThrough: GIB5,
+        bytesReceived: MAX_SAFE,
+        resumedFrom: GIB5 - 1_048_576,
+        lyingUpstream: '12D3KooWUpstreamPeerIdxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        lie: 'block at 5242880 does not match the source'
+      }
+    },
+    uint64: ['writtenThrough', 'bytesReceived', 'resumedFrom']
+  },
+  {
+    input: { done: { sha256: HASH, bytesWritten: GIB5, elapsedMs: 123_456, peakRssBytes: 2 ** 40, peakInflightBytes: MAX_SAFE, readBack: true } },
     uint64: ['bytesWritten', 'elapsedMs', 'peakRssBytes', 'peakInflightBytes']
   },
   { input: { failed: { code: ringcast.ErrorCode.TARGET_WRITE_FAILED, reason: 'no space left on the device', writtenThrough: GIB5 } }, uint64: ['writtenThrough'] },
-  { input: { verdict: { verified: true, sourceSha256: HASH, reason: '' } }, uint64: [] }
+  { input: { verdict: { verified: true, sourceSha256: HASH, reason: '' } }, uint64: [] },
+  { input: { challenge: { nonce: SESSION, blocks: [0, 7, GIB5 / 4096] } }, uint64: [] },
+  { input: { proof: { hashes: [HASH, SIGNATURE.subarray(0, 32)], error: '' } }, uint64: [] }
 ]
 
 const kindOf = (input: ControlInput): string => Object.keys(input)[0]!
@@ -167,7 +185,7 @@ suite('control messages', () => {
 
   it('covers every control message kind', () => {
     expect(CONTROL_EXAMPLES.map(e => kindOf(e.input)).sort())
-      .toEqual(['done', 'failed', 'join', 'plan', 'progress', 'refuse', 'verdict', 'welcome'])
+      .toEqual(['challenge', 'done', 'failed', 'join', 'plan', 'progress', 'proof', 'refuse', 'verdict', 'welcome'])
   })
 
   it('decodes unset uint64 fields as the number 0', async () => {
@@ -208,6 +226,16 @@ suite('control messages', () => {
     expect(err.message).toMatch(/not a safe integer/)
   })
 
+  // KNOWN BUG in src/wire/messages.ts, checkNumbers(): it checks a body's
+  // own number fields but not the elements of a repeated one, so
+  // Challenge.blocks = [2^60 + 1] decodes as 1152921504606847000, silently
+  // rounded. (No code answers a Challenge yet.) Once checkNumbers looks into
+  // arrays, this test starts to fail: make it a plain `it`.
+  it.fails('rejects a uint64 above 2^53 inside a repeated field (Challenge.blocks)', () => {
+    const challenge = pb(pbBytes(1, SESSION), pbVarint(2, 2n ** 60n + 1n))
+    protocolErrorFrom(() => decodeControl(pb(pbBytes(9, challenge))))
+  })
+
   it('tolerates unknown fields at the top level and inside a body', async () => {
     const body = await unframe(encodeControl({ progress: { writtenThrough: GIB5 } }))
     // Unknown field inside the Progress body: rebuild it with an extra field 99.
@@ -226,30 +254,45 @@ suite('control messages', () => {
 
 suite('block headers', () => {
   const examples: BlockHeader[] = [
-    { kind: 'hello', sessionId: SESSION, offset: 0, length: 0, hash: new Uint8Array() },
-    { kind: 'hello', sessionId: SESSION, offset: GIB5, length: 0, hash: new Uint8Array() },
-    { kind: 'block', sessionId: SESSION, offset: GIB5, length: 1_048_576, hash: HASH },
-    { kind: 'block', sessionId: SESSION, offset: 0, length: 4096, hash: HASH },
-    { kind: 'end', sessionId: SESSION, offset: MAX_SAFE, length: 0, hash: HASH }
+    { kind: 'hello', sessionId: SESSION, offset: 0, length: 0, hash: NONE },
+    { kind: 'hello', sessionId: SESSION, offset: GIB5, length: 0, hash: NONE },
+    // Since protocol 4 a BLOCK carries no hash: the source's HASHES frame does.
+    { kind: 'block', sessionId: SESSION, offset: GIB5, length: 1_048_576, hash: NONE },
+    { kind: 'block', sessionId: SESSION, offset: 0, length: 4096, hash: NONE },
+    { kind: 'end', sessionId: SESSION, offset: MAX_SAFE, length: 0, hash: HASH, signature: SIGNATURE },
+    { kind: 'hashes', sessionId: SESSION, offset: 0, length: 0, hash: NONE, firstBlock: MAX_SAFE - 255, hashes: BATCH, signature: SIGNATURE },
+    { kind: 'hashes', sessionId: SESSION, offset: 0, length: 0, hash: NONE, firstBlock: 0, hashes: HASH, signature: SIGNATURE }
   ]
+  const [, , block, , end, hashes] = examples as [BlockHeader, BlockHeader, BlockHeader, BlockHeader, BlockHeader, BlockHeader, BlockHeader]
 
-  it.each(examples.map(h => [`${h.kind} @${h.offset}`, h] as const))('%s round-trips', async (_name, header) => {
+  it.each(examples.map(h => [`${h.kind} @${h.kind === 'hashes' ? h.firstBlock! : h.offset}`, h] as const))('%s round-trips', async (_name, header) => {
     const framed = encodeBlockHeader(header)
-    const decoded = decodeBlockHeader(await readOneFrame(framed, MAX_BLOCK_HEADER_BYTES))
+    const decoded = decodeBlockHeader(await readOneFrame(framed, MAX_HASHES_FRAME_BYTES))
     expect(decoded.kind).toBe(header.kind)
     expect(hex(decoded.sessionId)).toBe(hex(header.sessionId))
     expect(decoded.offset).toBe(header.offset)
     expect(typeof decoded.offset).toBe('number')
     expect(decoded.length).toBe(header.length)
     expect(hex(decoded.hash)).toBe(hex(header.hash))
+    expect(decoded.firstBlock ?? 0).toBe(header.firstBlock ?? 0)
+    expect(typeof (decoded.firstBlock ?? 0)).toBe('number')
+    expect(hex(decoded.hashes ?? NONE)).toBe(hex(header.hashes ?? NONE))
+    expect(hex(decoded.signature ?? NONE)).toBe(hex(header.signature ?? NONE))
   })
 
-  it('fits well inside MAX_BLOCK_HEADER_BYTES', () => {
-    expect(encodeBlockHeader(examples[4]!).byteLength).toBeLessThan(100)
+  it('fits its limits: BLOCK and END well inside MAX_BLOCK_HEADER_BYTES, a full batch inside MAX_HASHES_FRAME_BYTES', () => {
+    expect(encodeBlockHeader(block).byteLength).toBeLessThan(40)
+    expect(encodeBlockHeader(end).byteLength).toBeLessThan(160)
+    expect(encodeBlockHeader(end).byteLength).toBeLessThan(MAX_BLOCK_HEADER_BYTES)
+    // The receiver reads every block-stream frame with this limit: a full batch must fit, with its header.
+    expect(encodeBlockHeader(hashes).byteLength).toBeLessThanOrEqual(MAX_HASHES_FRAME_BYTES)
   })
 
-  const header = (kind: number, hash: Uint8Array, offset: number | bigint = 0): Uint8Array =>
-    pb(kind === 0 ? [] : pbVarint(1, kind), pbBytes(2, SESSION), offset === 0 ? [] : pbVarint(3, offset), pbVarint(4, 4096), hash.length === 0 ? [] : pbBytes(5, hash))
+  // field 5 = hash, 6 = first_block, 7 = hashes, 8 = signature
+  const header = (kind: number, hash: Uint8Array, offset: number | bigint = 0, signature: Uint8Array = NONE): Uint8Array =>
+    pb(kind === 0 ? [] : pbVarint(1, kind), pbBytes(2, SESSION), offset === 0 ? [] : pbVarint(3, offset), pbVarint(4, 4096), hash.length === 0 ? [] : pbBytes(5, hash), signature.length === 0 ? [] : pbBytes(8, signature))
+  const batchFrame = (batch: Uint8Array, signature: Uint8Array = SIGNATURE, firstBlock: number | bigint = 256): Uint8Array =>
+    pb(pbVarint(1, 4), pbBytes(2, SESSION), pbVarint(6, firstBlock), batch.length === 0 ? [] : pbBytes(7, batch), signature.length === 0 ? [] : pbBytes(8, signature))
 
   it('rejects an unknown kind', () => {
     expect(protocolErrorFrom(() => decodeBlockHeader(header(7, HASH))).message).toMatch(/unknown kind 7/)
@@ -260,30 +303,44 @@ suite('block headers', () => {
     protocolErrorFrom(() => decodeBlockHeader(pb(pbVarint(1, 0), pbBytes(2, SESSION), pbBytes(5, HASH))))
   })
 
-  it('rejects a hash of the wrong length for BLOCK and END', () => {
-    for (const kind of [2, 3]) {
-      for (const hash of [new Uint8Array(0), bytesOf(31, 1), bytesOf(33, 1), bytesOf(20, 1)]) {
-        expect(protocolErrorFrom(() => decodeBlockHeader(header(kind, hash))).message).toMatch(/hash is \d+ bytes/)
-      }
+  it('rejects END with a digest or a signature of the wrong length', () => {
+    for (const hash of [NONE, bytesOf(31, 1), bytesOf(33, 1), bytesOf(20, 1)]) {
+      expect(protocolErrorFrom(() => decodeBlockHeader(header(3, hash, 0, SIGNATURE))).message).toMatch(/END carries a \d+-byte digest/)
     }
+    for (const signature of [NONE, bytesOf(63, 1), bytesOf(65, 1)]) {
+      expect(protocolErrorFrom(() => decodeBlockHeader(header(3, HASH, 0, signature))).message).toMatch(new RegExp(`and a ${signature.length}-byte signature, expected 32 and 64`))
+    }
+    expect(decodeBlockHeader(header(3, HASH, 0, SIGNATURE)).kind).toBe('end')
   })
 
-  it('accepts HELLO with no hash', () => {
-    expect(decodeBlockHeader(header(1, new Uint8Array())).kind).toBe('hello')
+  it('rejects HASHES with no hashes, a partial hash, or a signature of the wrong length', () => {
+    for (const batch of [NONE, bytesOf(31, 1), bytesOf(33, 1), bytesOf(32 * 3 + 1, 1)]) {
+      expect(protocolErrorFrom(() => decodeBlockHeader(batchFrame(batch))).message).toMatch(new RegExp(`hash batch of ${batch.length} bytes with a 64-byte signature is malformed`))
+    }
+    for (const signature of [NONE, bytesOf(63, 1), bytesOf(65, 1)]) {
+      protocolErrorFrom(() => decodeBlockHeader(batchFrame(BATCH, signature)))
+    }
+    expect(decodeBlockHeader(batchFrame(bytesOf(64, 1)))).toMatchObject({ kind: 'hashes', firstBlock: 256 })
   })
 
-  it('rejects a uint64 offset above 2^53 instead of rounding it', () => {
-    const err = protocolErrorFrom(() => decodeBlockHeader(header(2, HASH, 2n ** 60n)))
+  it('accepts HELLO and BLOCK with no hash', () => {
+    expect(decodeBlockHeader(header(1, NONE)).kind).toBe('hello')
+    expect(decodeBlockHeader(header(2, NONE))).toMatchObject({ kind: 'block', length: 4096 })
+  })
+
+  it('rejects a uint64 offset or first block above 2^53 instead of rounding it', () => {
+    const err = protocolErrorFrom(() => decodeBlockHeader(header(2, NONE, 2n ** 60n)))
     expect(err.message).toMatch(/offset/)
-    protocolErrorFrom(() => decodeBlockHeader(header(2, HASH, 2n ** 53n)))
+    protocolErrorFrom(() => decodeBlockHeader(header(2, NONE, 2n ** 53n)))
     // 2^53 - 1 is still exact.
-    expect(decodeBlockHeader(header(2, HASH, BigInt(MAX_SAFE))).offset).toBe(MAX_SAFE)
+    expect(decodeBlockHeader(header(2, NONE, BigInt(MAX_SAFE))).offset).toBe(MAX_SAFE)
+    expect(protocolErrorFrom(() => decodeBlockHeader(batchFrame(BATCH, SIGNATURE, 2n ** 60n))).message).toMatch(/firstBlock/)
   })
 
-  it('rejects every truncation of a block header', async () => {
-    const body = await unframe(encodeBlockHeader(examples[2]!))
-    // Cuts at a field boundary would decode as a shorter valid header; all cuts
-    // here land inside the session id, offset or hash, or drop the hash.
+  // END and HASHES end with their signature, which every proper prefix
+  // lacks or cuts short; cuts inside a field fail in protobuf itself.
+  it.each([['END', end], ['HASHES', hashes]])('rejects every truncation of %s', async (_kind, example) => {
+    const body = await unframe(encodeBlockHeader(example))
     for (let cut = 0; cut < body.byteLength; cut++) {
       let value: BlockHeader | undefined
       try {
@@ -297,19 +354,24 @@ suite('block headers', () => {
   })
 
   it('tolerates unknown fields', async () => {
-    const body = await unframe(encodeBlockHeader(examples[2]!))
-    const extended = Uint8Array.from([...body, ...pbVarint(99, 1), ...pbBytes(1234, [7, 7, 7]), ...pbVarint(15, 2n ** 62n)])
-    const decoded = decodeBlockHeader(extended)
-    expect(decoded).toMatchObject({ kind: 'block', offset: GIB5, length: 1_048_576 })
-    expect(hex(decoded.hash)).toBe(hex(HASH))
+    for (const example of [block, end, hashes]) {
+      const body = await unframe(encodeBlockHeader(example))
+      const extended = Uint8Array.from([...body, ...pbVarint(99, 1), ...pbBytes(1234, [7, 7, 7]), ...pbVarint(15, 2n ** 62n)])
+      const decoded = decodeBlockHeader(extended)
+      expect(decoded).toMatchObject({ kind: example.kind, offset: example.offset, length: example.length })
+      expect(hex(decoded.hash)).toBe(hex(example.hash))
+      expect(hex(decoded.signature ?? NONE)).toBe(hex(example.signature ?? NONE))
+    }
   })
 })
 
 suite('acks', () => {
   it.each([
-    [{ writtenThrough: GIB5, error: '' }],
-    [{ writtenThrough: MAX_SAFE, error: '' }],
-    [{ writtenThrough: 0, error: 'node failed: block at 0 failed verification', code: 'INTEGRITY' as const }]
+    [{ writtenThrough: GIB5, hashesFrom: 0, error: '' }],
+    // The answer to HELLO of a node resumed deep into a long image.
+    [{ writtenThrough: GIB5, hashesFrom: 160, error: '' }],
+    [{ writtenThrough: MAX_SAFE, hashesFrom: MAX_SAFE, error: '' }],
+    [{ writtenThrough: 0, error: 'closing this hop: block at 0 does not match the source', code: 'INTEGRITY' as const }]
   ])('%o round-trips', async ack => {
     const decoded = decodeAck(await readOneFrame(encodeAck(ack), MAX_ACK_FRAME_BYTES))
     expect(decoded).toEqual(ack)
@@ -317,11 +379,16 @@ suite('acks', () => {
   })
 
   it('fills in defaults for an empty ack', async () => {
-    expect(decodeAck(await readOneFrame(encodeAck({}), MAX_ACK_FRAME_BYTES))).toEqual({ writtenThrough: 0, error: '' })
+    expect(decodeAck(await readOneFrame(encodeAck({}), MAX_ACK_FRAME_BYTES))).toEqual({ writtenThrough: 0, hashesFrom: 0, error: '' })
   })
 
-  it('rejects a writtenThrough above 2^53', () => {
+  it('rejects a writtenThrough or hashesFrom above 2^53', () => {
     protocolErrorFrom(() => decodeAck(pb(pbVarint(1, 2n ** 60n))))
+    expect(protocolErrorFrom(() => decodeAck(pb(pbVarint(1, 4096), pbVarint(4, 2n ** 60n)))).message).toMatch(/hashesFrom/)
+  })
+
+  it('a refusing ack carries no hashesFrom (it is the answer to HELLO only)', () => {
+    expect(decodeAck(pb(pbVarint(1, 4096), pbBytes(2, [...Buffer.from('gone')]), pbVarint(4, 3)))).toEqual({ writtenThrough: 4096, error: 'gone', code: 'REFUSED' })
   })
 
   it('rejects truncated input', async () => {
@@ -335,7 +402,7 @@ suite('acks', () => {
   })
 
   it('tolerates unknown fields', () => {
-    expect(decodeAck(pb(pbVarint(1, 4096), pbBytes(77, [1]), pbVarint(78, 5)))).toEqual({ writtenThrough: 4096, error: '' })
+    expect(decodeAck(pb(pbVarint(1, 4096), pbBytes(77, [1]), pbVarint(78, 5)))).toEqual({ writtenThrough: 4096, hashesFrom: 0, error: '' })
   })
 })
 
@@ -586,9 +653,11 @@ suite('fuzz', () => {
     const below = (n: number): number => next() % n
     const corpus: Uint8Array[] = []
     for (const e of CONTROL_EXAMPLES) corpus.push((await unframe(encodeControl(e.input))))
-    corpus.push(await unframe(encodeBlockHeader({ kind: 'block', sessionId: SESSION, offset: GIB5, length: 65_536, hash: HASH })))
-    corpus.push(await unframe(encodeBlockHeader({ kind: 'end', sessionId: SESSION, offset: GIB5, length: 0, hash: HASH })))
+    corpus.push(await unframe(encodeBlockHeader({ kind: 'block', sessionId: SESSION, offset: GIB5, length: 65_536, hash: NONE })))
+    corpus.push(await unframe(encodeBlockHeader({ kind: 'end', sessionId: SESSION, offset: GIB5, length: 0, hash: HASH, signature: SIGNATURE })))
+    corpus.push(await unframe(encodeBlockHeader({ kind: 'hashes', sessionId: SESSION, offset: 0, length: 0, hash: NONE, firstBlock: 512, hashes: BATCH.subarray(0, 96), signature: SIGNATURE })))
     corpus.push(await unframe(encodeAck({ writtenThrough: GIB5, error: 'x' })))
+    corpus.push(await unframe(encodeAck({ writtenThrough: GIB5, hashesFrom: 7 })))
 
     const input = (): Uint8Array => {
       if (below(3) === 0) return Uint8Array.from({ length: below(64) }, () => below(256))
@@ -606,7 +675,7 @@ suite('fuzz', () => {
     }
 
     const failures: string[] = []
-    const decoders: Array<[string, (b: Uint8Array) => Control | BlockHeader | { writtenThrough: number, error: string }]> = [
+    const decoders: Array<[string, (b: Uint8Array) => Control | BlockHeader | Ack]> = [
       ['decodeControl', decodeControl],
       ['decodeBlockHeader', decodeBlockHeader],
       ['decodeAck', decodeAck]
@@ -674,17 +743,20 @@ suite('describe()', () => {
 
   it('gives one line for block headers and acks', () => {
     const lines = [
-      describe({ kind: 'hello', sessionId: SESSION, offset: 0, length: 0, hash: new Uint8Array() }),
-      describe({ kind: 'block', sessionId: SESSION, offset: 4096, length: 4096, hash: HASH }),
-      describe({ kind: 'end', sessionId: SESSION, offset: GIB5, length: 0, hash: HASH }),
+      describe({ kind: 'hello', sessionId: SESSION, offset: 0, length: 0, hash: NONE }),
+      describe({ kind: 'block', sessionId: SESSION, offset: 4096, length: 4096, hash: NONE }),
+      describe({ kind: 'end', sessionId: SESSION, offset: GIB5, length: 0, hash: HASH, signature: SIGNATURE }),
+      describe({ kind: 'hashes', sessionId: SESSION, offset: 0, length: 0, hash: NONE, firstBlock: 512, hashes: BATCH, signature: SIGNATURE }),
       describe({ writtenThrough: 8192, error: '' }),
       describe({ writtenThrough: 8192, error: 'disk full' })
     ]
     expect(lines[0]).toMatch(/^hello session=0102/)
-    expect(lines[1]).toMatch(/^block @4096\+4096 hash=a0a1/)
+    // A BLOCK has no hash of its own since protocol 4.
+    expect(lines[1]).toBe('block @4096+4096 hash=-')
     expect(lines[2]).toMatch(new RegExp(`^end size=${GIB5} sha256=a0a1`))
-    expect(lines[3]).toBe('ack through 8192')
-    expect(lines[4]).toBe('ack through 8192 error="disk full"')
+    expect(lines[3]).toBe(`hashes from block 512 (${HASH_BATCH_BLOCKS})`)
+    expect(lines[4]).toBe('ack through 8192')
+    expect(lines[5]).toBe('ack through 8192 error="disk full"')
     for (const line of lines) expect(line).not.toMatch(/[\r\n]/)
   })
 })
