@@ -18,6 +18,7 @@ import { Coordinator } from '../src/coordinator/coordinator.js'
 import { formatReport } from '../src/coordinator/report.js'
 import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
+import { DATA_PLANE_KINDS, type DataPlaneKind } from '../src/wire/session-params.js'
 import { linkGoodput, readInventory } from './inventory.js'
 import { formatPlanJson, formatPlanText, planFromOptions } from './plan.js'
 import { parseTopology, type Topology } from '../src/topology/plan.js'
@@ -56,6 +57,7 @@ program.command('serve')
   .option('--source-rate <rate>', "for auto: this host's uplink (default: --link-rate)")
   .option('--inventory <file>', 'nodes by name, with subnet and link/disk rates (as for ringcast plan); others are planned by their address')
   .option('--straggler-after <duration>', 'move a node whose disk holds the others back for this long out of the way (0: never)', '5s')
+  .option('--data-plane <mode>', 'how blocks travel between hops: encrypted (TLS 1.3 per hop, keyed over the control plane), integrity-only (plain TCP, for trusted fabrics: blocks are still signed by this source and verified by every node, but anyone on the wire can read them) or libp2p (noise streams, the slower pre-protocol-4 path)', 'encrypted')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
   .option('--json', 'print the final report as JSON on stdout')
@@ -85,6 +87,7 @@ program.command('serve')
       sourceRateBytesPerSecond: linkGoodput((o.sourceRate ?? o.linkRate) as string, o.sourceRate === undefined ? '--link-rate' : '--source-rate'),
       stragglerAfterMs: parseDuration(o.stragglerAfter as string, '--straggler-after'),
       inventory: o.inventory === undefined ? undefined : await loadInventory(o.inventory as string),
+      dataPlane: parseDataPlane(o.dataPlane as string),
       keyPath: o.key as string,
       token: (o.token as string | undefined) ?? ''
     }, {
@@ -123,6 +126,7 @@ program.command('join')
   .option('--replay-buffer <size>', 'newest bytes kept in memory to catch up a downstream that falls behind (older ones are read back from the target)', '16MiB')
   .option('--journal <path>', 'resume journal: lets a restarted node (same --key and --target) resume (default: <target>.ringcast-journal for a file, /var/lib/ringcast/ for a device)')
   .option('--no-journal', 'keep no resume journal (a restarted node starts over)')
+  .option('--data-port <port>', 'TCP port for the block streams from the upstream (the data plane; default: any free port, on the --listen address)', '0')
   .option('--verify-readback', "after the final fsync, re-read the whole target and check every block against the source's signed hashes and the image's sha256 (a device's buffer cache is flushed first)")
   .option('--json', 'print the result as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
@@ -147,7 +151,8 @@ program.command('join')
         replayBytes: parseSize(o.replayBuffer as string, '--replay-buffer'),
         maxWriteRateBytesPerSecond: parseWriteRate(o.maxWriteRate as string),
         journalPath: o.journal === false ? null : o.journal as string | undefined,
-        verifyReadback: o.verifyReadback === true
+        verifyReadback: o.verifyReadback === true,
+        dataPort: parsePort(o.dataPort as string)
       }, { log: view.log, progress: view.update })
       view.stop()
       process.stdout.write(o.json === true
@@ -215,6 +220,20 @@ program.command('plan')
     })
     process.stdout.write(`${o.json === true ? formatPlanJson(out) : formatPlanText(out)}\n`)
   })
+
+/** join --data-port: 0 to 65535. */
+function parsePort (value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port > 65_535) throw new RingcastError('USAGE', `--data-port must be a TCP port, 0 to 65535 (got ${value})`)
+  return port
+}
+
+/** serve --data-plane: one of DATA_PLANE_KINDS, else a usage error naming them. */
+function parseDataPlane (value: string): DataPlaneKind {
+  const kind = DATA_PLANE_KINDS.find(k => k === value)
+  if (kind === undefined) throw new RingcastError('USAGE', `--data-plane must be one of ${DATA_PLANE_KINDS.join(', ')} (got ${value})`)
+  return kind
+}
 
 /** serve --inventory: node facts by name (the same file ringcast plan reads). */
 async function loadInventory (path: string): Promise<Map<string, NodeFacts>> {

@@ -37,7 +37,8 @@ import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import { toWireCode } from '../wire/error-codes.js'
 import { printable } from '../wire/messages.js'
 import { BLOCKS_PROTOCOL, PROTOCOL_VERSION } from '../wire/protocol.js'
-import type { SessionParams } from '../wire/session-params.js'
+import { dataPlaneFromWire } from '../wire/data-plane-kind.js'
+import type { DataPlaneKind, SessionParams } from '../wire/session-params.js'
 import { ControlLink } from './control-link.js'
 import { Downstreams } from './downstreams.js'
 import { downstreamsOf, PlanFollower, UPSTREAM_TIMEOUT_MS } from './plan-follower.js'
@@ -64,6 +65,8 @@ export interface AgentConfig {
   maxWriteRateBytesPerSecond?: number
   /** After the final fsync, re-read the whole target and check it against the source's signed hashes. */
   verifyReadback?: boolean
+  /** TCP port for the data plane (direct block streams from the upstream); 0 or undefined: any free port. */
+  dataPort?: number
 }
 
 export interface AgentHooks {
@@ -97,6 +100,15 @@ export interface AgentResult {
  */
 const REPLACEMENT_TIMEOUT_MS = 180_000
 
+/** The host of the first --listen multiaddr (the data plane listens there too), else every interface. */
+function listenHost (listen: string[]): string {
+  for (const a of listen) {
+    const m = /^\/(ip4|ip6)\/([^/]+)\//.exec(a)
+    if (m !== null) return m[2]!
+  }
+  return '0.0.0.0'
+}
+
 export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: AgentParts = {}): Promise<AgentResult> {
   if (!/\/p2p\/[^/]+$/.test(config.coordinator)) {
     throw new RingcastError('USAGE', `coordinator address ${config.coordinator} must end in /p2p/<peer id>; copy it from the join command that serve printed`)
@@ -126,8 +138,24 @@ class Agent {
 
   async run (info: TargetInfo): Promise<AgentResult> {
     const { hooks, clock } = this
-    await this.net.handle(BLOCKS_PROTOCOL, channel => { void this.plans.admitBlockStream(channel, this.params) })
-    hooks.log(`listening on ${this.net.addrs.join(' ')}`)
+    // Block streams: on the data plane (a direct connection that proves the
+    // hop key the plan names), or over libp2p if the session says so.
+    let dataPlane: DataPlaneKind | undefined
+    const data = await this.net.listenData({
+      host: listenHost(this.config.listen),
+      port: this.config.dataPort ?? 0,
+      keyFor: id => this.plans.hopKeyFor(id),
+      onChannel: channel => { void this.plans.admitBlockStream(channel, this.params) },
+      log: hooks.log
+    })
+    await this.net.handle(BLOCKS_PROTOCOL, channel => {
+      if (dataPlane === 'libp2p') void this.plans.admitBlockStream(channel, this.params)
+      else {
+        hooks.log(`refused a libp2p block stream from ${short(channel.remotePeer)} (${channel.remoteAddr}): this session's blocks travel on the data plane`)
+        void BlockReceiver.refuse(channel, 'this session\'s blocks travel on the data plane, not on libp2p streams')
+      }
+    })
+    hooks.log(`listening on ${this.net.addrs.join(' ')}; block streams on tcp port ${data.port}`)
     const link = await ControlLink.connect(this.net, this.config.coordinator, this.config.connectTimeoutMs, clock, hooks.log)
     link.onPlan = plan => this.plans.onPlan(plan)
     link.onOver = why => this.plans.end(why)
@@ -147,10 +175,13 @@ class Agent {
       listenPort: this.net.listenPort,
       listenAddrs: this.net.addrs,
       prefixLength: out?.prefixLength ?? 0,
-      linkBitsPerSecond: out?.linkBitsPerSecond ?? 0
+      linkBitsPerSecond: out?.linkBitsPerSecond ?? 0,
+      dataPort: data.port
     })
+    dataPlane = dataPlaneFromWire(welcome.dataPlane)
+    if (dataPlane !== 'libp2p') data.mode = dataPlane
     this.params = params
-    hooks.log(`joined: image ${welcome.imageName}, ${params.imageSize} bytes; waiting for the session to start`)
+    hooks.log(`joined: image ${welcome.imageName}, ${params.imageSize} bytes, blocks ${dataPlane === 'encrypted' ? 'encrypted (TLS 1.3 per hop)' : dataPlane === 'integrity-only' ? 'in the clear, signed by the source (integrity-only)' : 'over libp2p streams'}; waiting for the session to start`)
 
     // Heartbeats start now: re-verifying a large prefix takes a while.
     let pipeline: RelayPipeline | undefined
@@ -184,7 +215,7 @@ class Agent {
       const plan = await this.plans.firstPlan()
       const downs = downstreamsOf(plan).map(d => short(d.peer)).join(', ')
       hooks.log(`position ${plan.position + 1} of ${plan.chainLength}, depth ${plan.depth}; upstream ${short(plan.upstreamPeer)}, downstream ${downs === '' ? 'none (tail)' : downs}`)
-      const ds = downstreams = new Downstreams(this.net, clock, params, pipeline, this.config.replayBytes, peer => this.plans.wanted(peer), hooks.log)
+      const ds = downstreams = new Downstreams(this.net, clock, params, dataPlane, pipeline, this.config.replayBytes, peer => this.plans.wanted(peer), hooks.log)
       // Later plans connect and drop downstreams as they come; the ones in
       // force now (the newest plan: another may have come meanwhile) are
       // connected before any block moves.

@@ -9,10 +9,19 @@ import type { Network } from '../net/network.js'
 import { BlockSender, short } from '../relay/block-sender.js'
 import type { Forwarder } from '../relay/forwarder.js'
 import type { RelayPipeline } from '../relay/relay-pipeline.js'
-import { BLOCKS_PROTOCOL } from '../wire/protocol.js'
-import type { SessionParams } from '../wire/session-params.js'
+import { dialBlocks } from '../net/dial-blocks.js'
+import type { DataPlaneKind, SessionParams } from '../wire/session-params.js'
 
-export interface PlannedDownstream { peer: string, addrs: string[], background: boolean }
+export interface PlannedDownstream {
+  peer: string
+  /** libp2p multiaddrs (the libp2p data plane). */
+  addrs: string[]
+  background: boolean
+  /** The hop's key, and where its data-plane server listens. */
+  hop: { id: string, key: Uint8Array }
+  dataHosts: string[]
+  dataPort: number
+}
 
 /** Dial attempts before a downstream is reported unreachable (the coordinator then feeds it another way). */
 const DIAL_ATTEMPTS = 3
@@ -33,6 +42,7 @@ export class Downstreams {
     private readonly net: Network,
     private readonly clock: Clock,
     private readonly params: SessionParams,
+    private readonly dataPlane: DataPlaneKind,
     private readonly pipeline: RelayPipeline,
     private readonly replayBytes: number,
     /** Whether the plan in force still names `peer` as a downstream. */
@@ -71,12 +81,12 @@ export class Downstreams {
     }
   }
 
-  private async dialAndAttach ({ peer, addrs, background }: PlannedDownstream): Promise<void> {
+  private async dialAndAttach ({ peer, addrs, background, hop, dataHosts, dataPort }: PlannedDownstream): Promise<void> {
     this.failures.delete(peer)
     let lastError: unknown
     for (let attempt = 1; attempt <= DIAL_ATTEMPTS && this.wanted(peer); attempt++) {
       try {
-        const channel = await this.net.dial(peer, addrs, BLOCKS_PROTOCOL)
+        const channel = await dialBlocks(this.net, this.dataPlane, { peerId: peer, dialAddrs: addrs, dataHosts, dataPort }, hop, this.clock)
         const sender = new BlockSender(channel, { ...this.params, batches: this.pipeline.hashes })
         if (!this.wanted(peer)) { sender.close('the coordinator changed the plan'); return }
         const forwarder = await this.pipeline.attachDownstream(sender, background)

@@ -9,6 +9,7 @@
 import { timeout, type Clock } from '../clock.js'
 import { errorMessage, type RingcastError } from '../errors.js'
 import type { Channel } from '../net/channel.js'
+import type { HopKey } from '../net/data-plane.js'
 import { BlockReceiver, receiveBufferLimit } from '../relay/block-receiver.js'
 import { short } from '../relay/block-sender.js'
 import type { Plan } from '../wire/messages.js'
@@ -57,6 +58,13 @@ export class PlanFollower {
 
   get latest (): Plan | undefined {
     return this.plans.at(-1)
+  }
+
+  /** The hop key the plan in force expects from our upstream under `id` (the data plane's keyFor), or undefined. */
+  hopKeyFor (id: string): HopKey | undefined {
+    const plan = this.latest
+    if (this.over || plan === undefined || plan.upstreamHopId === '' || plan.upstreamHopId !== id) return undefined
+    return { id, key: plan.upstreamHopKey, peer: plan.upstreamPeer }
   }
 
   /** Whether the plan in force names `peer` as a downstream (and the session goes on). */
@@ -156,7 +164,14 @@ export class PlanFollower {
 
 /** A plan's downstreams as plain values (the decoder leaves optional fields typed as nullable). */
 export function downstreamsOf (plan: Plan): PlannedDownstream[] {
-  return plan.downstreams.map(d => ({ peer: d.peer ?? '', addrs: d.addrs ?? [], background: d.background === true })).filter(d => d.peer !== '')
+  return plan.downstreams.map(d => ({
+    peer: d.peer ?? '',
+    addrs: d.addrs ?? [],
+    background: d.background === true,
+    hop: { id: d.hopId ?? '', key: d.hopKey ?? new Uint8Array() },
+    dataHosts: d.dataHosts ?? [],
+    dataPort: d.dataPort ?? 0
+  })).filter(d => d.peer !== '')
 }
 
 /** Accepted upstream channels, handed to the pipeline one at a time. */

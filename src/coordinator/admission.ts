@@ -50,6 +50,8 @@ export function newMember (join: Join, channel: Channel, previous: Member | unde
     subnet: nodeSubnet(channel.remoteAddr, join.prefixLength),
     linkBytesPerSecond: nodeLinkBytesPerSecond(join.linkBitsPerSecond),
     dialAddrs: dialCandidates(channel.remoteAddr, join.listenPort, join.listenAddrs),
+    dataHosts: hostsOf(dialCandidates(channel.remoteAddr, join.listenPort, join.listenAddrs)),
+    dataPort: join.dataPort,
     targetPath: printable(join.targetPath, 4096),
     channel,
     state: 'waiting',
@@ -71,6 +73,16 @@ export function newMember (join: Join, channel: Channel, previous: Member | unde
 
 /** Whether a restarted node's old run must be failed first (it still looks alive). */
 export const stillRunning = (previous: Member | undefined): previous is Member => previous !== undefined && !isFinished(previous)
+
+/** The hosts in multiaddrs (/ip4/X, /ip6/X, /dns4/X and the like), in order, once each. */
+function hostsOf (addrs: string[]): string[] {
+  const hosts: string[] = []
+  for (const a of addrs) {
+    const host = /^\/(?:ip4|ip6|dns4|dns6|dns)\/([^/]+)/.exec(a)?.[1]
+    if (host !== undefined && !hosts.includes(host)) hosts.push(host)
+  }
+  return hosts
+}
 
 /** Constant-time token comparison (hash first so lengths do not leak). */
 function tokensMatch (given: string, expected: string): boolean {

@@ -4,7 +4,7 @@ import { RingcastError } from '../errors.js'
 import type { Topology } from '../topology/plan.js'
 import { REWIRE_DEFAULTS, type RewirePolicy } from '../topology/rewire.js'
 import { MAX_BLOCK_BYTES, MIN_BLOCK_BYTES } from '../wire/protocol.js'
-import { MAX_WINDOW_BYTES } from '../wire/session-params.js'
+import { DATA_PLANE_KINDS, MAX_WINDOW_BYTES, type DataPlaneKind } from '../wire/session-params.js'
 
 /** What the operator's inventory says of a node (serve --inventory), by node name. */
 export interface NodeFacts {
@@ -50,6 +50,8 @@ export interface CoordinatorConfig {
   stragglerAfterMs: number
   /** Subnets and rates by node name; a node not listed is planned by the address it connects from. */
   inventory?: ReadonlyMap<string, NodeFacts>
+  /** How block streams travel: encrypted (TLS 1.3 per hop), integrity-only (plain TCP) or libp2p. */
+  dataPlane: DataPlaneKind
 }
 
 export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {
@@ -74,7 +76,9 @@ export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'
   // 1 GbE goodput; only `auto` uses these.
   linkRateBytesPerSecond: 117_500_000,
   sourceRateBytesPerSecond: 117_500_000,
-  stragglerAfterMs: REWIRE_DEFAULTS.stragglerAfterMs
+  stragglerAfterMs: REWIRE_DEFAULTS.stragglerAfterMs,
+  // Encrypted by default (invariant 7); integrity-only is for trusted fabrics, by choice.
+  dataPlane: 'encrypted'
 }
 
 /** The re-wire policy this configuration asks for: the shared defaults with the operator's timeouts. */
@@ -103,5 +107,6 @@ export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
   }
   if (!(c.linkRateBytesPerSecond > 0) || !(c.sourceRateBytesPerSecond > 0)) fail('--link-rate and --source-rate must be above 0')
   if (!(c.stragglerAfterMs >= 0)) fail('--straggler-after must be a duration (0: never move stragglers)')
+  if (!DATA_PLANE_KINDS.includes(c.dataPlane)) fail(`--data-plane must be one of ${DATA_PLANE_KINDS.join(', ')} (got ${String(c.dataPlane)})`)
   return c
 }

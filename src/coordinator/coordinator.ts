@@ -36,6 +36,7 @@ import { SourceSigner } from '../relay/source-signature.js'
 import { answerChallenge, newChallenge, proofProblem } from '../relay/read-back.js'
 import { formatTopology, SOURCE } from '../topology/plan.js'
 import { detach, judgeBacklog, judgeSilence, judgeStalledDownstream, relocateStraggler, spliceLateJoiner, bypassBrokenHop, type RewireEffect, type RewirePolicy } from '../topology/rewire.js'
+import { dataPlaneToWire } from '../wire/data-plane-kind.js'
 import { fromWireCode } from '../wire/error-codes.js'
 import { printable, type Done, type Join, type Proof } from '../wire/messages.js'
 import { CONTROL_PROTOCOL, SESSION_ID_BYTES } from '../wire/protocol.js'
@@ -108,7 +109,7 @@ export class Coordinator {
       blockSize: config.blockSizeBytes,
       windowBytes: config.windowBytes
     }, 'USAGE', 'the command line')
-    this.session = new Session(params, net.peerId)
+    this.session = new Session(params, net.peerId, config.dataPlane)
     const limiter = config.maxRateBytesPerSecond > 0 ? new RateLimiter(config.maxRateBytesPerSecond, undefined, clock.now, clock.sleep) : undefined
     this.hashes = new SourceHashes(image.path, params, new SourceSigner(signingSeed, params), clock.now)
     this.hashes.imageSha256().then(
@@ -118,7 +119,7 @@ export class Coordinator {
       log: hooks.log,
       failed: (m, reason) => this.fail(m, 'PEER_GONE', reason),
       imageUnreadable: reason => { for (const n of this.session.all) this.fail(n, 'IMAGE_UNREADABLE', reason) }
-    })
+    }, clock)
     this.rewiring = new Rewiring(this.session, {
       log: hooks.log,
       feed: async m => { await this.feeds.feed(m) },
@@ -242,7 +243,8 @@ export class Coordinator {
         imageName: this.image.name,
         imageSize: s.params.imageSize,
         blockSize: s.params.blockSize,
-        windowBytes: s.params.windowBytes
+        windowBytes: s.params.windowBytes,
+        dataPlane: dataPlaneToWire(s.dataPlane)
       }
     }).catch(() => {})
     this.hooks.log(previous !== undefined

@@ -16,8 +16,13 @@ export interface Member {
   subnet?: string
   /** Its link rate as it reported it (TCP goodput, bytes/s), for `auto`; undefined if it did not say. */
   linkBytesPerSecond?: number
-  /** Where its upstream should dial it, best first. */
+  /** Where its upstream should dial it, best first (libp2p multiaddrs). */
   dialAddrs: string[]
+  /** Hosts of those addresses and the port of its data-plane server (0: none), for direct block streams. */
+  dataHosts: string[]
+  dataPort: number
+  /** The key of the hop into it from its upstream in force (made anew when the upstream changes). */
+  hop?: { id: string, key: Uint8Array, upstream: string }
   targetPath: string
   channel: Channel
   state: MemberState

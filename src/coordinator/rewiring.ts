@@ -113,10 +113,18 @@ export class Rewiring {
   async sendPlan (m: Member): Promise<void> {
     if (isFinished(m)) return
     const s = this.session
+    const up = s.hopInto(m)
     await sendControl(m.channel, {
       plan: {
         upstreamPeer: m.upstreamPeer,
-        downstreams: m.downstreamPeers.map(peer => ({ peer, addrs: s.get(peer)?.dialAddrs ?? [], background: s.get(peer)?.background === true })),
+        upstreamHopId: up.id,
+        upstreamHopKey: up.key,
+        downstreams: m.downstreamPeers.flatMap(peer => {
+          const d = s.get(peer)
+          if (d === undefined) return []
+          const hop = s.hopInto(d)
+          return [{ peer, addrs: d.dialAddrs, background: d.background, hopId: hop.id, hopKey: hop.key, dataHosts: d.dataHosts, dataPort: d.dataPort }]
+        }),
         position: m.position,
         chainLength: s.chainLength,
         depth: m.depth

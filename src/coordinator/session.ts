@@ -1,7 +1,8 @@
 // What the coordinator knows of one session: its members, whether it has
 // started or is ending, and the parameters every node received in Welcome.
 
-import type { SessionParams } from '../wire/session-params.js'
+import { randomBytes } from 'node:crypto'
+import type { DataPlaneKind, SessionParams } from '../wire/session-params.js'
 import { isFinished, type Member } from './member.js'
 
 export class Session {
@@ -17,8 +18,22 @@ export class Session {
   constructor (
     readonly params: SessionParams,
     /** The coordinator's own peer id: a member whose upstream is this is fed from the image. */
-    readonly sourcePeer: string
+    readonly sourcePeer: string,
+    /** How block streams travel in this session. */
+    readonly dataPlane: DataPlaneKind = 'encrypted'
   ) {}
+
+  /**
+   * The key of the hop into `m` from its upstream in force: both ends get it
+   * over their noise-authenticated control streams (the source keeps its
+   * own), and the data plane admits only a stream that proves it. A new
+   * upstream gets a new key, so a node that was moved away cannot open the
+   * hop again.
+   */
+  hopInto (m: Member): { id: string, key: Uint8Array, upstream: string } {
+    if (m.hop?.upstream !== m.upstreamPeer) m.hop = { id: randomBytes(12).toString('hex'), key: randomBytes(32), upstream: m.upstreamPeer }
+    return m.hop
+  }
 
   get (peerId: string): Member | undefined {
     return this.members.get(peerId)

@@ -4,13 +4,14 @@
 // the node asks (its HELLO answer) and is paced by the node's credit and by
 // serve --max-rate, shared over every feed.
 
+import type { Clock } from '../clock.js'
 import { isRingcastError, errorMessage } from '../errors.js'
 import type { ImageSource } from '../image/image-file.js'
 import type { Network } from '../net/network.js'
 import { BlockSender } from '../relay/block-sender.js'
 import { BlockReader, streamImage } from '../relay/image-streamer.js'
 import type { RateLimiter } from '../relay/rate-limiter.js'
-import { BLOCKS_PROTOCOL } from '../wire/protocol.js'
+import { dialBlocks } from '../net/dial-blocks.js'
 import { isFinished, type Member } from './member.js'
 import type { Session } from './session.js'
 import type { SourceHashes } from './source-hashes.js'
@@ -30,7 +31,8 @@ export class SourceFeeds {
     private readonly image: ImageSource,
     private readonly hashes: SourceHashes,
     private readonly limiter: RateLimiter | undefined,
-    private readonly outcomes: FeedOutcomes
+    private readonly outcomes: FeedOutcomes,
+    private readonly clock: Clock
   ) {}
 
   /** Stream the image into `m`, from the offset it asks for, until it has acknowledged all of it. */
@@ -38,7 +40,7 @@ export class SourceFeeds {
     const { params } = this.session
     let sender: BlockSender | undefined
     try {
-      const channel = await this.net.dial(m.peerId, m.dialAddrs, BLOCKS_PROTOCOL)
+      const channel = await dialBlocks(this.net, this.session.dataPlane, m, this.session.hopInto(m), this.clock)
       sender = m.feed = new BlockSender(channel, { ...params, batches: this.hashes })
       if (isFinished(m)) { sender.close(`${m.name} already finished`); return }
       const reader = new BlockReader(this.image, params.blockSize, params.windowBytes)

@@ -11,7 +11,8 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { RingcastError } from '../errors.js'
 import { channelFromStream, type Channel, type StreamLike } from './channel.js'
 import { peerPublicKey } from './identity.js'
-import type { ChannelHandler, Network } from './network.js'
+import { DataPlaneServer, dialDataPlane, type DataPlaneMode, type HopKey } from './data-plane.js'
+import type { ChannelHandler, DataListener, DataListenOptions, HostPort, Network } from './network.js'
 
 /**
  * Every peer must use the same yamux stream window: a mismatch kills the
@@ -46,6 +47,8 @@ export interface NetNodeOptions {
 }
 
 export class NetNode implements Network {
+  private readonly listeners = new Set<DataPlaneServer>()
+
   private constructor (private readonly libp2p: Libp2p) {}
 
   static async start (options: NetNodeOptions): Promise<NetNode> {
@@ -137,6 +140,16 @@ export class NetNode implements Network {
       connection === undefined ? undefined : peerPublicKey(connection.remotePeer))
   }
 
+  async listenData (options: DataListenOptions): Promise<DataListener> {
+    const server = await DataPlaneServer.listen(options)
+    this.listeners.add(server)
+    return server
+  }
+
+  async dialData (addrs: HostPort[], hop: HopKey, mode: DataPlaneMode): Promise<Channel> {
+    return await dialDataPlane(addrs, hop, mode)
+  }
+
   /**
    * Stop libp2p, but never wait more than STOP_TIMEOUT_MS: closing a
    * connection to a hung (SIGSTOPped, unplugged) peer waits for an answer
@@ -144,6 +157,7 @@ export class NetNode implements Network {
    */
   async stop (): Promise<void> {
     let timer: NodeJS.Timeout | undefined
+    await Promise.all([...this.listeners].map(async l => { await l.close().catch(() => {}) }))
     await Promise.race([
       this.libp2p.stop(),
       new Promise<void>(resolve => { timer = setTimeout(resolve, STOP_TIMEOUT_MS) })

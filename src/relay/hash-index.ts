@@ -12,7 +12,7 @@
 import { RingcastError } from '../errors.js'
 import { HASH_BYTES } from '../wire/protocol.js'
 import type { SessionParams } from '../wire/session-params.js'
-import { batchBlocks, batchCount, type HashBatch } from './source-signature.js'
+import { batchBlocks, batchCount, blockCount, type HashBatch } from './source-signature.js'
 
 /** Where a sender gets the batch that must precede a block (a node's index, or the source's manifest). */
 export interface BatchSource {
@@ -24,11 +24,13 @@ export class HashIndex implements BatchSource {
   private readonly batches: HashBatch[] = []
   private readonly perBatch: number
   readonly totalBatches: number
+  private readonly totalBlocks: number
   private waiters: Array<() => void> = []
 
   constructor (params: Pick<SessionParams, 'imageSize' | 'blockSize'>) {
     this.perBatch = batchBlocks(params.blockSize)
     this.totalBatches = batchCount(params)
+    this.totalBlocks = blockCount(params)
   }
 
   /** Batches held, from the first: the next one expected has this index. */
@@ -51,6 +53,7 @@ export class HashIndex implements BatchSource {
 
   /** The signed hash of block `blockIndex`, if its batch is here. */
   hashOf (blockIndex: number): Uint8Array | undefined {
+    if (!Number.isInteger(blockIndex) || blockIndex < 0 || blockIndex >= this.totalBlocks) return undefined
     const batch = this.batches[Math.floor(blockIndex / this.perBatch)]
     if (batch === undefined) return undefined
     const at = (blockIndex % this.perBatch) * HASH_BYTES

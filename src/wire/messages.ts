@@ -177,8 +177,10 @@ export function printable (s: string, max = 200): string {
 /** uint64 fields decode as JS numbers; past 2^53 they would silently round. */
 function checkNumbers (what: string, body: Record<string, unknown>): void {
   for (const [field, value] of Object.entries(body)) {
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
-      throw new ProtocolError(`${what}.${field} = ${value} is not a safe integer`)
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+        throw new ProtocolError(`${what}.${field} = ${v} is not a safe integer`)
+      }
     }
   }
 }

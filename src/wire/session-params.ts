@@ -42,3 +42,13 @@ export function checkSessionParams (p: SessionParams, code: ErrorCode, who: stri
   if (problem !== undefined) throw new RingcastError(code, `${who} gave impossible session parameters: ${problem}`)
   return { sessionId: p.sessionId, imageSize: p.imageSize, blockSize: p.blockSize, windowBytes: p.windowBytes }
 }
+
+/**
+ * How block streams travel (serve --data-plane): a direct TLS 1.3
+ * connection per hop (encrypted, the default), the same in plain TCP after
+ * a mutual proof of the hop's key (integrity-only: blocks are still
+ * source-signed and verified), or a libp2p stream (the path before
+ * protocol 4, kept to measure against).
+ */
+export type DataPlaneKind = 'encrypted' | 'integrity-only' | 'libp2p'
+export const DATA_PLANE_KINDS: readonly DataPlaneKind[] = ['encrypted', 'integrity-only', 'libp2p']

@@ -3,9 +3,12 @@
 // is a real libp2p node (noise-authenticated, just malicious) in this process.
 
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Channel } from '../../src/net/channel.js'
 import { readControl } from '../../src/net/control-stream.js'
+import { dialDataPlane } from '../../src/net/data-plane.js'
 import { ephemeralKey } from '../../src/net/identity.js'
 import { NetNode } from '../../src/net/node.js'
 import { encodeVarint, frame } from '../../src/wire/framing.js'
@@ -39,8 +42,9 @@ describe('hostile peers', () => {
     try {
       const coordinatorPeer = /\/p2p\/(\w+)$/.exec(session.joinAddr)![1]!
       const first = session.startNode({ name: 'n1', target: w.path('n1.img'), args: ['--create'] })
-      const listening = await first.waitForLine(/listening on (\S+)/)
+      const listening = await first.waitForLine(/listening on (\S+).*; block streams on tcp port (\d+)/)
       const n1Addr = listening[1]!
+      const n1DataPort = Number(listening[2])
       const n1Peer = /\/p2p\/(\w+)$/.exec(n1Addr)![1]!
 
       // 1. A frame of random bytes on the control protocol. (Raw random bytes
@@ -64,9 +68,21 @@ describe('hostile peers', () => {
       expect(reply?.kind).toBe('refuse')
       expect(reply?.kind === 'refuse' ? fromWireCode(reply.body.code, 'INTERNAL') : '').toBe('VERSION')
 
-      // 4. Garbage on a node's block protocol from a peer that is not its upstream.
+      // 4. Garbage on a node's libp2p block protocol: this session's blocks travel on the data plane.
       const blocks = await attacker.dial(n1Peer, [n1Addr], BLOCKS_PROTOCOL)
       await blocks.send(randomBytes(8192))
+
+      // 5. The node's data-plane port: raw garbage, then a TLS and a plain
+      // handshake for a hop it does not expect, with a key it never got.
+      const raw = connect(n1DataPort, '127.0.0.1')
+      raw.on('error', () => {})
+      raw.write(randomBytes(8192))
+      const rawClosed = await Promise.race([once(raw, 'close').then(() => true), new Promise<boolean>(resolve => setTimeout(() => resolve(false), 15_000))])
+      expect(rawClosed).toBe(true)
+      for (const mode of ['encrypted', 'integrity-only'] as const) {
+        await expect(dialDataPlane([{ host: '127.0.0.1', port: n1DataPort }], { id: 'not-a-hop', key: randomBytes(32), peer: n1Peer }, mode, { timeoutMs: 15_000 }))
+          .rejects.toMatchObject({ code: 'UNREACHABLE' })
+      }
 
       // The session goes on: the second node joins and both verify.
       session.startNode({ name: 'n2', target: w.path('n2.img'), args: ['--create'] })
@@ -83,7 +99,7 @@ describe('hostile peers', () => {
       expect(log).toMatch(/closed control stream from .*malformed control message|closed control stream from .*exceeds the limit/)
       expect(log).toMatch(/frame of 100000000 bytes exceeds the limit/)
       expect(log).toMatch(/refused future .*protocol 99/)
-      expect(first.stderr()).toMatch(/refused a block stream from .*not the upstream the coordinator named/)
+      expect(first.stderr()).toMatch(/refused a libp2p block stream from .*travel on the data plane/)
     } finally {
       session.kill()
     }

@@ -36,9 +36,14 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { Channel } from '../../src/net/channel.js'
 import { WRITE_HIGH_WATER_BYTES } from '../../src/net/channel.js'
-import type { ChannelHandler, Network } from '../../src/net/network.js'
+import type { DataPlaneMode, HopKey } from '../../src/net/data-plane.js'
+import type { ChannelHandler, DataListener, DataListenOptions, HostPort, Network } from '../../src/net/network.js'
+import { sameBytes } from '../../src/relay/hash.js'
 import { ByteReader } from '../../src/wire/framing.js'
 import type { ClockView, FakeClock } from './fake-clock.js'
+
+/** The pseudo-protocol memory data-plane streams are opened on. */
+export const MEMORY_DATA_PROTOCOL = '/memory/data-plane'
 
 /** As NetNode's: how long a dial may take before the peer is called unreachable. */
 const DIAL_TIMEOUT_MS = 10_000
@@ -121,7 +126,7 @@ export class MemoryNetwork {
   readonly opened: MemoryChannel[] = []
 
   /** @internal */
-  async connect (from: MemoryNode, peer: string, protocol: string): Promise<MemoryChannel> {
+  async connect (from: MemoryNode, peer: string, protocol: string, admit?: () => ChannelHandler): Promise<MemoryChannel> {
     const to = this.nodes.get(peer)
     const refuse = (why: string): never => { throw new Error(`memory dial from ${from.peerId} to ${peer} (${protocol}): ${why}`) }
     // A dial is never answered in the same tick, on any transport.
@@ -131,8 +136,10 @@ export class MemoryNetwork {
     await waitWhileFrozen(from, to!)
     if (to!.dead || to!.stopped) refuse('connection refused')
     if (from.stopped || from.dead) refuse('the dialling node is stopped')
-    const handler = to!.handlers.get(protocol)
+    let handler = to!.handlers.get(protocol)
     if (handler === undefined) refuse('protocol not supported')
+    // A handshake that refuses the dial (the data plane's key check) throws here.
+    if (admit !== undefined) handler = admit()
     const ours = new MemoryChannel(this, from, to!, protocol)
     const theirs = new MemoryChannel(this, to!, from, protocol)
     ours.label = theirs.label = `${protocol} #${this.opened.length / 2} ${from.peerId} => ${to!.peerId}`
@@ -197,6 +204,33 @@ export class MemoryNode implements Network {
   }
 
   /** Like libp2p's stop: close every connection; its peers read the end of each stream. */
+  /**
+   * The data plane in memory: a dial proves the hop's key as the real one
+   * does (wrong key, unknown hop, a mode not set: refused), then yields a
+   * channel pair like any other protocol. Addresses are ignored; the hop's
+   * peer is dialled.
+   */
+  async listenData (options: DataListenOptions): Promise<DataListener> {
+    const listener = { port: 1, mode: undefined as DataPlaneMode | undefined, options, close: async () => { this.handlers.delete(MEMORY_DATA_PROTOCOL) } }
+    this.dataListener = listener
+    this.handlers.set(MEMORY_DATA_PROTOCOL, () => { throw new Error('memory data plane: a stream must come through dialData') })
+    return listener
+  }
+
+  async dialData (_addrs: HostPort[], hop: HopKey, mode: DataPlaneMode): Promise<Channel> {
+    return await this.network.connect(this, hop.peer, MEMORY_DATA_PROTOCOL, () => {
+      const listener = this.network.get(hop.peer).dataListener
+      const theirs = listener?.options.keyFor(hop.id)
+      if (listener === undefined || listener.mode !== mode || theirs === undefined || !sameBytes(theirs.key, hop.key)) {
+        throw new Error(`memory data plane: ${hop.peer} refused hop ${hop.id} (${listener?.mode !== mode ? `mode ${String(listener?.mode)}, not ${mode}` : 'wrong or unknown key'})`)
+      }
+      return channel => listener.options.onChannel(channel, theirs)
+    })
+  }
+
+  /** This node's data-plane listener, once listenData ran. */
+  dataListener?: { port: number, mode: DataPlaneMode | undefined, options: DataListenOptions }
+
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true

@@ -112,7 +112,7 @@ describe('ringcast plan output', () => {
   })
 
   it('auto lists every candidate with its estimate and picks the fastest', async () => {
-    const out = await planFromOptions({ ...base, nodes: 400, topology: 'auto', sourceRate: 375e6 })
+    const out = await planFromOptions({ ...base, nodes: 4000, topology: 'auto', sourceRate: 375e6 })
     expect(out.chosen.topology).toEqual({ kind: 'chains', count: 3 })
     const text = formatPlanText(out)
     expect(text).toMatch(/chosen by auto from \d+ candidates/)

@@ -121,18 +121,10 @@ describe('memory of a relay over a long image in the smallest blocks', () => {
     }
   })
 
-  // KNOWN BUG in src/relay/block-receiver.ts (checkBatch, and the END branch
-  // of next()): the "owned copies" are made with .slice(), but protobufjs
-  // decodes a bytes field of a Buffer frame as a Buffer, and Buffer#slice is a
-  // view. Chunks off a libp2p stream are Buffers (noise decrypts into them),
-  // so every batch in the index pins the ~64 KiB chunk its frame arrived in:
-  // here 9.9 MiB grown instead of 3.0 MiB, and in production about 64 KiB per
-  // batch, e.g. 4 GiB held for a 64 GiB image in 4 KiB blocks. `it.fails`
-  // keeps the suite green while the bug stands, and holds only the two
-  // assertions the bug breaks (the run itself is checked above). Once
-  // block-receiver copies (new Uint8Array(view)), this test starts to fail:
-  // make it a plain `it`.
-  it.fails('holds no received chunk: every batch is an owned copy, and after the run the nodes keep only their index and replay buffers', async () => {
+  // Regression: the "owned copies" of batches were made with .slice(), and
+  // Buffer#slice is a view, so every batch pinned the ~64 KiB chunk its frame
+  // arrived in (9.9 MiB grown here instead of 3.0 MiB).
+  it('holds no received chunk: every batch is an owned copy, and after the run the nodes keep only their index and replay buffers', async () => {
     const { nodes, grownBytes } = relayed!
     for (const node of nodes) expect(await viewsIntoChunks(node)).toBe(0)
     // What each node may still hold: its index, its replay buffer, and the

@@ -288,15 +288,9 @@ describe('pipeline against an upstream that breaks the wire format', () => {
     expect(up.lied).toEqual([])
   })
 
-  // KNOWN BUG (a regression from protocol 3, which refused every empty
-  // block): src/relay/block-receiver.ts next() expects min(blockSize,
-  // imageSize - offset) bytes, which is 0 at offset === imageSize, so an
-  // empty BLOCK after the last one passes the shape checks; HashIndex.hashOf
-  // then returns a 0-byte view (not undefined) past the end of a short last
-  // batch, and the frame is taken for a lie: "block at 131072 does not match
-  // the source (sha256 e3b0c442…, the source signed …)". Once next() refuses
-  // it as a ProtocolError, this test starts to fail: make it a plain `it`.
-  it.fails('fails with PROTOCOL on an empty block after the last one (at the image end)', async () => {
+  // Regression: an empty BLOCK at the image end passed the shape checks and
+  // was taken for a lie (HashIndex.hashOf gave a 0-byte view past the end).
+  it('fails with PROTOCOL on an empty block after the last one (at the image end)', async () => {
     const up = await handUpstream({ imageSize: 2 * BLOCK })
     up.batch(0)
     up.blocks(0, 2)

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { NodeReport, SessionReport } from '../../src/coordinator/report.js'
 import { receiveBufferLimit } from '../../src/relay/block-receiver.js'
 import { hangDetectedAfterMs, REWIRE_DEFAULTS } from '../../src/topology/rewire.js'
-import { BLOCKS_PROTOCOL } from '../../src/wire/protocol.js'
+import { MEMORY_DATA_PROTOCOL } from '../support/memory-network.js'
 import { sha256File, startMemorySession, type MemorySession, type MemorySessionOptions } from '../support/memory-session.js'
 
 const BLOCK = 65_536
@@ -53,7 +53,7 @@ async function expectVerifiedCopies (s: MemorySession, report: SessionReport, na
 
 /** No block stream ever held more than an honest credit window unread: the window paced the chain, not the transport. */
 function expectCreditBound (s: MemorySession): void {
-  const blockStreams = s.network.opened.filter(c => c.protocol === BLOCKS_PROTOCOL)
+  const blockStreams = s.network.opened.filter(c => c.protocol === MEMORY_DATA_PROTOCOL)
   expect(blockStreams.length).toBeGreaterThan(0)
   for (const c of blockStreams) expect(c.peakUnreadBytes, c.label).toBeLessThanOrEqual(receiveBufferLimit(WINDOW, BLOCK))
 }

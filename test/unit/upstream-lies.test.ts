@@ -100,9 +100,18 @@ describe('a relay that lies to its downstream', () => {
     const s = newSession(12 * BLOCK)
     const badOffset = 5 * BLOCK
     const r = await throughLyingRelay(s, (channel, relay) => {
+      // The relay forwards cut-through (beginBlock, then pieces): it flips a
+      // bit in the first piece of the bad block.
       const sender = relaySender(channel, relay, s)
-      const sendBlock = sender.sendBlock.bind(sender)
-      sender.sendBlock = async (offset, payload) => { await sendBlock(offset, offset === badOffset ? [flipBit(payload as Payload)] : payload) }
+      const beginBlock = sender.beginBlock.bind(sender)
+      const sendPiece = sender.sendPiece.bind(sender)
+      let firstPieceOf: number | undefined
+      sender.beginBlock = async (offset, length) => { firstPieceOf = offset; await beginBlock(offset, length) }
+      sender.sendPiece = async chunks => {
+        const lie = firstPieceOf === badOffset
+        firstPieceOf = undefined
+        await sendPiece(lie ? [flipBit(chunks as Payload)] : chunks)
+      }
       return sender
     })
     // Everything before the bad block is written; nothing of it, nor after it.

@@ -127,9 +127,11 @@ const CONTROL_EXAMPLES: Array<{ input: ControlInput, uint64: string[] }> = [
     input: {
       plan: {
         upstreamPeer: '12D3KooWUpstreamPeerIdxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        upstreamHopId: '0b034d53df806868b01485a7',
+        upstreamHopKey: new Uint8Array(32).fill(7),
         downstreams: [
-          { peer: '12D3KooWDownstreamPeerIdyyyyyyyyyyyyyyyyyyyyyyyyy', addrs: ['/ip4/10.0.3.18/tcp/7373'] },
-          { peer: '12D3KooWDownstreamPeerIdzzzzzzzzzzzzzzzzzzzzzzzzz', addrs: ['/ip4/10.0.3.19/tcp/7373', '/ip6/::1/tcp/7373'] }
+          { peer: '12D3KooWDownstreamPeerIdyyyyyyyyyyyyyyyyyyyyyyyyy', addrs: ['/ip4/10.0.3.18/tcp/7373'], hopId: 'a1', hopKey: new Uint8Array(32).fill(1), dataHosts: ['10.0.3.18'], dataPort: 40_123 },
+          { peer: '12D3KooWDownstreamPeerIdzzzzzzzzzzzzzzzzzzzzzzzzz', addrs: ['/ip4/10.0.3.19/tcp/7373', '/ip6/::1/tcp/7373'], background: true, hopId: 'b2', hopKey: new Uint8Array(32).fill(2), dataHosts: ['10.0.3.19', '::1'], dataPort: 65_535 }
         ],
         depth: 2,
         position: 3,
@@ -226,12 +228,9 @@ suite('control messages', () => {
     expect(err.message).toMatch(/not a safe integer/)
   })
 
-  // KNOWN BUG in src/wire/messages.ts, checkNumbers(): it checks a body's
-  // own number fields but not the elements of a repeated one, so
-  // Challenge.blocks = [2^60 + 1] decodes as 1152921504606847000, silently
-  // rounded. (No code answers a Challenge yet.) Once checkNumbers looks into
-  // arrays, this test starts to fail: make it a plain `it`.
-  it.fails('rejects a uint64 above 2^53 inside a repeated field (Challenge.blocks)', () => {
+  // Regression: checkNumbers skipped the elements of repeated fields, so
+  // Challenge.blocks = [2^60 + 1] decoded as 1152921504606847000, rounded.
+  it('rejects a uint64 above 2^53 inside a repeated field (Challenge.blocks)', () => {
     const challenge = pb(pbBytes(1, SESSION), pbVarint(2, 2n ** 60n + 1n))
     protocolErrorFrom(() => decodeControl(pb(pbBytes(9, challenge))))
   })

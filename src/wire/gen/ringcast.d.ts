@@ -53,6 +53,9 @@ export namespace ringcast {
         /** Join linkBitsPerSecond. */
         linkBitsPerSecond: number;
 
+        /** Join dataPort. */
+        dataPort: number;
+
         /**
          * Creates a new Join instance using the specified properties.
          * @param [properties] Properties to set
@@ -122,12 +125,31 @@ export namespace ringcast {
             /** Join linkBitsPerSecond */
             linkBitsPerSecond?: (number|null);
 
+            /** Join dataPort */
+            dataPort?: (number|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a Join. */
         type $Shape = ringcast.Join.$Properties;
+    }
+
+    /** DataPlane enum. */
+    enum DataPlane {
+
+        /** DATA_PLANE_UNSPECIFIED value */
+        DATA_PLANE_UNSPECIFIED = 0,
+
+        /** ENCRYPTED value */
+        ENCRYPTED = 1,
+
+        /** INTEGRITY_ONLY value */
+        INTEGRITY_ONLY = 2,
+
+        /** LIBP2P value */
+        LIBP2P = 3
     }
 
     /**
@@ -163,6 +185,9 @@ export namespace ringcast {
 
         /** Welcome windowBytes. */
         windowBytes: number;
+
+        /** Welcome dataPlane. */
+        dataPlane: ringcast.DataPlane;
 
         /**
          * Creates a new Welcome instance using the specified properties.
@@ -217,6 +242,9 @@ export namespace ringcast {
 
             /** Welcome windowBytes */
             windowBytes?: (number|null);
+
+            /** Welcome dataPlane */
+            dataPlane?: (ringcast.DataPlane|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -420,6 +448,12 @@ export namespace ringcast {
         /** Plan depth. */
         depth: number;
 
+        /** Plan upstreamHopId. */
+        upstreamHopId: string;
+
+        /** Plan upstreamHopKey. */
+        upstreamHopKey: Uint8Array;
+
         /**
          * Creates a new Plan instance using the specified properties.
          * @param [properties] Properties to set
@@ -474,6 +508,12 @@ export namespace ringcast {
             /** Plan depth */
             depth?: (number|null);
 
+            /** Plan upstreamHopId */
+            upstreamHopId?: (string|null);
+
+            /** Plan upstreamHopKey */
+            upstreamHopKey?: (Uint8Array|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -509,6 +549,18 @@ export namespace ringcast {
 
         /** Downstream background. */
         background: boolean;
+
+        /** Downstream hopId. */
+        hopId: string;
+
+        /** Downstream hopKey. */
+        hopKey: Uint8Array;
+
+        /** Downstream dataHosts. */
+        dataHosts: string[];
+
+        /** Downstream dataPort. */
+        dataPort: number;
 
         /**
          * Creates a new Downstream instance using the specified properties.
@@ -557,6 +609,18 @@ export namespace ringcast {
 
             /** Downstream background */
             background?: (boolean|null);
+
+            /** Downstream hopId */
+            hopId?: (string|null);
+
+            /** Downstream hopKey */
+            hopKey?: (Uint8Array|null);
+
+            /** Downstream dataHosts */
+            dataHosts?: (string[]|null);
+
+            /** Downstream dataPort */
+            dataPort?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

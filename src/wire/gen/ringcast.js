@@ -32,6 +32,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {Array.<string>|null} [listenAddrs] Join listenAddrs
          * @property {number|null} [prefixLength] Join prefixLength
          * @property {number|null} [linkBitsPerSecond] Join linkBitsPerSecond
+         * @property {number|null} [dataPort] Join dataPort
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -145,6 +146,14 @@ export const ringcast = $root.ringcast = (() => {
         Join.prototype.linkBitsPerSecond = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * Join dataPort.
+         * @member {number} dataPort
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.dataPort = 0;
+
+        /**
          * Creates a new Join instance using the specified properties.
          * @function create
          * @memberof ringcast.Join
@@ -197,6 +206,8 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.prefixLength);
             if (message.linkBitsPerSecond != null && $Object.hasOwnProperty.call(message, "linkBitsPerSecond") && (typeof message.linkBitsPerSecond === "object" ? message.linkBitsPerSecond.low || message.linkBitsPerSecond.high : message.linkBitsPerSecond !== 0))
                 writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.linkBitsPerSecond);
+            if (message.dataPort != null && $Object.hasOwnProperty.call(message, "dataPort") && message.dataPort !== 0)
+                writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.dataPort);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -330,6 +341,15 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.linkBitsPerSecond;
                         continue;
                     }
+                case 11: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.dataPort = value;
+                        else
+                            delete message.dataPort;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -364,6 +384,24 @@ export const ringcast = $root.ringcast = (() => {
         return Join;
     })();
 
+    /**
+     * DataPlane enum.
+     * @name ringcast.DataPlane
+     * @enum {number}
+     * @property {number} DATA_PLANE_UNSPECIFIED=0 DATA_PLANE_UNSPECIFIED value
+     * @property {number} ENCRYPTED=1 ENCRYPTED value
+     * @property {number} INTEGRITY_ONLY=2 INTEGRITY_ONLY value
+     * @property {number} LIBP2P=3 LIBP2P value
+     */
+    ringcast.DataPlane = (function() {
+        const valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "DATA_PLANE_UNSPECIFIED"] = 0;
+        values[valuesById[1] = "ENCRYPTED"] = 1;
+        values[valuesById[2] = "INTEGRITY_ONLY"] = 2;
+        values[valuesById[3] = "LIBP2P"] = 3;
+        return values;
+    })();
+
     ringcast.Welcome = (function() {
 
         /**
@@ -374,6 +412,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [imageSize] Welcome imageSize
          * @property {number|null} [blockSize] Welcome blockSize
          * @property {number|null} [windowBytes] Welcome windowBytes
+         * @property {ringcast.DataPlane|null} [dataPlane] Welcome dataPlane
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -446,6 +485,14 @@ export const ringcast = $root.ringcast = (() => {
         Welcome.prototype.windowBytes = 0;
 
         /**
+         * Welcome dataPlane.
+         * @member {ringcast.DataPlane} dataPlane
+         * @memberof ringcast.Welcome
+         * @instance
+         */
+        Welcome.prototype.dataPlane = 0;
+
+        /**
          * Creates a new Welcome instance using the specified properties.
          * @function create
          * @memberof ringcast.Welcome
@@ -487,6 +534,8 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.blockSize);
             if (message.windowBytes != null && $Object.hasOwnProperty.call(message, "windowBytes") && message.windowBytes !== 0)
                 writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.windowBytes);
+            if (message.dataPlane != null && $Object.hasOwnProperty.call(message, "dataPlane") && message.dataPlane !== 0)
+                writer.uint32(/* id 6, wireType 0 =*/48).int32(message.dataPlane);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -574,6 +623,15 @@ export const ringcast = $root.ringcast = (() => {
                             message.windowBytes = value;
                         else
                             delete message.windowBytes;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.dataPlane = value;
+                        else
+                            delete message.dataPlane;
                         continue;
                     }
                 }
@@ -868,6 +926,8 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [chainLength] Plan chainLength
          * @property {Array.<ringcast.Downstream.$Properties>|null} [downstreams] Plan downstreams
          * @property {number|null} [depth] Plan depth
+         * @property {string|null} [upstreamHopId] Plan upstreamHopId
+         * @property {Uint8Array|null} [upstreamHopKey] Plan upstreamHopKey
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -941,6 +1001,22 @@ export const ringcast = $root.ringcast = (() => {
         Plan.prototype.depth = 0;
 
         /**
+         * Plan upstreamHopId.
+         * @member {string} upstreamHopId
+         * @memberof ringcast.Plan
+         * @instance
+         */
+        Plan.prototype.upstreamHopId = "";
+
+        /**
+         * Plan upstreamHopKey.
+         * @member {Uint8Array} upstreamHopKey
+         * @memberof ringcast.Plan
+         * @instance
+         */
+        Plan.prototype.upstreamHopKey = $util.newBuffer([]);
+
+        /**
          * Creates a new Plan instance using the specified properties.
          * @function create
          * @memberof ringcast.Plan
@@ -983,6 +1059,10 @@ export const ringcast = $root.ringcast = (() => {
                     $root.ringcast.Downstream.encode(message.downstreams[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
             if (message.depth != null && $Object.hasOwnProperty.call(message, "depth") && message.depth !== 0)
                 writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.depth);
+            if (message.upstreamHopId != null && $Object.hasOwnProperty.call(message, "upstreamHopId") && message.upstreamHopId !== "")
+                writer.uint32(/* id 8, wireType 2 =*/66).string(message.upstreamHopId);
+            if (message.upstreamHopKey != null && $Object.hasOwnProperty.call(message, "upstreamHopKey") && message.upstreamHopKey.length)
+                writer.uint32(/* id 9, wireType 2 =*/74).bytes(message.upstreamHopKey);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1071,6 +1151,24 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.depth;
                         continue;
                     }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.upstreamHopId = value;
+                        else
+                            delete message.upstreamHopId;
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.upstreamHopKey = value;
+                        else
+                            delete message.upstreamHopKey;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -1113,6 +1211,10 @@ export const ringcast = $root.ringcast = (() => {
          * @property {string|null} [peer] Downstream peer
          * @property {Array.<string>|null} [addrs] Downstream addrs
          * @property {boolean|null} [background] Downstream background
+         * @property {string|null} [hopId] Downstream hopId
+         * @property {Uint8Array|null} [hopKey] Downstream hopKey
+         * @property {Array.<string>|null} [dataHosts] Downstream dataHosts
+         * @property {number|null} [dataPort] Downstream dataPort
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1139,6 +1241,7 @@ export const ringcast = $root.ringcast = (() => {
          */
         const Downstream = function (properties) {
             this.addrs = [];
+            this.dataHosts = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1168,6 +1271,38 @@ export const ringcast = $root.ringcast = (() => {
          * @instance
          */
         Downstream.prototype.background = false;
+
+        /**
+         * Downstream hopId.
+         * @member {string} hopId
+         * @memberof ringcast.Downstream
+         * @instance
+         */
+        Downstream.prototype.hopId = "";
+
+        /**
+         * Downstream hopKey.
+         * @member {Uint8Array} hopKey
+         * @memberof ringcast.Downstream
+         * @instance
+         */
+        Downstream.prototype.hopKey = $util.newBuffer([]);
+
+        /**
+         * Downstream dataHosts.
+         * @member {Array.<string>} dataHosts
+         * @memberof ringcast.Downstream
+         * @instance
+         */
+        Downstream.prototype.dataHosts = $util.emptyArray;
+
+        /**
+         * Downstream dataPort.
+         * @member {number} dataPort
+         * @memberof ringcast.Downstream
+         * @instance
+         */
+        Downstream.prototype.dataPort = 0;
 
         /**
          * Creates a new Downstream instance using the specified properties.
@@ -1208,6 +1343,15 @@ export const ringcast = $root.ringcast = (() => {
                     writer.uint32(/* id 2, wireType 2 =*/18).string(message.addrs[i]);
             if (message.background != null && $Object.hasOwnProperty.call(message, "background") && message.background !== false)
                 writer.uint32(/* id 3, wireType 0 =*/24).bool(message.background);
+            if (message.hopId != null && $Object.hasOwnProperty.call(message, "hopId") && message.hopId !== "")
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.hopId);
+            if (message.hopKey != null && $Object.hasOwnProperty.call(message, "hopKey") && message.hopKey.length)
+                writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.hopKey);
+            if (message.dataHosts != null && message.dataHosts.length)
+                for (let i = 0; i < message.dataHosts.length; ++i)
+                    writer.uint32(/* id 6, wireType 2 =*/50).string(message.dataHosts[i]);
+            if (message.dataPort != null && $Object.hasOwnProperty.call(message, "dataPort") && message.dataPort !== 0)
+                writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.dataPort);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1276,6 +1420,41 @@ export const ringcast = $root.ringcast = (() => {
                             message.background = value;
                         else
                             delete message.background;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.hopId = value;
+                        else
+                            delete message.hopId;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.hopKey = value;
+                        else
+                            delete message.hopKey;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.dataHosts && message.dataHosts.length))
+                            message.dataHosts = [];
+                        message.dataHosts.push(reader.stringVerify());
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.dataPort = value;
+                        else
+                            delete message.dataPort;
                         continue;
                     }
                 }
