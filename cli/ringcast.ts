@@ -94,7 +94,11 @@ program.command('serve')
       log: view.log,
       progress: p => view.update(p.slowestBytes, p.imageBytes)
     })
+    // Stopping fails every node, which can end run() before stop() resolves:
+    // the exit status is the signal's either way.
+    let interrupted: 'SIGINT' | 'SIGTERM' | undefined
     onSignal(signal => {
+      interrupted = signal
       process.stderr.write(`ringcast: stopped by ${signal}; the session is over and its nodes are told so (they keep what they verified)\n`)
       void coordinator.stop().then(() => process.exit(exitCodeForSignal(signal)))
     })
@@ -105,7 +109,7 @@ program.command('serve')
       const report = await coordinator.run()
       view.stop()
       process.stdout.write(o.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
-      process.exitCode = report.ok ? EXIT.OK : EXIT.CLONE_FAILED
+      process.exitCode = interrupted !== undefined ? exitCodeForSignal(interrupted) : report.ok ? EXIT.OK : EXIT.CLONE_FAILED
     } finally {
       view.stop()
       await coordinator.stop()

@@ -54,13 +54,15 @@ const { values } = parseArgs({
     'block-size': { type: 'string', default: '1MiB' },
     topology: { type: 'string', default: 'chain' },
     tools: { type: 'string', default: 'ringcast,udpcast,star' },
+    'data-planes': { type: 'string', default: 'encrypted,integrity-only' },
     'json-out': { type: 'string' },
     help: { type: 'boolean' }
   }
 })
 if (values.help === true) {
   process.stdout.write('usage: node dist/test/bench/lab-bench.js [--size 128MiB] [--nodes 8] [--rate 100 (Mbit/s)] [--udpcast-timeout 60 (s)]\n' +
-    '         [--block-size 1MiB] [--topology chain|tree:K|chains:M (ringcast)] [--tools ringcast,udpcast,star] [--json-out FILE]\n')
+    '         [--block-size 1MiB] [--topology chain|tree:K|chains:M (ringcast)] [--tools ringcast,udpcast,star]\n' +
+    '         [--data-planes encrypted,integrity-only,libp2p (ringcast: one row each)] [--json-out FILE]\n')
   process.exit(0)
 }
 const imageBytes = parseSize(values.size, '--size')
@@ -73,6 +75,8 @@ const parsedTopology = parseTopology(values.topology)
 if (parsedTopology.kind === 'auto') throw new Error('--topology: give chain, tree:K or chains:M (the prediction needs the plan)')
 const topology: ConcreteTopology = parsedTopology
 const tools = new Set(values.tools.split(','))
+const dataPlanes = values['data-planes'].split(',')
+for (const d of dataPlanes) if (!['encrypted', 'integrity-only', 'libp2p'].includes(d)) throw new Error(`--data-planes: unknown data plane ${d} (encrypted, integrity-only, libp2p)`)
 for (const t of tools) if (!['ringcast', 'udpcast', 'star'].includes(t)) throw new Error(`--tools: unknown tool ${t} (ringcast, udpcast, star)`)
 
 const log = (line: string): void => { process.stderr.write(`[lab-bench] ${line}\n`) }
@@ -97,12 +101,12 @@ async function countVerified (targets: string[], sha: string): Promise<number> {
   return n
 }
 
-async function ringcast (dir: string, image: string, sha: string, lab: Lab, setup: string): Promise<Row> {
+async function ringcast (dir: string, image: string, sha: string, lab: Lab, setup: string, dataPlane: string): Promise<Row> {
   const [server, ...nodes] = lab.hosts as [LabHost, ...LabHost[]]
   const targets = nodes.map(h => join(dir, `ringcast-${h.name}.img`))
   const token = randomBytes(12).toString('hex')
   const coordinator = await startCoordinator([image, '--nodes', String(nodes.length), '--listen', '/ip4/0.0.0.0/tcp/7373', '--key', join(dir, 'coordinator.key'),
-    '--token', token, '--block-size', blockSize, '--topology', values.topology, '--json', '-q'], { wrapper: server.wrapper })
+    '--token', token, '--block-size', blockSize, '--topology', values.topology, '--data-plane', dataPlane, '--json', '-q'], { wrapper: server.wrapper })
   track(coordinator.proc.child)
   const started = performance.now()
   const procs = nodes.map((h, i) => {
@@ -117,7 +121,7 @@ async function ringcast (dir: string, image: string, sha: string, lab: Lab, setu
   let report: SessionReport | undefined
   try { report = JSON.parse(coordinator.proc.stdout()) as SessionReport } catch {}
   return {
-    tool: 'ringcast',
+    tool: `ringcast ${dataPlane}`,
     setup,
     seconds,
     transferSeconds: report?.seconds,
@@ -268,7 +272,7 @@ async function main (): Promise<void> {
     try {
       log('bare TCP baseline'); rows.push(await bareTcp(flat))
       log('plain TCP chain baseline'); rows.push(await plainChain(dir, image, sha, flat))
-      if (tools.has('ringcast')) { log('ringcast, one subnet'); rows.push(await ringcast(dir, image, sha, flat, 'one subnet')) }
+      if (tools.has('ringcast')) for (const d of dataPlanes) { log(`ringcast ${d}, one subnet`); rows.push(await ringcast(dir, image, sha, flat, 'one subnet', d)) }
       if (tools.has('udpcast')) { log('udpcast multicast, one subnet'); rows.push(await udpcast(dir, image, sha, flat, flat.hosts.slice(1), 'one subnet, multicast allowed', [])) }
       if (tools.has('star')) { log('naive star'); rows.push(await star(dir, image, sha, flat)) }
     } finally { flat.destroy() }
@@ -283,7 +287,7 @@ async function main (): Promise<void> {
 
     const routed = Lab.create({ subnets: [nodeCount + 1 - half, half], rateMbit, dropMulticast: true })
     try {
-      if (tools.has('ringcast')) { log('ringcast, two subnets'); rows.push(await ringcast(dir, image, sha, routed, 'two subnets, multicast dropped')) }
+      if (tools.has('ringcast')) for (const d of dataPlanes) { log(`ringcast ${d}, two subnets`); rows.push(await ringcast(dir, image, sha, routed, 'two subnets, multicast dropped', d)) }
       if (tools.has('udpcast')) { log('udpcast across the router'); rows.push(await udpcast(dir, image, sha, routed, routed.subnet(1), 'across the router (receivers on the far subnet)', [])) }
     } finally { routed.destroy() }
   } finally {
@@ -293,9 +297,13 @@ async function main (): Promise<void> {
   const fmt = (n: number | undefined, d = 1): string => n === undefined ? '-' : n.toFixed(d)
   // The simulator's prediction for a chain of this many nodes on these links (docs/simulator.md).
   const predicted = simulate(uniformNodes(nodeCount, rateMbit * 1e6 / 8 * 0.94, Infinity), topology, { ...labConfig(imageBytes), blockBytes: parseSize(blockSize, '--block-size') }).seconds
-  const predictionFor = (r: Row): number | undefined => r.tool === 'ringcast' ? predicted : undefined
-  const head = ['tool', 'setup', 'wall s', 'transfer s', '× ideal', 'predicted s', 'verified', 'note']
-  const cells = rows.map(r => [r.tool, r.setup, fmt(r.seconds), fmt(r.transferSeconds), r.seconds === undefined ? '-' : fmt((r.transferSeconds ?? r.seconds) / idealSeconds, 2),
+  const isRingcast = (r: Row): boolean => r.tool.startsWith('ringcast')
+  const predictionFor = (r: Row): number | undefined => isRingcast(r) ? predicted : undefined
+  const floor = rows.find(r => r.tool === 'plain TCP chain')?.seconds
+  const timeOf = (r: Row): number | undefined => r.transferSeconds ?? r.seconds
+  const head = ['tool', 'setup', 'wall s', 'transfer s', '× ideal', '× plain TCP chain', 'predicted s', 'verified', 'note']
+  const cells = rows.map(r => [r.tool, r.setup, fmt(r.seconds), fmt(r.transferSeconds), timeOf(r) === undefined ? '-' : fmt(timeOf(r)! / idealSeconds, 3),
+    timeOf(r) === undefined || floor === undefined ? '-' : fmt(timeOf(r)! / floor, 3),
     fmt(predictionFor(r), 2), `${r.verified}/${r.nodes}`, r.note])
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map(c => c[i]!.length)))
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`
@@ -303,18 +311,24 @@ async function main (): Promise<void> {
     `lab benchmark: ${nodeCount} receivers, ${imageBytes / 1_048_576} MiB image, every link ${rateMbit} Mbit/s (tbf, both ways), ringcast --block-size ${blockSize} --topology ${values.topology}; ideal S/B = ${idealSeconds.toFixed(2)} s`,
     line(head), line(widths.map(w => '-'.repeat(w))), ...cells.map(line)
   ]
-  const rc = rows.find(r => r.tool === 'ringcast' && r.setup === 'one subnet')
+  const rc = rows.find(r => isRingcast(r) && r.setup === 'one subnet')
   const mc = rows.find(r => r.tool === 'udpcast' && r.setup === 'one subnet, multicast allowed')
-  const rc2 = rows.find(r => r.tool === 'ringcast' && r.setup.startsWith('two subnets'))
+  const rc2 = rows.find(r => isRingcast(r) && r.setup.startsWith('two subnets'))
   const far = rows.find(r => r.tool === 'udpcast' && r.setup.startsWith('across'))
   if (rc?.transferSeconds !== undefined) {
     const ratio = rc.transferSeconds / idealSeconds
-    const floor = rows.find(r => r.tool === 'plain TCP chain')?.seconds
     const floorNote = floor === undefined ? '' : ` (a plain TCP chain of ${nodeCount} here: ${(floor / idealSeconds).toFixed(3)}×)`
     out.push('', `bar: ringcast within 1.10× of ideal: ${ratio.toFixed(3)}×${floorNote} → ${ratio <= 1.10 ? 'PASS' : 'FAIL'}`)
     if (mc?.seconds !== undefined) out.push(`bar: ringcast no slower than udpcast multicast: ${fmt(rc.transferSeconds, 2)} s vs ${fmt(mc.seconds, 2)} s → ${rc.transferSeconds <= mc.seconds ? 'PASS' : 'FAIL'}`)
   }
-  for (const r of rows.filter(x => x.tool === 'ringcast' && x.transferSeconds !== undefined)) {
+  // Issue 11's bars, against the plain TCP chain of the same run: time (at
+  // 100 Mbit/s, ≤ 1.03×) and throughput (on fast links, ≥ 70 % integrity-only, ≥ 50 % encrypted).
+  for (const r of rows.filter(x => isRingcast(x) && x.transferSeconds !== undefined && floor !== undefined)) {
+    const share = floor! / r.transferSeconds!
+    const throughputBar = r.tool.endsWith('integrity-only') ? 0.70 : 0.50
+    out.push(`vs the plain TCP chain, ${r.tool}, ${r.setup}: ${(r.transferSeconds! / floor!).toFixed(3)}× its time (bar at 100 Mbit/s: ≤ 1.03× → ${r.transferSeconds! / floor! <= 1.03 ? 'PASS' : 'FAIL'}), ${(share * 100).toFixed(1)} % of its throughput (bar on fast links: ≥ ${throughputBar * 100} % → ${share >= throughputBar ? 'PASS' : 'FAIL'})`)
+  }
+  for (const r of rows.filter(x => isRingcast(x) && x.transferSeconds !== undefined)) {
     const err = predicted / r.transferSeconds! - 1
     out.push(`simulator vs measured, ringcast ${r.setup}: predicted ${predicted.toFixed(2)} s, measured ${r.transferSeconds!.toFixed(2)} s, ${(err * 100).toFixed(1)} % → ${Math.abs(err) <= 0.10 ? 'within 10 %' : 'OFF by more than 10 %'}`)
   }

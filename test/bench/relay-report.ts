@@ -228,8 +228,9 @@ export function formatMarkdown (r: RelayBenchResults): string {
     '',
     'Bars are targets of the new data plane, shown and not asserted. ' +
       (r.flagSupported ? '' : `serve does not accept --data-plane yet, so today's path was measured once ("libp2p (today)") and is shown against both planes' bars. `) +
-      'Note that a ringcast node does more than the plain relay: it also folds every block into a whole-image SHA-256, ' +
-      'fdatasyncs every 16 MiB and fsyncs at the end, keeps a replay buffer and a resume journal, and sends acks and heartbeats.'
+      'Note that a ringcast node does more than the plain relay: it checks the source\'s signature on every hash batch, ' +
+      'forwards blocks while they arrive (cut-through), fdatasyncs every 16 MiB and fsyncs at the end, keeps a replay buffer and a resume journal, ' +
+      'answers the read-back challenge, and sends acks and heartbeats.'
   ]
   if (r.problems.length > 0) out.push('', '## Problems', '', ...r.problems.map(p => `- ${p.replace(/\n/g, '\n  ')}`))
   return `${out.join('\n')}\n`
