@@ -30,7 +30,7 @@ import { ed25519Seed, loadOrCreateKey } from '../net/identity.js'
 import type { Network } from '../net/network.js'
 import { NetNode } from '../net/node.js'
 import { short } from '../relay/block-sender.js'
-import { sameBytes, toHex } from '../relay/hash.js'
+import { blockHash, sameBytes, toHex } from '../relay/hash.js'
 import { RateLimiter } from '../relay/rate-limiter.js'
 import { SourceSigner } from '../relay/source-signature.js'
 import { answerChallenge, newChallenge, proofProblem } from '../relay/read-back.js'
@@ -466,14 +466,37 @@ export class Coordinator {
   private onLie (accuser: Member, peer: string, lie: string): void {
     if (accuser.state !== 'running' || accuser.upstreamPeer !== peer) return
     if (peer === this.session.sourcePeer) {
-      // The source hashes what it sends against what it signed, so this is
-      // damage in transit (possible only on the integrity-only data plane) or a lying accuser.
-      this.hooks.log(`${accuser.name} says the source's data does not match what it signed (${lie})`)
+      void this.checkOwnImage(accuser, lie)
       return
     }
     const liar = this.session.get(peer)
     if (liar === undefined) return
     this.fail(liar, 'INTEGRITY', `it sent data that does not match the source: ${lie} (caught by ${accuser.name}, which wrote none of it)`, undefined, true)
+  }
+
+  /**
+   * A node says the source's own data does not match what the source signed.
+   * The image may have changed under us (nothing can be served then), or the
+   * block was damaged in transit (only the integrity-only data plane can let
+   * that through) or the node lies: re-read the block and judge.
+   */
+  private async checkOwnImage (accuser: Member, lie: string): Promise<void> {
+    const offset = Number(/block at (\d+)/.exec(lie)?.[1] ?? NaN)
+    const { params } = this.session
+    if (Number.isSafeInteger(offset) && offset % params.blockSize === 0 && offset < params.imageSize) {
+      try {
+        const bytes = await this.image.read(offset, Math.min(params.blockSize, params.imageSize - offset))
+        if (!sameBytes(blockHash(bytes), await this.hashes.hash(offset / params.blockSize))) {
+          const reason = `the image changed while it was being served (the block at ${offset} no longer matches the hash signed for it)`
+          for (const n of this.session.all) this.fail(n, 'IMAGE_UNREADABLE', reason)
+          return
+        }
+      } catch (err) {
+        for (const n of this.session.all) this.fail(n, 'IMAGE_UNREADABLE', `the image cannot be read: ${errorMessage(err)}`)
+        return
+      }
+    }
+    this.hooks.log(`${accuser.name} says the source's data does not match what it signed (${lie}); the image still matches, so it was damaged on the way (or ${accuser.name} lies): feeding it again`)
   }
 
   /** Fail nodes that went silent; report progress. */

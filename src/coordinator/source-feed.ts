@@ -24,7 +24,14 @@ export interface FeedOutcomes {
   imageUnreadable: (reason: string) => void
 }
 
+/** Feeds again after a node said our data did not match (damage in transit), per node. */
+const MAX_REFEEDS = 3
+/** Time for the coordinator to check its image first (a changed image fails every node instead). */
+const REFEED_DELAY_MS = 500
+
 export class SourceFeeds {
+  private readonly refeeds = new WeakMap<Member, number>()
+
   constructor (
     private readonly session: Session,
     private readonly net: Network,
@@ -52,6 +59,15 @@ export class SourceFeeds {
       if (isRingcastError(err, 'IMAGE_UNREADABLE')) { this.outcomes.imageUnreadable(errorMessage(err)); return }
       // Not a failure when the node is fed another way now (a straggler moved under a leaf).
       if (!this.session.fedBySource(m) || (sender !== undefined && m.feed !== sender)) return
+      // It says our data does not match what we signed: the coordinator
+      // checks the image (onLie); if the image still matches, the block was
+      // damaged on the way, so it is fed again, a few times at most.
+      if (sender?.closedWith === 'INTEGRITY' && (this.refeeds.get(m) ?? 0) < MAX_REFEEDS && !isFinished(m)) {
+        this.refeeds.set(m, (this.refeeds.get(m) ?? 0) + 1)
+        await this.clock.sleep(REFEED_DELAY_MS)
+        if (!isFinished(m) && this.session.fedBySource(m) && m.feed === sender) void this.feed(m)
+        return
+      }
       this.outcomes.failed(m, `the source could not feed it: ${errorMessage(err)}`)
     }
   }

@@ -10,7 +10,7 @@
 // (from a BatchSource: the node's HashIndex, or the source's manifest), so
 // the downstream can check every block before it writes or forwards it.
 
-import { RingcastError, ProtocolError } from '../errors.js'
+import { RingcastError, ProtocolError, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeAck, encodeAck, encodeBlockHeader, printable } from '../wire/messages.js'
 import { MAX_ACK_FRAME_BYTES } from '../wire/protocol.js'
@@ -35,6 +35,8 @@ export class BlockSender {
   batchesSent = 0
   /** Set once the downstream is gone; every later call rejects with it. */
   failure?: RingcastError
+  /** The code the downstream gave when it closed the stream on purpose mid-way (INTEGRITY: it says our data does not match the source). */
+  closedWith?: ErrorCode
   private waiters: Waiter[] = []
 
   constructor (readonly channel: Channel, private readonly options: SenderOptions) {}
@@ -128,7 +130,10 @@ export class BlockSender {
         const bytes = await this.channel.reader.readFrame(MAX_ACK_FRAME_BYTES)
         if (bytes === null) throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream`)
         const ack = decodeAck(bytes)
-        if (ack.error !== '') throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream (${ack.code ?? 'REFUSED'}): ${printable(ack.error)}`)
+        if (ack.error !== '') {
+          this.closedWith = ack.code ?? 'REFUSED'
+          throw new RingcastError('PEER_GONE', `downstream ${short(this.channel.remotePeer)} closed the block stream (${ack.code ?? 'REFUSED'}): ${printable(ack.error)}`)
+        }
         if (ack.writtenThrough < this.ackedThrough || ack.writtenThrough > this.sentThrough) {
           throw new ProtocolError(`ack through ${ack.writtenThrough} is outside [${this.ackedThrough}, ${this.sentThrough}]`)
         }

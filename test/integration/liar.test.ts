@@ -3,9 +3,10 @@
 // named, and no node below it writes a byte of the lie. The liar is a real
 // `ringcast join` with a test-only module preloaded (test/support/lying-node.ts).
 
+import { open, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { makeImage, makeTarget, makeWorkdir, sha256File, startSession, type Workdir } from '../support/session.js'
+import { makeImage, makeTarget, makeWorkdir, sha256File, startSession, whenWritten, type Workdir } from '../support/session.js'
 
 const MiB = 1_048_576
 /** 64 KiB blocks: a hash batch covers 256 of them (16 MiB), so the lie below falls on a batch boundary. */
@@ -101,5 +102,27 @@ describe('a lying relay', () => {
     expect(byName.get('claims')!.reason).toMatch(/read back after the final fsync, the block at 0 differs from what the source signed/)
     expect(nodeExits[1]).not.toBe(0)
     expect(session.nodes[1]!.stderr()).toMatch(/the block at 0 differs/)
+  })
+
+  it('an image that changes while it is served stops the session with IMAGE_UNREADABLE; no node writes the changed block', async () => {
+    const image = await makeImage(w, 16 * MiB)
+    const session = await startSession(w, image.path, ['--nodes', '1', '--block-size', '64KiB', '--max-rate', '4MB/s'])
+    onTestFinished(() => session.kill())
+    await session.coordinator.waitForLine(/image sha256 /)
+    const target = await makeTarget(w, 'changed.img', 16 * MiB)
+    session.startNode({ name: 'n1', target })
+    await whenWritten(target, 1)
+    // Someone writes to the image mid-session: the block at 12 MiB is no longer what was signed.
+    const handle = await open(image.path, 'r+')
+    await handle.write(Buffer.alloc(4096, 0xee), 0, 4096, 12 * MiB)
+    await handle.close()
+    const { exit, report, nodeExits } = await session.finish()
+    expect(exit).not.toBe(0)
+    expect(report.nodes[0]).toMatchObject({ status: 'FAILED', code: 'IMAGE_UNREADABLE' })
+    expect(report.nodes[0]!.reason).toMatch(/the image changed while it was being served \(the block at 12582912/)
+    expect(nodeExits[0]).not.toBe(0)
+    // Nothing of the changed block reached the target.
+    const written = await readFile(target)
+    expect(written.subarray(12 * MiB, 12 * MiB + 4096).every(b => b === 0)).toBe(true)
   })
 })
