@@ -29,6 +29,8 @@ import { WRITE_HIGH_WATER_BYTES, type Channel } from './channel.js'
  * never waits on a resume; the kernel's receive buffer holds the rest.
  */
 export const READ_AHEAD_BYTES = 1_048_576
+/** ByteReader's cap before a caller raises it (a stream whose session is not known yet). */
+const DEFAULT_CAP_BYTES = new ByteReader().maxBufferedBytes
 /** What may still arrive after pause(): a read of up to 64 KiB, and the stream's own buffer above it. */
 const PAUSE_SLACK_BYTES = 262_144
 
@@ -81,7 +83,13 @@ class SocketReader extends ByteReader {
    * buffer), and never below the pending read, or it would wait forever.
    */
   private pauseAtBytes (): number {
-    return Math.max(this.wanted, Math.min(this.wanted + READ_AHEAD_BYTES, this.maxBufferedBytes - PAUSE_SLACK_BYTES))
+    // Once a block stream's reader knows the session (BlockReceiver raises
+    // maxBufferedBytes to the credit window and the headers in it), an honest
+    // upstream can never send past that, so the socket is paused only near
+    // the cap. Pausing at a 1 MiB read-ahead toggled the socket on and off
+    // chunk after chunk on a relay waiting for its downstream's credit.
+    const ahead = this.maxBufferedBytes > DEFAULT_CAP_BYTES ? this.maxBufferedBytes : this.wanted + READ_AHEAD_BYTES
+    return Math.max(this.wanted, Math.min(ahead, this.maxBufferedBytes) - PAUSE_SLACK_BYTES)
   }
 
   private resumeIfShort (): void {

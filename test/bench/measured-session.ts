@@ -110,9 +110,13 @@ export async function runMeasuredSession (o: SessionOptions): Promise<MeasuredSe
   try {
     const token = randomBytes(16).toString('hex')
     const coordinator = spawnMeasured('coordinator', ['serve', o.image, '--nodes', String(o.nodes), '--listen', LISTEN,
-      '--key', join(o.dir, 'coordinator.key'), '--token', token, '--json', '-q', ...o.serveArgs], costFiles.get('coordinator')!)
+      '--key', join(o.dir, 'coordinator.key'), '--token', token, '--json', ...o.serveArgs], costFiles.get('coordinator')!)
     procs.push(coordinator)
     const joinAddr = (await coordinator.waitForLine(JOIN_LINE))[1]!
+    // The nodes join once the source has hashed and signed the image, as
+    // they would after a network boot (tens of seconds): on two cores that
+    // pass would otherwise share the CPU with the transfer being measured.
+    await coordinator.waitForLine(/image sha256 /, o.timeoutMs)
     for (const [i, name] of names.entries()) {
       procs.push(spawnMeasured(name, ['join', joinAddr, '--token', token, '--target', targets[i]!, '--create',
         '--name', name, '--listen', LISTEN, '-q'], costFiles.get(name)!))
