@@ -124,7 +124,8 @@ function okText (n: NodeReport): string {
     return `verified after resume (restarted ${n.restarts}x; resumed at ${n.resumedFrom} of the ${n.hadBeforeRestart ?? '?'} bytes it had, received ${n.bytesReceived} after)`
   }
   if (n.outcome === 'verified late') return `verified late (joined after the start${n.resumedFrom > 0 ? `, resumed at ${n.resumedFrom}` : ''})`
-  return 'digest verified'
+  // Every block matched the source's signed hash, and the node read random blocks back from its target to prove it.
+  return n.readBack === true ? 'verified, proven, read back whole' : 'verified and proven'
 }
 
 const shortAddr = (a: string): string => {

@@ -296,7 +296,7 @@ async function main (): Promise<void> {
 
   const fmt = (n: number | undefined, d = 1): string => n === undefined ? '-' : n.toFixed(d)
   // The simulator's prediction for a chain of this many nodes on these links (docs/simulator.md).
-  const predicted = simulate(uniformNodes(nodeCount, rateMbit * 1e6 / 8 * 0.94, Infinity), topology, { ...labConfig(imageBytes), blockBytes: parseSize(blockSize, '--block-size') }).seconds
+  const predicted = simulate(uniformNodes(nodeCount, rateMbit * 1e6 / 8 * 0.94, Infinity), topology, { ...labConfig(imageBytes), sourceUplink: rateMbit * 1e6 / 8 * 0.94, blockBytes: parseSize(blockSize, '--block-size') }).seconds
   const isRingcast = (r: Row): boolean => r.tool.startsWith('ringcast')
   const predictionFor = (r: Row): number | undefined => isRingcast(r) ? predicted : undefined
   const floor = rows.find(r => r.tool === 'plain TCP chain')?.seconds

@@ -159,7 +159,7 @@ describe('formatReport', () => {
     for (const name of ['alpha', 'beta', 'gamma']) expect(text).toContain(name)
     expect(text).toContain('1 of 3 node(s) verified')
     expect(text).toContain('2 did not')
-    expect(text).toContain('OK digest verified')
+    expect(text).toContain('OK verified and proven')
     expect(text).toContain('MISMATCH digest differs')
     expect(text).toContain('FAILED no space left on the device')
     expect(text).toContain('10.0.0.3:7000')
