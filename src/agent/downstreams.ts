@@ -56,7 +56,7 @@ export class Downstreams {
     pipeline.onDownstreamPoisoned = peer => {
       const d = this.planned.get(peer)
       if (d === undefined || !wanted(peer)) return
-      log(`downstream ${short(peer)}: the block being forwarded to it did not verify here; opening a new stream to it`)
+      log(`downstream ${short(peer)}: the block being forwarded to it did not arrive here whole and verified; opening a new stream to it`)
       void this.connect(d)
     }
     pipeline.onDownstreamFailed = (peer, err) => {

@@ -362,6 +362,8 @@ export class Coordinator {
       await this.judge(m, false, reason, source)
       return
     }
+    // Failed while we waited for the image's digest: nothing to prove.
+    if (isFinished(m)) return
     const challenge = newChallenge(this.session.params)
     m.proving = { challenge, expected: answerChallenge(this.image, this.session.params, challenge), deadline: this.clock.now() + PROOF_TIMEOUT_MS }
     m.proving.expected.catch(() => {})
@@ -383,11 +385,12 @@ export class Coordinator {
     }
     const problem = proofProblem(proving.challenge, expected, proof.hashes, this.session.params)
     if (problem !== undefined) { this.fail(m, 'INTEGRITY', `it could not prove its copy: ${problem}`); return }
-    await this.judge(m, true, undefined, await this.hashes.imageSha256())
+    await this.judge(m, true, undefined, await this.hashes.imageSha256().catch(() => undefined))
   }
 
-  /** Record the verdict on a node's copy and tell the node. */
+  /** Record the verdict on a node's copy and tell the node; never over a node failed meanwhile (while we read the image, say). */
   private async judge (m: Member, verified: boolean, reason: string | undefined, source: Uint8Array | undefined): Promise<void> {
+    if (isFinished(m)) return
     m.state = 'done'
     m.finishedAt = this.clock.now()
     m.verified = verified
@@ -466,11 +469,24 @@ export class Coordinator {
   private onLie (accuser: Member, peer: string, lie: string): void {
     if (accuser.state !== 'running' || accuser.upstreamPeer !== peer) return
     if (peer === this.session.sourcePeer) {
-      void this.checkOwnImage(accuser, lie)
+      // One check at a time per node: a node repeating the claim costs one block read, not one per message.
+      if (accuser.checkingSource === true) return
+      accuser.checkingSource = true
+      void this.checkOwnImage(accuser, lie).finally(() => { accuser.checkingSource = false })
       return
     }
     const liar = this.session.get(peer)
     if (liar === undefined) return
+    // On an encrypted hop (TLS: AEAD) nothing on the wire can change a byte
+    // unseen, so the upstream sent it. In the clear, damage in transit or
+    // bytes injected on the path look the same, so a relay is failed only
+    // the second time; the first, the source feeds the accuser instead.
+    liar.accusations = (liar.accusations ?? 0) + 1
+    if (this.session.dataPlane === 'integrity-only' && liar.accusations === 1) {
+      this.hooks.log(`${accuser.name} says ${liar.name} sent data that does not match the source (${lie}); on the integrity-only data plane that may be damage on the wire, so ${liar.name} is only failed if it happens again`)
+      this.rewiring.apply([bypassBrokenHop(accuser.peerId, this.rewiring.view())], `${accuser.name} is fed around ${liar.name}`)
+      return
+    }
     this.fail(liar, 'INTEGRITY', `it sent data that does not match the source: ${lie} (caught by ${accuser.name}, which wrote none of it)`, undefined, true)
   }
 
@@ -496,7 +512,7 @@ export class Coordinator {
         return
       }
     }
-    this.hooks.log(`${accuser.name} says the source's data does not match what it signed (${lie}); the image still matches, so it was damaged on the way (or ${accuser.name} lies): feeding it again`)
+    this.hooks.log(`${accuser.name} says the source's data does not match what it signed (${lie}); ${Number.isSafeInteger(offset) ? 'the image still matches there' : 'no block named to check'}, so it was damaged on the way or ${accuser.name} lies: the source feeds it again, a few times at most`)
   }
 
   /** Fail nodes that went silent; report progress. */

@@ -133,7 +133,7 @@ export class DataPlaneServer {
   private modeNow: DataPlaneMode | undefined
   private readonly handshakes = new Set<Socket>()
   private readonly channels = new Set<Channel>()
-  private refusedAtCap = 0
+  private evictedAtCap = 0
   private closing?: Promise<void>
 
   private constructor (private readonly listener: net.Server, private readonly config: ServerConfig, readonly port: number) {
@@ -181,13 +181,17 @@ export class DataPlaneServer {
     const from = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
     if (this.closing !== undefined) { socket.destroy(); return }
     if (this.handshakes.size >= this.config.maxHandshakes) {
-      if (this.refusedAtCap++ === 0) this.config.log(`data plane: ${this.config.maxHandshakes} connections are authenticating; refusing more until one finishes`)
-      socket.destroy()
-      return
-    }
-    if (this.refusedAtCap > 0) {
-      this.config.log(`data plane: refused ${this.refusedAtCap} connections while at the handshake cap`)
-      this.refusedAtCap = 0
+      // Evict the oldest, not the newcomer: a real handshake takes about a
+      // millisecond, so strangers that hold every slot idle lose them to
+      // whoever comes next, and an upstream is never locked out (found in
+      // review: 16 idle sockets renewed every 10 s kept every hop out).
+      const oldest = this.handshakes.values().next().value as Socket
+      this.handshakes.delete(oldest)
+      oldest.destroy()
+      if (this.evictedAtCap++ === 0) this.config.log(`data plane: ${this.config.maxHandshakes} connections are authenticating; closing the oldest for each new one`)
+    } else if (this.evictedAtCap > 0) {
+      this.config.log(`data plane: closed ${this.evictedAtCap} stalled handshakes while at the cap`)
+      this.evictedAtCap = 0
     }
     this.handshakes.add(socket)
     void this.authenticate(socket, from)
@@ -428,7 +432,7 @@ function describeFailure (err: unknown): string {
     case 'ECONNREFUSED': return 'refused the connection (nothing listens there)'
     case 'ECONNRESET': return 'reset the connection during the handshake (it does not accept this hop, this key or this mode now)'
     case 'EHOSTUNREACH': case 'ENETUNREACH': return 'is unreachable from here'
-    case 'ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER': case 'ERR_SSL_SSLV3_ALERT_DECRYPT_ERROR': return 'holds another key for this hop'
+    case 'ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER': case 'ERR_SSL_SSLV3_ALERT_DECRYPT_ERROR': case 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR': return 'holds another key for this hop'
     case 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE': return 'does not know this hop'
     default:
       if (err instanceof ProtocolError && err.message === CLOSED_DURING_HANDSHAKE) return 'closed the connection during the handshake (it does not accept this hop, this key or this mode now)'

@@ -143,7 +143,6 @@ export class Forwarder {
     let failed = false
     const settled = (): Promise<boolean> => sending.then(() => true, err => { if (!failed) { failed = true; this.stop(err as Error) } return false })
     let cancel: (() => void) | undefined
-    const slow = new Promise<'slow'>(resolve => { cancel = this.clock.after(this.demoteAfterMs, () => resolve('slow')) })
     return {
       piece: chunks => {
         sending = sending.then(async () => { await this.sender.sendPiece(chunks) })
@@ -151,6 +150,9 @@ export class Forwarder {
       },
       finish: async () => {
         const done = settled()
+        // The clock starts once the block is here whole: a slow upstream
+        // must not make a healthy downstream look hung (found in review).
+        const slow = new Promise<'slow'>(resolve => { cancel = this.clock.after(this.demoteAfterMs, () => resolve('slow')) })
         const outcome = await Promise.race([done, slow])
         cancel?.()
         if (outcome !== 'slow') return

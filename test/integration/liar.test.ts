@@ -61,7 +61,7 @@ describe('a lying relay', () => {
       expect(session.nodes[3]!.stderr()).not.toMatch(/does not match the source/)
       // A forged block reaches c piece by piece, and c forwards all but its
       // last piece before it can tell: it cuts d's stream mid-block and opens a new one.
-      if (lie === 'flip') expect(session.nodes[2]!.stderr()).toMatch(/did not verify here; opening a new stream to it/)
+      if (lie === 'flip') expect(session.nodes[2]!.stderr()).toMatch(/did not arrive here whole and verified; opening a new stream to it/)
     })
   }
 
