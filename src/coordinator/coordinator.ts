@@ -478,15 +478,10 @@ export class Coordinator {
     const liar = this.session.get(peer)
     if (liar === undefined) return
     // On an encrypted hop (TLS: AEAD) nothing on the wire can change a byte
-    // unseen, so the upstream sent it. In the clear, damage in transit or
-    // bytes injected on the path look the same, so a relay is failed only
-    // the second time; the first, the source feeds the accuser instead.
-    liar.accusations = (liar.accusations ?? 0) + 1
-    if (this.session.dataPlane === 'integrity-only' && liar.accusations === 1) {
-      this.hooks.log(`${accuser.name} says ${liar.name} sent data that does not match the source (${lie}); on the integrity-only data plane that may be damage on the wire, so ${liar.name} is only failed if it happens again`)
-      this.rewiring.apply([bypassBrokenHop(accuser.peerId, this.rewiring.view())], `${accuser.name} is fed around ${liar.name}`)
-      return
-    }
+    // unseen, so the upstream sent it. In the clear (integrity-only) damage
+    // that TCP's checksum misses, or bytes injected on the path, would look
+    // the same: that mode is for trusted fabrics, and naming the liar at its
+    // first bad block matters more (docs/architecture.md, "Source-signed blocks").
     this.fail(liar, 'INTEGRITY', `it sent data that does not match the source: ${lie} (caught by ${accuser.name}, which wrote none of it)`, undefined, true)
   }
 

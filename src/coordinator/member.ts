@@ -57,8 +57,6 @@ export interface Member {
   proving?: { challenge: ReadBackChallenge, expected: Promise<Uint8Array[]>, deadline: number }
   /** The node re-read its whole target after the final fsync (join --verify-readback). */
   readBack?: boolean
-  /** Times a downstream said it sent data that does not match the source. */
-  accusations?: number
   /** The coordinator is re-reading a block this node says the source sent wrong. */
   checkingSource?: boolean
   /** Outcome fields, set when the node finishes or fails. */
