@@ -19,6 +19,7 @@
 
 import { systemClock, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, isRingcastError } from '../errors.js'
+import { multiaddrHost } from '../net/control-stream.js'
 import { ephemeralKey, loadOrCreateKey } from '../net/identity.js'
 import type { Network } from '../net/network.js'
 import { NetNode } from '../net/node.js'
@@ -102,11 +103,7 @@ const REPLACEMENT_TIMEOUT_MS = 180_000
 
 /** The host of the first --listen multiaddr (the data plane listens there too), else every interface. */
 function listenHost (listen: string[]): string {
-  for (const a of listen) {
-    const m = /^\/(ip4|ip6)\/([^/]+)\//.exec(a)
-    if (m !== null) return m[2]!
-  }
-  return '0.0.0.0'
+  return listen.map(a => multiaddrHost(a, false)).find(h => h !== undefined) ?? '0.0.0.0'
 }
 
 export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: AgentParts = {}): Promise<AgentResult> {

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
-import { dialCandidates } from '../net/control-stream.js'
+import { dialCandidates, multiaddrHost } from '../net/control-stream.js'
 import { short } from '../relay/block-sender.js'
 import { nodeLinkBytesPerSecond, nodeSubnet } from '../topology/node-network.js'
 import { printable, type Join } from '../wire/messages.js'
@@ -43,14 +43,15 @@ export function checkJoin (join: Join, peer: string, session: Session, limits: {
  * identity: it restarted) keeps its place in the order and its history.
  */
 export function newMember (join: Join, channel: Channel, previous: Member | undefined, session: Session, now: number): Member {
+  const dialAddrs = dialCandidates(channel.remoteAddr, join.listenPort, join.listenAddrs)
   return {
     peerId: channel.remotePeer,
     name: join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer),
     address: channel.remoteAddr,
     subnet: nodeSubnet(channel.remoteAddr, join.prefixLength),
     linkBytesPerSecond: nodeLinkBytesPerSecond(join.linkBitsPerSecond),
-    dialAddrs: dialCandidates(channel.remoteAddr, join.listenPort, join.listenAddrs),
-    dataHosts: hostsOf(dialCandidates(channel.remoteAddr, join.listenPort, join.listenAddrs)),
+    dialAddrs,
+    dataHosts: [...new Set(dialAddrs.map(a => multiaddrHost(a)).filter(h => h !== undefined))],
     dataPort: join.dataPort,
     targetPath: printable(join.targetPath, 4096),
     channel,
@@ -73,16 +74,6 @@ export function newMember (join: Join, channel: Channel, previous: Member | unde
 
 /** Whether a restarted node's old run must be failed first (it still looks alive). */
 export const stillRunning = (previous: Member | undefined): previous is Member => previous !== undefined && !isFinished(previous)
-
-/** The hosts in multiaddrs (/ip4/X, /ip6/X, /dns4/X and the like), in order, once each. */
-function hostsOf (addrs: string[]): string[] {
-  const hosts: string[] = []
-  for (const a of addrs) {
-    const host = /^\/(?:ip4|ip6|dns4|dns6|dns)\/([^/]+)/.exec(a)?.[1]
-    if (host !== undefined && !hosts.includes(host)) hosts.push(host)
-  }
-  return hosts
-}
 
 /** Constant-time token comparison (hash first so lengths do not leak). */
 function tokensMatch (given: string, expected: string): boolean {

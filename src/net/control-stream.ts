@@ -29,6 +29,11 @@ export async function closeWithReason (channel: Channel, code: ErrorCode, reason
   channel.abort(new ProtocolError(reason))
 }
 
+/** The host a multiaddr names (/ip4/X, /ip6/X, and with `dns` the /dns4, /dns6 and /dns kinds), or undefined. */
+export function multiaddrHost (addr: string, dns = true): string | undefined {
+  return (dns ? /^\/(?:ip4|ip6|dns4|dns6|dns)\/([^/]+)/ : /^\/(?:ip4|ip6)\/([^/]+)\//).exec(addr)?.[1]
+}
+
 /** Dial candidates for a node: the address we saw it connect from (with its
  * listen port) first, then the addresses it reported, minus wildcards. */
 export function dialCandidates (observedAddr: string, listenPort: number, reported: string[]): string[] {
