@@ -77,10 +77,12 @@ export function detach<T> (node: T, view: SessionView<T>): Array<RewireEffect<T>
   const effects: Array<RewireEffect<T>> = [{ kind: 'unlink', node }]
   const tree = liveTree(view, node)
   for (const [orphan, upstream] of repairOrphans(node, tree)) effects.push({ kind: 'attach', node: orphan, upstream, background: false })
-  const after = withEffects(view, effects)
   for (const orphan of view.downstreamsOf(node)) {
     if (view.isGone(orphan) || !view.isBackground(orphan) || view.upstreamOf(orphan) !== node) continue
-    const host = backgroundHost(orphan, after)
+    // The view with every move so far, the last orphan's too: two orphans
+    // must not host each other, a loop nothing feeds (found by rss-bench,
+    // a 4 GiB session whose head became a straggler hung).
+    const host = backgroundHost(orphan, withEffects(view, effects))
     effects.push({ kind: 'attach', node: orphan, upstream: host, background: true })
   }
   return effects

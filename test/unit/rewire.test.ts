@@ -87,8 +87,66 @@ describe('relocateStraggler', () => {
     expect(relocateStraggler('b', s).at(-1)).toEqual(attach('b', 'slow', true))
   })
 
+  // Regression (rss-bench, 3 nodes on one disk): the head, serving both
+  // other nodes as stragglers, became one too; its two orphans were given
+  // each other as hosts, a loop nothing fed, and the session hung.
+  it('never makes two background orphans host each other', () => {
+    const s = session({ n1: { progress: 5 }, n2: { up: 'n1', background: true, progress: 3 }, n3: { up: 'n1', background: true, progress: 2 } })
+    const effects = relocateStraggler('n1', s)
+    const upstream = new Map(Object.entries({ n1: undefined, n2: 'n1', n3: 'n1' }))
+    for (const e of effects) if (e.kind === 'attach') upstream.set(e.node, e.upstream)
+    for (const start of upstream.keys()) {
+      const seen = new Set<string>()
+      for (let at: string | undefined = start; at !== undefined; at = upstream.get(at)) {
+        expect(seen.has(at), `${start} is fed through a loop: ${JSON.stringify(effects)}`).toBe(false)
+        seen.add(at)
+      }
+    }
+  })
+
   it('does nothing when no other node is running', () => {
     expect(relocateStraggler('st', session({ st: {}, x: { gone: true } }))).toEqual([])
+  })
+})
+
+// Whatever the order of straggler moves and deaths, every running node stays
+// fed from the source: no loops, no live node fed by a straggler.
+describe('re-wiring sequences', () => {
+  /** A small deterministic generator (the same sequences on every run). */
+  const random = (seed: number): (() => number) => () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31 }
+
+  it('keeps every running node fed from the source over 2,000 random sequences', () => {
+    for (let run = 0; run < 2000; run++) {
+      const next = random(run + 1)
+      const count = 2 + Math.floor(next() * 6)
+      const nodes: Record<string, Node> = {}
+      for (let i = 0; i < count; i++) nodes[`n${i}`] = { up: i === 0 ? undefined : `n${Math.floor(next() * i)}`, progress: Math.floor(next() * 100) }
+      const history: string[] = []
+      for (let step = 0; step < 8; step++) {
+        const running = Object.keys(nodes).filter(n => nodes[n]!.gone !== true)
+        const victim = running[Math.floor(next() * running.length)]
+        if (victim === undefined) break
+        const dies = next() < 0.3
+        history.push(`${dies ? 'fail' : 'straggle'} ${victim}`)
+        if (dies) nodes[victim]!.gone = true
+        const effects = dies ? detach(victim, session(nodes)) : relocateStraggler(victim, session(nodes))
+        for (const e of effects) {
+          if (e.kind === 'attach') Object.assign(nodes[e.node]!, { up: e.upstream, background: e.background })
+          else if (e.kind === 'unlink') nodes[e.node]!.up = undefined
+        }
+        for (const [id, n] of Object.entries(nodes)) {
+          if (n.gone === true) continue
+          const path: string[] = []
+          for (let at: string | undefined = id; at !== undefined; at = nodes[at]!.up) {
+            const why = `${history.join(', ')}: ${id} via ${path.join(' <- ')}`
+            expect(path.includes(at), `loop: ${why}`).toBe(false)
+            if (at !== id) expect(nodes[at]!.gone, `fed by a dead node: ${why}`).not.toBe(true)
+            if (at !== id && n.background !== true) expect(nodes[at]!.background, `a live node fed by a straggler: ${why}`).not.toBe(true)
+            path.push(at)
+          }
+        }
+      }
+    }
   })
 })
 
