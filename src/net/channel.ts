@@ -3,6 +3,7 @@
 // tests) see a Channel.
 
 import { ByteReader, type Chunk } from '../wire/framing.js'
+import { ownedIfSlab } from './slabs.js'
 
 export interface Channel {
   /** Authenticated peer id of the other end (noise-verified). */
@@ -69,7 +70,8 @@ export function channelFromStream (stream: StreamLike, remotePeer: string, remot
     remoteAddr,
     reader,
     async send (bytes) {
-      stream.send(bytes)
+      // A libp2p stream may keep `bytes` queued with no word when it is done: never slab memory (slabs.ts).
+      stream.send(ownedIfSlab(bytes))
       while (stream.writableNeedsDrain && stream.writeBufferLength >= WRITE_HIGH_WATER_BYTES) {
         await nextDrain(stream)
       }

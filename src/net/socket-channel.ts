@@ -22,6 +22,8 @@ import type { TLSSocket } from 'node:tls'
 import { RingcastError, errorMessage } from '../errors.js'
 import { ByteReader, type Chunk } from '../wire/framing.js'
 import { WRITE_HIGH_WATER_BYTES, type Channel } from './channel.js'
+import { readInPlace } from './in-place-reads.js'
+import { slabs } from './slabs.js'
 
 /**
  * Bytes the reader keeps ahead of the caller before it pauses the socket.
@@ -128,7 +130,8 @@ export function channelFromSocket (socket: Socket | TLSSocket, remotePeer: strin
   })
   if (options.head !== undefined) reader.push(options.head)
   socket.on('end', () => { reader.end() })
-  socket.on('data', (chunk: Buffer) => { reader.push(chunk) })
+  // Into slabs where Node allows (in-place-reads.ts), else a Buffer per read.
+  if (!readInPlace(socket, reader)) socket.on('data', (chunk: Buffer) => { reader.push(chunk) })
   // The peer may have half-closed while a handshake still read the socket.
   if (socket.readableEnded) reader.end()
   // A listener does not restart a socket paused on purpose (the handshake pauses it).
@@ -156,7 +159,14 @@ export function channelFromSocket (socket: Socket | TLSSocket, remotePeer: strin
         socket.cork()
         process.nextTick(uncork, socket)
       }
-      socket.write(bytes)
+      // The socket keeps `bytes` until its write callback: a slab stays held till then (slabs.ts).
+      if (slabs.isSlab(bytes)) {
+        const chunk = [bytes]
+        slabs.hold(chunk)
+        socket.write(bytes, () => { slabs.release(chunk) })
+      } else {
+        socket.write(bytes)
+      }
       // 'drain' comes only after a write returned false, so wait only then
       // (writableNeedDrain); our mark is far above the socket's own.
       while (socket.writableLength >= WRITE_HIGH_WATER_BYTES && socket.writableNeedDrain) {

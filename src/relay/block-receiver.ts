@@ -21,6 +21,7 @@ import { blockHash, sameBytes, toHex, type Payload } from './hash.js'
 import type { HashIndex } from './hash-index.js'
 import { batchBlocks, type HashBatch, type SignedEnd, type SourceVerifier } from './source-signature.js'
 import { FORWARD_PIECE_BYTES } from '../topology/estimate.js'
+import { slabs } from '../net/slabs.js'
 
 /** A hop receives with the session's parameters, the source's key and the node's hash index. */
 export interface ReceiverOptions extends SessionParams {
@@ -51,7 +52,9 @@ const owned = (view: Uint8Array): Uint8Array => new Uint8Array(view)
 export type Received =
   /**
    * A block that hashes to what the source signed. `held`: its last piece,
-   * which was not handed to the forwarding callback (see next()).
+   * which was not handed to the forwarding callback (see next()). The
+   * payload's slabs are held for the caller, who releases them
+   * (slabs.release(payload)) once whoever keeps the block holds it.
    */
   | { kind: 'block', offset: number, length: number, payload: Payload, held: Payload }
   /** A hash batch the source signed, now in the index. */
@@ -125,8 +128,11 @@ export class BlockReceiver {
     let payload: Uint8Array[]
     let held: Uint8Array[]
     let computed: Uint8Array
+    // The payload is held (slabs.ts) from its read until the caller released
+    // it, whatever happens; pieces handed to `forward` are held by their taker.
     if (forward === undefined) {
       payload = held = await this.channel.reader.readChunks(length)
+      slabs.hold(payload)
       computed = blockHash(payload)
     } else {
       const hash = createHash('sha256')
@@ -136,7 +142,14 @@ export class BlockReceiver {
       let pending: Uint8Array[] = []
       let pendingBytes = 0
       for (let left = length; left > 0;) {
-        const piece = await this.channel.reader.readUpTo(left)
+        let piece: Uint8Array[]
+        try {
+          piece = await this.channel.reader.readUpTo(left)
+        } catch (err) {
+          slabs.release(payload)
+          throw err
+        }
+        slabs.hold(piece)
         for (const chunk of piece) { hash.update(chunk); payload.push(chunk); pending.push(chunk); pendingBytes += chunk.byteLength; left -= chunk.byteLength }
         if (left > 0 && pendingBytes >= FORWARD_PIECE_BYTES) {
           forward(pending)
@@ -149,6 +162,7 @@ export class BlockReceiver {
     }
     this.receivedThrough = offset + length
     if (!sameBytes(computed, expected)) {
+      slabs.release(payload)
       throw new UpstreamLieError(`block at ${offset} does not match the source (sha256 ${toHex(computed).slice(0, 16)}…, the source signed ${toHex(expected).slice(0, 16)}…)`)
     }
     return { kind: 'block', offset, length, payload, held }

@@ -24,6 +24,7 @@ import { systemClock, type Clock } from '../clock.js'
 import { RingcastError, errorMessage } from '../errors.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import type { BlockSender } from './block-sender.js'
+import { slabs } from '../net/slabs.js'
 import type { Payload } from './hash.js'
 import type { ReplayBlock } from './replay-buffer.js'
 import type { SignedEnd } from './source-signature.js'
@@ -145,8 +146,10 @@ export class Forwarder {
     let cancel: (() => void) | undefined
     return {
       piece: chunks => {
+        // Held until the socket has it (it holds it from there), sent or not (slabs.ts).
+        slabs.hold(chunks)
         sending = sending.then(async () => { await this.sender.sendPiece(chunks) })
-        sending.catch(() => {})
+        sending.then(() => { slabs.release(chunks) }, () => { slabs.release(chunks) })
       },
       finish: async () => {
         const done = settled()
@@ -213,16 +216,22 @@ export class Forwarder {
           return
         }
         const block = await this.fetch(next)
-        await this.sender.sendBlock(block.offset, block.payload)
+        try {
+          await this.sender.sendBlock(block.offset, block.payload)
+        } finally {
+          slabs.release(block.payload)
+        }
       }
     } catch (err) {
       this.stop(err as Error)
     }
   }
 
+  /** The block at `offset`, its slabs held for the caller (slabs.ts): a send may wait long for credit. */
   private async fetch (offset: number): Promise<ReplayBlock> {
     const inMemory = this.store.replayed(offset)
     if (inMemory !== undefined) {
+      slabs.hold(inMemory.payload)
       this.replayedBytes += inMemory.length
       return inMemory
     }

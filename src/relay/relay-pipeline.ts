@@ -31,6 +31,7 @@ import { Forwarder, type BlockStore, type LiveBlock } from './forwarder.js'
 import type { RateLimiter } from './rate-limiter.js'
 import { blockHash, sameBytes, type Payload } from './hash.js'
 import { HashIndex } from './hash-index.js'
+import { slabs } from '../net/slabs.js'
 import { ReplayBuffer, type KnownBlock, type ReplayBlock } from './replay-buffer.js'
 import { blocksInBatch, batchBlocks, type HashBatch, type SignedEnd } from './source-signature.js'
 
@@ -160,11 +161,16 @@ export class RelayPipeline implements BlockStore {
           this.peakInflightBytes = Math.max(this.peakInflightBytes, upstream.receivedThrough - this.writtenThrough)
           if (this.writeFailure !== undefined) throw this.writeFailure
           const block: ReplayBlock = { offset: item.offset, length: item.length, payload: item.payload }
-          this.replay.add(block)
-          this.verifiedThrough = item.offset + item.length
-          this.notify()
-          this.queueWrite(block, upstream)
-          await this.finishLive(block, item.held, live)
+          try {
+            this.replay.add(block)
+            this.verifiedThrough = item.offset + item.length
+            this.notify()
+            this.queueWrite(block, upstream)
+            await this.finishLive(block, item.held, live)
+          } finally {
+            // The replay buffer, the write and the forwarders hold it now (slabs.ts).
+            slabs.release(item.payload)
+          }
         }
       }
       await this.writes
@@ -326,6 +332,7 @@ export class RelayPipeline implements BlockStore {
    */
   private queueWrite (block: ReplayBlock, upstream: BlockReceiver): void {
     const end = block.offset + block.length
+    slabs.hold(block.payload)
     this.writes = this.writes.then(async () => {
       if (this.writeFailure !== undefined) return
       await this.options.writeLimiter?.take(block.length)
@@ -338,6 +345,6 @@ export class RelayPipeline implements BlockStore {
     }).catch(err => {
       this.writeFailure ??= err as Error
       upstream.channel.reader.end(this.writeFailure)
-    })
+    }).finally(() => { slabs.release(block.payload) })
   }
 }

@@ -9,8 +9,10 @@
 // The newest `capacityBytes` of verified blocks stay in memory (Kascade's
 // cyclic buffer); anything older is read back from the node's own target and
 // checked against the source's signed hash (HashIndex) before it is sent on.
+// A block in memory holds its slabs (src/net/slabs.ts) until it falls out.
 
 import type { Payload } from './hash.js'
+import { slabs } from '../net/slabs.js'
 
 export interface KnownBlock {
   offset: number
@@ -42,10 +44,13 @@ export class ReplayBuffer {
   /** Keep a newly verified block; the oldest fall out once over capacity. */
   add (block: ReplayBlock): void {
     if (this.capacityBytes <= 0) return
+    slabs.hold(block.payload)
     this.blocks.push(block)
     this.bytes += block.length
     while (this.bytes > this.capacityBytes && this.head < this.blocks.length) {
-      this.bytes -= this.blocks[this.head]!.length
+      const oldest = this.blocks[this.head]!
+      this.bytes -= oldest.length
+      slabs.release(oldest.payload)
       this.blocks[this.head++] = undefined
     }
     // Compact now and then, so the array does not grow with the image.
