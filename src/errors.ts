@@ -67,9 +67,13 @@ export class ProtocolError extends RingcastError {
  * the node names that upstream to the coordinator, which fails it.
  */
 export class UpstreamLieError extends RingcastError {
-  constructor (message: string) {
+  /** The block the upstream lied about, if the lie was a block (not a hash batch or END). */
+  readonly block?: { offset: number, length: number }
+
+  constructor (message: string, block?: { offset: number, length: number }) {
     super('INTEGRITY', message)
     this.name = 'UpstreamLieError'
+    this.block = block
   }
 }
 

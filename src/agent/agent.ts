@@ -288,8 +288,9 @@ class Agent {
     // Named at once, not with the next heartbeat: the sooner the liar is
     // failed, the sooner this node (and those below it) are fed again.
     pipeline.onUpstreamLied = (peer, lie) => {
-      this.hooks.log(`upstream ${short(peer)} sent data that does not match the source (${lie}); none of it was written`)
-      link.send({ progress: { writtenThrough: pipeline.writtenThrough, bytesReceived: pipeline.bytesReceived, resumedFrom: pipeline.resumedFrom, lyingUpstream: peer, lie } }).catch(() => {})
+      this.hooks.log(`upstream ${short(peer)} sent data that does not match the source (${lie.message}); none of it was written`)
+      const lieBlockEnd = lie.block === undefined ? 0 : lie.block.offset + lie.block.length
+      link.send({ progress: { writtenThrough: pipeline.writtenThrough, bytesReceived: pipeline.bytesReceived, resumedFrom: pipeline.resumedFrom, lyingUpstream: peer, lie: lie.message, lieBlockEnd } }).catch(() => {})
     }
     return pipeline
   }

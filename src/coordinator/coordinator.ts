@@ -311,7 +311,7 @@ export class Coordinator {
             this.watchBacklog(m)
             for (const peer of msg.body.stalledDownstreams.slice(0, 64)) this.onStalledDownstream(m, peer)
             if (msg.body.downstreamPeer !== '') this.onDownstreamTrouble(m, msg.body.downstreamPeer, printable(msg.body.downstreamError))
-            if (msg.body.lyingUpstream !== '') this.onLie(m, msg.body.lyingUpstream, printable(msg.body.lie))
+            if (msg.body.lyingUpstream !== '') this.onLie(m, msg.body.lyingUpstream, printable(msg.body.lie), Number(msg.body.lieBlockEnd ?? 0))
             break
           case 'done':
             await this.onDone(m, msg.body)
@@ -466,13 +466,13 @@ export class Coordinator {
    * simply leaves could harm (every admitted node holds the session token);
    * see docs/architecture.md, "Source-signed blocks".
    */
-  private onLie (accuser: Member, peer: string, lie: string): void {
+  private onLie (accuser: Member, peer: string, lie: string, blockEnd: number): void {
     if (accuser.state !== 'running' || accuser.upstreamPeer !== peer) return
     if (peer === this.session.sourcePeer) {
       // One check at a time per node: a node repeating the claim costs one block read, not one per message.
       if (accuser.checkingSource === true) return
       accuser.checkingSource = true
-      void this.checkOwnImage(accuser, lie).finally(() => { accuser.checkingSource = false })
+      void this.checkOwnImage(accuser, lie, blockEnd).finally(() => { accuser.checkingSource = false })
       return
     }
     const liar = this.session.get(peer)
@@ -491,12 +491,12 @@ export class Coordinator {
    * block was damaged in transit (only the integrity-only data plane can let
    * that through) or the node lies: re-read the block and judge.
    */
-  private async checkOwnImage (accuser: Member, lie: string): Promise<void> {
-    const offset = Number(/block at (\d+)/.exec(lie)?.[1] ?? NaN)
+  private async checkOwnImage (accuser: Member, lie: string, blockEnd: number): Promise<void> {
     const { params } = this.session
-    if (Number.isSafeInteger(offset) && offset % params.blockSize === 0 && offset < params.imageSize) {
+    const offset = blockEndingAt(blockEnd, params)
+    if (offset !== undefined) {
       try {
-        const bytes = await this.image.read(offset, Math.min(params.blockSize, params.imageSize - offset))
+        const bytes = await this.image.read(offset, blockEnd - offset)
         if (!sameBytes(blockHash(bytes), await this.hashes.hash(offset / params.blockSize))) {
           const reason = `the image changed while it was being served (the block at ${offset} no longer matches the hash signed for it)`
           for (const n of this.session.all) this.fail(n, 'IMAGE_UNREADABLE', reason)
@@ -507,7 +507,7 @@ export class Coordinator {
         return
       }
     }
-    this.hooks.log(`${accuser.name} says the source's data does not match what it signed (${lie}); ${Number.isSafeInteger(offset) ? 'the image still matches there' : 'no block named to check'}, so it was damaged on the way or ${accuser.name} lies: the source feeds it again, a few times at most`)
+    this.hooks.log(`${accuser.name} says the source's data does not match what it signed (${lie}); ${offset !== undefined ? 'the image still matches there' : 'no block named to check'}, so it was damaged on the way or ${accuser.name} lies: the source feeds it again, a few times at most`)
   }
 
   /** Fail nodes that went silent; report progress. */
@@ -548,4 +548,11 @@ export class Coordinator {
     ])
     cancel?.()
   }
+}
+
+/** The offset of the image's block that ends at `end` (the last block may be short), or undefined if none does. */
+export function blockEndingAt (end: number, params: { blockSize: number, imageSize: number }): number | undefined {
+  if (!Number.isSafeInteger(end) || end <= 0 || end > params.imageSize) return undefined
+  const offset = Math.ceil(end / params.blockSize) * params.blockSize - params.blockSize
+  return Math.min(offset + params.blockSize, params.imageSize) === end ? offset : undefined
 }

@@ -123,7 +123,7 @@ export class BlockReceiver {
       throw new ProtocolError(`upstream exceeded the ${windowBytes}-byte credit window`)
     }
     const expected = hashes.hashOf(offset / blockSize)
-    if (expected === undefined) throw new UpstreamLieError(`block at ${offset} came before the source's hash for it`)
+    if (expected === undefined) throw new UpstreamLieError(`block at ${offset} came before the source's hash for it`, { offset, length })
     const forward = await startBlock?.(offset, length)
     let payload: Uint8Array[]
     let held: Uint8Array[]
@@ -163,7 +163,7 @@ export class BlockReceiver {
     this.receivedThrough = offset + length
     if (!sameBytes(computed, expected)) {
       slabs.release(payload)
-      throw new UpstreamLieError(`block at ${offset} does not match the source (sha256 ${toHex(computed).slice(0, 16)}…, the source signed ${toHex(expected).slice(0, 16)}…)`)
+      throw new UpstreamLieError(`block at ${offset} does not match the source (sha256 ${toHex(computed).slice(0, 16)}…, the source signed ${toHex(expected).slice(0, 16)}…)`, { offset, length })
     }
     return { kind: 'block', offset, length, payload, held }
   }

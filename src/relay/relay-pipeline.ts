@@ -81,7 +81,7 @@ export class RelayPipeline implements BlockStore {
   /** Called when a downstream's hop was closed mid-block by us (see Forwarder.poisoned): it wants a new stream from this node. */
   onDownstreamPoisoned?: (peer: string) => void
   /** Called when the upstream sent data that does not match the source (its hop is closed; nothing of it was written). */
-  onUpstreamLied?: (peer: string, lie: string) => void
+  onUpstreamLied?: (peer: string, lie: UpstreamLieError) => void
 
   private writes = Promise.resolve()
   private writeFailure?: Error
@@ -214,7 +214,7 @@ export class RelayPipeline implements BlockStore {
 
   private upstreamLost (upstream: BlockReceiver, err: unknown): void {
     const reason = (err as Error).message
-    if (err instanceof UpstreamLieError) this.onUpstreamLied?.(upstream.channel.remotePeer, reason)
+    if (err instanceof UpstreamLieError) this.onUpstreamLied?.(upstream.channel.remotePeer, err)
     void upstream.refuse(`closing this hop: ${reason}`, isRingcastError(err) ? err.code : 'PEER_GONE')
     this.onUpstreamLost?.(reason, this.writtenThrough)
   }

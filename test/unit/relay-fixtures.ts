@@ -304,7 +304,7 @@ export async function handUpstream (opts: { imageSize: number, windowBytes?: num
   const pipeline = pipelineOf(target, s)
   const receiver = receiverOf(b, pipeline, s)
   const lied: Array<[string, string]> = []
-  pipeline.onUpstreamLied = (peer, lie) => lied.push([peer, lie])
+  pipeline.onUpstreamLied = (peer, lie) => lied.push([peer, lie.message])
   const upstreams = only(receiver)
   const run = async (): Promise<PipelineResult> => await pipeline.run(upstreams)
   const acks = async (): Promise<Ack[]> => {

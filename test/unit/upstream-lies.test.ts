@@ -45,6 +45,8 @@ interface AtLie {
 async function throughLyingRelay (s: Session, lyingSender: (channel: Channel, relay: RelayPipeline) => BlockSender): Promise<{
   atLie: AtLie
   lied: Array<[string, string]>
+  /** The block each lie was about (undefined: a hash batch or END). */
+  lieBlocks: Array<{ offset: number, length: number } | undefined>
   relayTold: Array<[string, string]>
   resumedAt: number
   resultDigest: Uint8Array
@@ -62,7 +64,8 @@ async function throughLyingRelay (s: Session, lyingSender: (channel: Channel, re
   relay.onDownstreamFailed = (peer, err) => relayTold.push([peer, err.message])
   const node = pipelineOf(b.target, s)
   const lied: Array<[string, string]> = []
-  node.onUpstreamLied = (peer, lie) => lied.push([peer, lie])
+  const lieBlocks: Array<{ offset: number, length: number } | undefined> = []
+  node.onUpstreamLied = (peer, lie) => { lied.push([peer, lie.message]); lieBlocks.push(lie.block) }
 
   let atLie: AtLie | undefined
   let honestFeed: Promise<number> | undefined
@@ -92,7 +95,7 @@ async function throughLyingRelay (s: Session, lyingSender: (channel: Channel, re
   const resumedAt = await honestFeed!
   await a.target.close()
   await b.target.close()
-  return { atLie: atLie!, lied, relayTold, resumedAt, resultDigest: resultB.sourceDigest, fileA: await readFile(a.path), fileB: await readFile(b.path) }
+  return { atLie: atLie!, lied, lieBlocks, relayTold, resumedAt, resultDigest: resultB.sourceDigest, fileA: await readFile(a.path), fileB: await readFile(b.path) }
 }
 
 describe('a relay that lies to its downstream', () => {
@@ -124,6 +127,8 @@ describe('a relay that lies to its downstream', () => {
     expect(r.lied).toHaveLength(1)
     expect(r.lied[0]![0]).toBe('relay-a')
     expect(r.lied[0]![1]).toMatch(new RegExp(`^block at ${badOffset} does not match the source \\(sha256 [0-9a-f]{16}…, the source signed [0-9a-f]{16}…\\)$`))
+    // ...and names the block as a field too (the coordinator re-reads it when the source is accused).
+    expect(r.lieBlocks).toEqual([{ offset: badOffset, length: BLOCK }])
     // The relay learns why its downstream hung up.
     expect(r.relayTold).toEqual([['node-b', expect.stringContaining(`(INTEGRITY): closing this hop: block at ${badOffset} does not match the source`)]])
     // The honest upstream started where node-b stood, and node-b's copy is the image.
@@ -160,6 +165,7 @@ describe('a relay that lies to its downstream', () => {
     expect(r.atLie.writtenThrough).toBe(0)
     expect(r.atLie.file.byteLength).toBe(0)
     expect(r.lied).toEqual([['relay-a', 'hash batch 0 is not signed by the source']])
+    expect(r.lieBlocks).toEqual([undefined])
     expect(r.resumedAt).toBe(0)
     expect(r.fileB.equals(s.image)).toBe(true)
   })

@@ -673,6 +673,9 @@ export namespace ringcast {
         /** Progress lie. */
         lie: string;
 
+        /** Progress lieBlockEnd. */
+        lieBlockEnd: number;
+
         /**
          * Creates a new Progress instance using the specified properties.
          * @param [properties] Properties to set
@@ -735,6 +738,9 @@ export namespace ringcast {
 
             /** Progress lie */
             lie?: (string|null);
+
+            /** Progress lieBlockEnd */
+            lieBlockEnd?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -1504,6 +1504,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {Array.<string>|null} [stalledDownstreams] Progress stalledDownstreams
          * @property {string|null} [lyingUpstream] Progress lyingUpstream
          * @property {string|null} [lie] Progress lie
+         * @property {number|null} [lieBlockEnd] Progress lieBlockEnd
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1601,6 +1602,14 @@ export const ringcast = $root.ringcast = (() => {
         Progress.prototype.lie = "";
 
         /**
+         * Progress lieBlockEnd.
+         * @member {number} lieBlockEnd
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.lieBlockEnd = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Creates a new Progress instance using the specified properties.
          * @function create
          * @memberof ringcast.Progress
@@ -1649,6 +1658,8 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 8, wireType 2 =*/66).string(message.lyingUpstream);
             if (message.lie != null && $Object.hasOwnProperty.call(message, "lie") && message.lie !== "")
                 writer.uint32(/* id 9, wireType 2 =*/74).string(message.lie);
+            if (message.lieBlockEnd != null && $Object.hasOwnProperty.call(message, "lieBlockEnd") && (typeof message.lieBlockEnd === "object" ? message.lieBlockEnd.low || message.lieBlockEnd.high : message.lieBlockEnd !== 0))
+                writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.lieBlockEnd);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1762,6 +1773,15 @@ export const ringcast = $root.ringcast = (() => {
                             message.lie = value;
                         else
                             delete message.lie;
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.lieBlockEnd = value;
+                        else
+                            delete message.lieBlockEnd;
                         continue;
                     }
                 }
