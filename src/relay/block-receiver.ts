@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto'
 import { ProtocolError, UpstreamLieError, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeBlockHeader, encodeAck, type BlockHeader } from '../wire/messages.js'
+import { appendMerged } from '../wire/framing.js'
 import { MAX_BLOCK_HEADER_BYTES, MAX_HASHES_FRAME_BYTES } from '../wire/protocol.js'
 import type { SessionParams } from '../wire/session-params.js'
 import { blockHash, sameBytes, toHex, type Payload } from './hash.js'
@@ -137,6 +138,9 @@ export class BlockReceiver {
     } else {
       const hash = createHash('sha256')
       payload = []
+      // The chunks as read, held until the payload (the same bytes, merged
+      // where they lie back to back) is held instead.
+      const read: Uint8Array[] = []
       // Pieces go on in FORWARD_PIECE_BYTES at least: one send per socket
       // read (64 KiB) cost a syscall each, 2.6 CPU-s/GB on a relay.
       let pending: Uint8Array[] = []
@@ -146,17 +150,26 @@ export class BlockReceiver {
         try {
           piece = await this.channel.reader.readUpTo(left)
         } catch (err) {
-          slabs.release(payload)
+          slabs.release(read)
           throw err
         }
         slabs.hold(piece)
-        for (const chunk of piece) { hash.update(chunk); payload.push(chunk); pending.push(chunk); pendingBytes += chunk.byteLength; left -= chunk.byteLength }
+        for (const chunk of piece) {
+          read.push(chunk)
+          hash.update(chunk)
+          appendMerged(payload, chunk)
+          appendMerged(pending, chunk)
+          pendingBytes += chunk.byteLength
+          left -= chunk.byteLength
+        }
         if (left > 0 && pendingBytes >= FORWARD_PIECE_BYTES) {
           forward(pending)
           pending = []
           pendingBytes = 0
         }
       }
+      slabs.hold(payload)
+      slabs.release(read)
       held = pending
       computed = new Uint8Array(hash.digest())
     }

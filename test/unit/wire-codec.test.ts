@@ -423,6 +423,25 @@ suite('ByteReader framing', () => {
     expect(reader.consumed).toBe(framed.byteLength)
   })
 
+  it('joins chunks that lie back to back in one buffer into one view, and only those', async () => {
+    const reader = new ByteReader()
+    // Buffer.alloc never takes from the shared pool, so nothing else is adjacent by chance.
+    const memory = Buffer.alloc(300)
+    memory.forEach((_, i) => { memory[i] = i % 256 })
+    reader.push(memory.subarray(0, 100))
+    reader.push(memory.subarray(100, 250))
+    reader.push(memory.subarray(260, 300))
+    const copy = Buffer.alloc(10)
+    memory.copy(copy, 0, 250, 260)
+    reader.push(copy)
+    const chunks = await reader.readChunks(200)
+    expect(chunks.map(c => c.byteLength)).toEqual([200])
+    expect(chunks[0]!.buffer).toBe(memory.buffer)
+    const rest = await reader.readChunks(100)
+    expect(rest.map(c => c.byteLength)).toEqual([50, 40, 10])
+    expect([...Buffer.concat([...chunks, ...rest])]).toEqual([...Buffer.concat([memory.subarray(0, 250), memory.subarray(260, 300), memory.subarray(250, 260)])])
+  })
+
   it('reads several frames from one chunk', async () => {
     const reader = new ByteReader()
     reader.push(Uint8Array.from(frames.flatMap(f => [...f])))
