@@ -1,7 +1,8 @@
 // Linux block-device facts from /sys and /proc: size, mounts, swap, holders.
-// A target that is mounted, used as swap or held by dm/LVM/md is never written.
+// A target that is mounted, used as swap or held by dm/LVM/md is never
+// written, nor a file that backs a loop device in such use.
 
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 
 /** glibc's gnu_dev_major/minor for a dev_t as Node reports it. */
 export function devMajorMinor (rdev: number): { major: number, minor: number } {
@@ -57,6 +58,28 @@ export async function blockDeviceInUse (rdev: number, path: string): Promise<str
   for (const d of [dir, ...partitions.map(p => `${dir}/${p}`)]) {
     const holders = await readdir(`${d}/holders`).catch(() => [])
     if (holders.length > 0) return `${path} is held by ${holders.join(', ')} (LVM, RAID or device-mapper)`
+  }
+  return undefined
+}
+
+/**
+ * Why a regular file must not be written because it backs a loop device that
+ * is in use (mounted, swap, held), or undefined. Writing under a mounted
+ * file system corrupts it as surely as writing the device. The file is
+ * matched by device and inode, so another name for it (a hard link, a
+ * relative path) is caught too.
+ */
+export async function fileBacksLoopInUse (file: { dev: number, ino: number }, path: string): Promise<string | undefined> {
+  const devices = await readdir('/sys/block').catch(() => [] as string[])
+  for (const loop of devices.filter(d => /^loop\d+$/.test(d))) {
+    const backing = await readFile(`/sys/block/${loop}/loop/backing_file`, 'utf8').catch(() => undefined)
+    if (backing === undefined) continue
+    const backingStat = await stat(backing.trim().replace(/ \(deleted\)$/, '')).catch(() => undefined)
+    if (backingStat === undefined || backingStat.dev !== file.dev || backingStat.ino !== file.ino) continue
+    const device = await stat(`/dev/${loop}`).catch(() => undefined)
+    if (device === undefined || !device.isBlockDevice()) continue
+    const inUse = await blockDeviceInUse(device.rdev, `/dev/${loop}`)
+    if (inUse !== undefined) return `it backs /dev/${loop}, and ${inUse}`
   }
   return undefined
 }

@@ -2,7 +2,8 @@
 // joins (so a bad target is refused before any byte moves) and opened for
 // writing only once the coordinator has admitted the node.
 //
-// Invariant 5: nothing is written to a target that is mounted, smaller than
+// Invariant 5: nothing is written to a target that is mounted (a device, or
+// a file behind a mounted loop device), smaller than
 // the image, or not the one the operator named (we write the path given, and
 // never follow a rename: the file is opened once and kept open).
 
@@ -10,7 +11,7 @@ import { execFile } from 'node:child_process'
 import { constants } from 'node:fs'
 import { access, open, stat, type FileHandle } from 'node:fs/promises'
 import { RingcastError } from '../errors.js'
-import { blockDeviceInUse, blockDeviceSize } from './block-device.js'
+import { blockDeviceInUse, blockDeviceSize, fileBacksLoopInUse } from './block-device.js'
 
 export interface TargetInfo {
   path: string
@@ -44,6 +45,8 @@ export async function inspectTarget (path: string, options: InspectOptions): Pro
     return { path, kind: 'block', size: await blockDeviceSize(st.rdev), growable: false }
   }
   if (!st.isFile()) throw new RingcastError('TARGET_UNSUPPORTED', `target ${path} is not a regular file or block device`)
+  const backs = await fileBacksLoopInUse(st, path)
+  if (backs !== undefined) throw new RingcastError('TARGET_MOUNTED', `refusing to write ${path}: ${backs}`)
   await checkWritable(path)
   return { path, kind: 'file', size: st.size, growable: options.create }
 }

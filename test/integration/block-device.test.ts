@@ -1,5 +1,6 @@
 // Real block devices (loop devices, root only — CI runs as root): a mounted
-// device is refused (invariant 5) while an unmounted one receives the image.
+// device is refused (invariant 5), and so is the file behind it, while an
+// unmounted one receives the image.
 
 import { execFileSync } from 'node:child_process'
 import { open } from 'node:fs/promises'
@@ -39,7 +40,8 @@ describe('block device targets', needs('blockDevice'), () => {
     const image = await makeImage(w, 8 * MiB)
     const free = sh('losetup', '-f', '--show', await makeTarget(w, 'free.backing', 16 * MiB))
     loops.push(free)
-    const busy = sh('losetup', '-f', '--show', await makeTarget(w, 'busy.backing', 16 * MiB))
+    const busyBacking = await makeTarget(w, 'busy.backing', 16 * MiB)
+    const busy = sh('losetup', '-f', '--show', busyBacking)
     loops.push(busy)
     sh('mkfs.ext4', '-q', busy)
     mountpoint = w.path('mnt')
@@ -51,6 +53,14 @@ describe('block device targets', needs('blockDevice'), () => {
       const refused = session.startNode({ name: 'mounted', target: busy })
       expect(await refused.exited).toBe(3)
       expect(refused.stderr()).toMatch(new RegExp(`refusing to write ${busy}: .* is mounted at ${mountpoint}`))
+      // The file behind the mounted loop device, by its own name and by a hard link.
+      const link = w.path('busy.link')
+      sh('ln', busyBacking, link)
+      for (const [name, target] of [['backing', busyBacking], ['link', link]] as const) {
+        const behind = session.startNode({ name, target })
+        expect(await behind.exited).toBe(3)
+        expect(behind.stderr()).toMatch(new RegExp(`refusing to write ${target}: it backs ${busy}, and ${busy} \\(or a partition of it\\) is mounted at ${mountpoint}`))
+      }
       session.startNode({ name: 'disk', target: free })
       const { exit, report } = await session.finish()
       expect(exit).toBe(0)
