@@ -15,9 +15,9 @@
 //      policy's (src/topology/rewire.ts), carried out by rewiring.ts: a
 //      node whose control stream drops, that reports Failed, or that goes
 //      silent is failed and detached; a straggler is moved under a leaf; a
-//      late or restarted node is spliced in at a tail. Every Done gets a
-//      Verdict against the image's SHA-256, which a worker computes while
-//      nodes join (ImageDigest).
+//      late or restarted node is spliced in at a tail. Every Done is
+//      checked against the image's SHA-256 (a worker computes it while nodes
+//      join) and then proven by a read-back challenge (verdicts.ts).
 //   4. When every member is finished the report is built and returned.
 
 import { randomBytes } from 'node:crypto'
@@ -33,12 +33,11 @@ import { short } from '../relay/block-sender.js'
 import { blockHash, sameBytes, toHex } from '../relay/hash.js'
 import { RateLimiter } from '../relay/rate-limiter.js'
 import { SourceSigner } from '../relay/source-signature.js'
-import { answerChallenge, newChallenge, proofProblem } from '../relay/read-back.js'
 import { formatTopology, SOURCE } from '../topology/plan.js'
 import { detach, judgeBacklog, judgeSilence, judgeStalledDownstream, relocateStraggler, spliceLateJoiner, bypassBrokenHop, type RewireEffect, type RewirePolicy } from '../topology/rewire.js'
 import { dataPlaneToWire } from '../wire/data-plane-kind.js'
 import { fromWireCode } from '../wire/error-codes.js'
-import { printable, type Done, type Join, type Proof } from '../wire/messages.js'
+import { printable, type Join } from '../wire/messages.js'
 import { CONTROL_PROTOCOL, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { checkSessionParams } from '../wire/session-params.js'
 import { checkJoin, newMember, stillRunning } from './admission.js'
@@ -50,13 +49,12 @@ import { Rewiring } from './rewiring.js'
 import { Session } from './session.js'
 import { SourceFeeds } from './source-feed.js'
 import { SourceHashes } from './source-hashes.js'
+import { Verdicts } from './verdicts.js'
 
 /** A connected peer has this long to send its Join. */
 const JOIN_TIMEOUT_MS = 15_000
 /** After the report, how long nodes get to read their Verdict and hang up. */
 const FAREWELL_TIMEOUT_MS = 3_000
-/** How long a node has to read its challenged blocks back and answer. */
-const PROOF_TIMEOUT_MS = 60_000
 /** How often stalls are checked and progress is shown. */
 const TICK_MS = 500
 
@@ -87,6 +85,7 @@ export class Coordinator {
   private readonly session: Session
   private readonly rewiring: Rewiring
   private readonly feeds: SourceFeeds
+  private readonly verdicts: Verdicts
   private readonly policy: RewirePolicy
   private startedAt = 0
   private wake?: () => void
@@ -120,6 +119,11 @@ export class Coordinator {
       failed: (m, reason) => this.fail(m, 'PEER_GONE', reason),
       imageUnreadable: reason => { for (const n of this.session.all) this.fail(n, 'IMAGE_UNREADABLE', reason) }
     }, clock)
+    this.verdicts = new Verdicts(this.session, image, this.hashes, clock, {
+      log: hooks.log,
+      fail: (m, code, reason) => this.fail(m, code, reason),
+      judged: () => this.wake?.()
+    })
     this.rewiring = new Rewiring(this.session, {
       log: hooks.log,
       feed: async m => { await this.feeds.feed(m) },
@@ -314,10 +318,10 @@ export class Coordinator {
             if (msg.body.lyingUpstream !== '') this.onLie(m, msg.body.lyingUpstream, printable(msg.body.lie), Number(msg.body.lieBlockEnd ?? 0))
             break
           case 'done':
-            await this.onDone(m, msg.body)
+            await this.verdicts.onDone(m, msg.body)
             break
           case 'proof':
-            await this.onProof(m, msg.body)
+            await this.verdicts.onProof(m, msg.body)
             break
           case 'failed':
             this.fail(m, fromWireCode(msg.body.code, 'INTERNAL'), printable(msg.body.reason), msg.body.writtenThrough)
@@ -339,65 +343,6 @@ export class Coordinator {
       }
       this.fail(m, 'PEER_GONE', `lost contact with the node at ${m.writtenThrough} bytes`)
     }
-  }
-
-  /**
-   * A node says its copy is complete. Its word is not taken: unless its
-   * claim is already wrong, it is asked to read a few random blocks back
-   * from its target (read-back.ts), and only a right answer verifies it.
-   */
-  private async onDone (m: Member, done: Done): Promise<void> {
-    if (!this.session.started || isFinished(m) || m.proving !== undefined) throw new RingcastError('PROTOCOL', 'Done before the session could be complete')
-    const source = await this.hashes.imageSha256().catch(() => undefined)
-    m.digest = done.sha256
-    m.writtenThrough = Math.min(done.bytesWritten, this.image.size)
-    m.elapsedMs = done.elapsedMs
-    m.peakRssBytes = done.peakRssBytes
-    m.peakInflightBytes = done.peakInflightBytes
-    m.bytesReceived = done.bytesReceived
-    m.resumedFrom = Math.min(done.resumedFrom, this.image.size)
-    m.readBack = done.readBack
-    if (source === undefined || !sameBytes(source, done.sha256) || done.bytesWritten !== this.image.size) {
-      const reason = source === undefined ? 'the source failed before the image was complete' : `digest ${toHex(done.sha256).slice(0, 16)}… differs from the source's ${toHex(source).slice(0, 16)}…`
-      await this.judge(m, false, reason, source)
-      return
-    }
-    // Failed while we waited for the image's digest: nothing to prove.
-    if (isFinished(m)) return
-    const challenge = newChallenge(this.session.params)
-    m.proving = { challenge, expected: answerChallenge(this.image, this.session.params, challenge), deadline: this.clock.now() + PROOF_TIMEOUT_MS }
-    m.proving.expected.catch(() => {})
-    await sendControl(m.channel, { challenge: { nonce: challenge.nonce, blocks: challenge.blocks } }).catch(() => {})
-  }
-
-  /** The node's answer to its read-back challenge. */
-  private async onProof (m: Member, proof: Proof): Promise<void> {
-    const proving = m.proving
-    if (proving === undefined || isFinished(m)) throw new RingcastError('PROTOCOL', 'a Proof nobody asked for')
-    m.proving = undefined
-    if (proof.error !== '') { this.fail(m, 'INTEGRITY', `it could not read its copy back: ${printable(proof.error)}`); return }
-    let expected: Uint8Array[]
-    try {
-      expected = await proving.expected
-    } catch (err) {
-      this.fail(m, 'IMAGE_UNREADABLE', `the source could not read the image to check this node's copy: ${errorMessage(err)}`)
-      return
-    }
-    const problem = proofProblem(proving.challenge, expected, proof.hashes, this.session.params)
-    if (problem !== undefined) { this.fail(m, 'INTEGRITY', `it could not prove its copy: ${problem}`); return }
-    await this.judge(m, true, undefined, await this.hashes.imageSha256().catch(() => undefined))
-  }
-
-  /** Record the verdict on a node's copy and tell the node; never over a node failed meanwhile (while we read the image, say). */
-  private async judge (m: Member, verified: boolean, reason: string | undefined, source: Uint8Array | undefined): Promise<void> {
-    if (isFinished(m)) return
-    m.state = 'done'
-    m.finishedAt = this.clock.now()
-    m.verified = verified
-    m.reason = reason
-    this.hooks.log(`${m.name}: ${verified ? `verified${m.readBack === true ? ' (and read back whole by the node)' : ''}` : `NOT verified: ${reason ?? ''}`}`)
-    await sendControl(m.channel, { verdict: { verified, sourceSha256: source ?? new Uint8Array(), reason: reason ?? '' } }).catch(() => {})
-    this.wake?.()
   }
 
   /**
@@ -515,10 +460,7 @@ export class Coordinator {
     const now = this.clock.now()
     for (const m of this.session.all) {
       if (m.state !== 'running') continue
-      if (m.proving !== undefined && now > m.proving.deadline) {
-        this.fail(m, 'INTEGRITY', `it did not answer the read-back challenge within ${PROOF_TIMEOUT_MS / 1000} s`)
-        continue
-      }
+      if (this.verdicts.checkDeadline(m, now)) continue
       const effect = judgeSilence(m.peerId, now - m.lastHeardAt, this.policy)
       if (effect?.kind === 'fail') this.fail(m, effect.code, `${effect.reason} at ${m.writtenThrough} of ${this.image.size} bytes`)
     }
