@@ -23,10 +23,6 @@ export interface PlannedDownstream {
   dataPort: number
 }
 
-/** Dial attempts before a downstream is reported unreachable (the coordinator then feeds it another way). */
-const DIAL_ATTEMPTS = 3
-const DIAL_RETRY_MS = 500
-
 export class Downstreams {
   /** Downstreams that failed by themselves, by peer, told one per heartbeat until a plan no longer names them. */
   private readonly failures = new Map<string, string>()
@@ -67,8 +63,8 @@ export class Downstreams {
 
   /**
    * Dial a downstream the plan names and forward to it from where it stands.
-   * Gives up after a few attempts and says so in the heartbeat, so the
-   * coordinator can feed that node another way.
+   * If it cannot be reached, says so in the heartbeat, so the coordinator
+   * can feed that node another way.
    */
   async connect (downstream: PlannedDownstream): Promise<void> {
     this.planned.set(downstream.peer, downstream)
@@ -83,26 +79,23 @@ export class Downstreams {
 
   private async dialAndAttach ({ peer, addrs, background, hop, dataHosts, dataPort }: PlannedDownstream): Promise<void> {
     this.failures.delete(peer)
-    let lastError: unknown
-    for (let attempt = 1; attempt <= DIAL_ATTEMPTS && this.wanted(peer); attempt++) {
-      try {
-        const channel = await dialBlocks(this.net, this.dataPlane, { peerId: peer, dialAddrs: addrs, dataHosts, dataPort }, hop, this.clock)
-        const sender = new BlockSender(channel, { ...this.params, batches: this.pipeline.hashes })
-        if (!this.wanted(peer)) { sender.close('the coordinator changed the plan'); return }
-        const forwarder = await this.pipeline.attachDownstream(sender, background)
-        if (!this.wanted(peer)) { this.pipeline.dropDownstream(peer, 'the coordinator changed the plan'); return }
-        if (forwarder.startedAt < this.pipeline.verifiedThrough) {
-          const fromMemory = this.pipeline.verifiedThrough - forwarder.startedAt <= this.replayBytes
-          this.log(`downstream ${short(peer)} starts at ${forwarder.startedAt}; catching it up from ${fromMemory ? 'the replay buffer' : 'the replay buffer and this node\'s target'}`)
-        }
-        return
-      } catch (err) {
-        lastError = err
-        this.log(`cannot reach downstream ${short(peer)} (attempt ${attempt}): ${errorMessage(err)}`)
-        await this.clock.sleep(DIAL_RETRY_MS * attempt)
+    if (!this.wanted(peer)) return
+    try {
+      // dialBlocks covers the race with the downstream's Plan; anything else
+      // is told to the coordinator at once, which feeds that node another way.
+      const channel = await dialBlocks(this.net, this.dataPlane, { peerId: peer, dialAddrs: addrs, dataHosts, dataPort }, hop, this.clock)
+      const sender = new BlockSender(channel, { ...this.params, batches: this.pipeline.hashes })
+      if (!this.wanted(peer)) { sender.close('the coordinator changed the plan'); return }
+      const forwarder = await this.pipeline.attachDownstream(sender, background)
+      if (!this.wanted(peer)) { this.pipeline.dropDownstream(peer, 'the coordinator changed the plan'); return }
+      if (forwarder.startedAt < this.pipeline.verifiedThrough) {
+        const fromMemory = this.pipeline.verifiedThrough - forwarder.startedAt <= this.replayBytes
+        this.log(`downstream ${short(peer)} starts at ${forwarder.startedAt}; catching it up from ${fromMemory ? 'the replay buffer' : 'the replay buffer and this node\'s target'}`)
       }
+    } catch (err) {
+      this.log(`cannot reach downstream ${short(peer)}: ${errorMessage(err)}`)
+      if (this.wanted(peer)) this.failures.set(peer, `cannot reach it: ${errorMessage(err)}`)
     }
-    if (this.wanted(peer)) this.failures.set(peer, `cannot reach it: ${errorMessage(lastError)}`)
   }
 
   /** Stop forwarding to `peer`: the coordinator moved it elsewhere. */

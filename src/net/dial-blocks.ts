@@ -26,17 +26,25 @@ export interface BlockStreamTarget {
  * a libp2p block stream waits for the Plan on the receiving side.
  */
 const PLAN_RACE_RETRIES_MS = [100, 250, 500, 1000]
+/**
+ * An attempt that failed slower than this was not the race (a refusal comes
+ * back in a round trip) but a host that does not answer: it is not tried
+ * again, so a blackholed downstream is reported after one dial timeout, not
+ * five (and the coordinator feeds it another way).
+ */
+const PLAN_RACE_REFUSAL_MS = 1_000
 
 export async function dialBlocks (net: Network, kind: DataPlaneKind, to: BlockStreamTarget, hop: { id: string, key: Uint8Array }, clock: Clock): Promise<Channel> {
   if (kind === 'libp2p') return await net.dial(to.peerId, to.dialAddrs, BLOCKS_PROTOCOL)
   if (to.dataPort === 0) throw new RingcastError('UNREACHABLE', `node ${to.peerId.slice(-8)} has no data-plane port`)
   const addrs = to.dataHosts.map(host => ({ host, port: to.dataPort }))
   for (let attempt = 0; ; attempt++) {
+    const startedAt = clock.now()
     try {
       return await net.dialData(addrs, { id: hop.id, key: hop.key, peer: to.peerId }, kind)
     } catch (err) {
       const wait = PLAN_RACE_RETRIES_MS[attempt]
-      if (wait === undefined) throw err
+      if (wait === undefined || clock.now() - startedAt > PLAN_RACE_REFUSAL_MS) throw err
       await clock.sleep(wait)
     }
   }
