@@ -69,8 +69,11 @@ describe('hostile peers', () => {
       expect(reply?.kind === 'refuse' ? fromWireCode(reply.body.code, 'INTERNAL') : '').toBe('VERSION')
 
       // 4. Garbage on a node's libp2p block protocol: this session's blocks travel on the data plane.
-      const blocks = await attacker.dial(n1Peer, [n1Addr], BLOCKS_PROTOCOL)
-      await blocks.send(randomBytes(8192))
+      // The node may close the stream before the dial's protocol negotiation
+      // completes; libp2p then rejects the dial (seen on Node 22 in CI:
+      // "Cannot push data onto a stream that is closed"). Either way it is cut off.
+      const blocks = await attacker.dial(n1Peer, [n1Addr], BLOCKS_PROTOCOL).catch(() => undefined)
+      await blocks?.send(randomBytes(8192)).catch(() => {})
 
       // 5. The node's data-plane port: raw garbage, then a TLS and a plain
       // handshake for a hop it does not expect, with a key it never got.
@@ -86,7 +89,7 @@ describe('hostile peers', () => {
 
       // The session goes on: the second node joins and both verify.
       session.startNode({ name: 'n2', target: w.path('n2.img'), args: ['--create'] })
-      expect(await closedWithin(blocks, 30_000)).toBe(true)
+      if (blocks !== undefined) expect(await closedWithin(blocks, 30_000)).toBe(true)
       const { exit, report, nodeExits } = await session.finish()
       expect(exit).toBe(0)
       expect(nodeExits).toEqual([0, 0])
