@@ -2,7 +2,7 @@
 // Join, Welcome or Refuse, then Plans and the Verdict until the coordinator
 // hangs up. What arrives is handed on; nothing here decides the topology.
 
-import type { Clock } from '../clock.js'
+import { sleepOrWake, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { readControl, sendControl } from '../net/control-stream.js'
@@ -17,10 +17,18 @@ import { checkSessionParams, type SessionParams } from '../wire/session-params.j
 const WELCOME_TIMEOUT_MS = 30_000
 const BACKOFF_FIRST_MS = 250
 const BACKOFF_MAX_MS = 5_000
+/**
+ * A write to the control stream fails when the coordinator has hung up; its
+ * Refuse (why it ended this node's part) is then already on the way in, and
+ * the reader is given this long to deliver it.
+ */
+export const SEND_FAILURE_GRACE_MS = 2_000
 
 export class ControlLink {
   /** The Verdict on this node's copy; rejects if the coordinator hangs up first. */
   private readonly verdict = Promise.withResolvers<Verdict>()
+  /** Why the session is over for this node, once follow() has ended. */
+  private readonly over = Promise.withResolvers<RingcastError>()
   /** The coordinator hung up (or refused us mid-session): nothing it asked for stands. */
   sessionOver = false
   verdictArrived = false
@@ -72,8 +80,22 @@ export class ControlLink {
     return { welcome: reply.body, params }
   }
 
+  /**
+   * Send one message. If the write fails because the coordinator ended this
+   * node's part (it closed the stream after its Refuse), the error says why
+   * it did, not that a stream was closed: the node's exit code and sentence
+   * are the coordinator's reason (e.g. RESTARTED), whichever of the write or
+   * the read noticed first.
+   */
   async send (message: ControlInput): Promise<void> {
-    await sendControl(this.channel, message)
+    try {
+      await sendControl(this.channel, message)
+    } catch (err) {
+      const grace = sleepOrWake(this.clock, SEND_FAILURE_GRACE_MS)
+      const why = await Promise.race([this.over.promise, grace.slept.then(() => undefined)])
+      grace.wake()
+      throw why ?? new RingcastError('COORDINATOR_GONE', `cannot send to the coordinator: ${errorMessage(err)}`, { cause: err })
+    }
   }
 
   /** The coordinator's Verdict on our Done. */
@@ -118,6 +140,7 @@ export class ControlLink {
     }
     this.sessionOver = true
     const gone = new RingcastError(code, reason)
+    this.over.resolve(gone)
     this.verdict.reject(gone)
     this.onOver?.(gone)
   }

@@ -266,7 +266,10 @@ describe('resume and late join: nodes that come back or boot late still get thei
   })
 
   it('the same identity joining again mid-run replaces the old run, which is told it is gone; with --no-journal it starts over', async () => {
-    const session = await startSession(w, image.path, ['--nodes', '1', '--block-size', '256KiB'])
+    // Paced, so the first run is still copying when the second starts (a
+    // Node process takes a second or two to join): unpaced, it could be
+    // verified and gone by then.
+    const session = await startSession(w, image.path, ['--nodes', '1', ...PACED])
     onTestFinished(() => session.kill())
     const key = w.path('done.key')
     const first = session.startNode({ name: 'done', target: w.path('done.img'), args: ['--create', '--key', key, '--no-journal'] })
