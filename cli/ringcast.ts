@@ -58,6 +58,7 @@ program.command('serve')
   .option('--inventory <file>', 'nodes by name, with subnet and link/disk rates (as for ringcast plan); others are planned by their address')
   .option('--straggler-after <duration>', 'move a node whose disk holds the others back for this long out of the way (0: never)', '5s')
   .option('--data-plane <mode>', 'how blocks travel between hops: encrypted (TLS 1.3 per hop, keyed over the control plane), integrity-only (plain TCP, for trusted fabrics: blocks are still signed by this source and verified by every node, but anyone on the wire can read them) or libp2p (noise streams, the slower pre-protocol-4 path)', 'encrypted')
+  .option('--raw', 'send every byte of the image; by default all-zero blocks are skipped (nodes make them read zeros) and of an ext2/3/4 file system only its used blocks are sent (the rest of the target is left as it is)')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
   .option('--json', 'print the final report as JSON on stdout')
@@ -88,6 +89,7 @@ program.command('serve')
       stragglerAfterMs: parseDuration(o.stragglerAfter as string, '--straggler-after'),
       inventory: o.inventory === undefined ? undefined : await loadInventory(o.inventory as string),
       dataPlane: parseDataPlane(o.dataPlane as string),
+      raw: o.raw === true,
       keyPath: o.key as string,
       token: (o.token as string | undefined) ?? ''
     }, {

@@ -37,7 +37,7 @@ import { inspectTarget, Target, type TargetInfo } from '../storage/target.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import { toWireCode } from '../wire/error-codes.js'
 import { printable } from '../wire/messages.js'
-import { BLOCKS_PROTOCOL, PROTOCOL_VERSION } from '../wire/protocol.js'
+import { BLOCKS_PROTOCOL, CONTENT_FREE, PROTOCOL_VERSION } from '../wire/protocol.js'
 import { dataPlaneFromWire } from '../wire/data-plane-kind.js'
 import type { DataPlaneKind, SessionParams } from '../wire/session-params.js'
 import { ControlLink } from './control-link.js'
@@ -190,6 +190,7 @@ class Agent {
         progress: {
           writtenThrough: pipeline?.writtenThrough ?? 0,
           bytesReceived: pipeline?.bytesReceived ?? 0,
+          unwrittenBytes: pipeline?.unwrittenBytes ?? 0,
           resumedFrom,
           downstreamPeer: failure?.[0] ?? '',
           downstreamError: failure?.[1] ?? '',
@@ -231,7 +232,7 @@ class Agent {
       if (this.config.verifyReadback === true) {
         const started = clock.now()
         const fromDisk = await copy.dropCache()
-        await verifyWholeCopy(copy, params, i => pipeline!.hashes.hashOf(i), result.sourceDigest)
+        await verifyWholeCopy(copy, params, i => pipeline!.hashes.hashOf(i), result.end, i => pipeline!.hashes.contentOf(i) === CONTENT_FREE)
         hooks.log(`read back the whole target after the final fsync${fromDisk ? ' (device cache flushed first)' : ' (through the page cache)'}: every block matches the source (${((clock.now() - started) / 1000).toFixed(1)} s)`)
       }
       const rss = process.resourceUsage().maxRSS * 1024

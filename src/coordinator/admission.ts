@@ -59,6 +59,7 @@ export function newMember (join: Join, channel: Channel, previous: Member | unde
     position: previous?.position ?? -1,
     writtenThrough: 0,
     bytesReceived: 0,
+    unwrittenBytes: 0,
     resumedFrom: 0,
     lastHeardAt: now,
     upstreamPeer: '',

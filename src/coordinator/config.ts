@@ -52,6 +52,8 @@ export interface CoordinatorConfig {
   inventory?: ReadonlyMap<string, NodeFacts>
   /** How block streams travel: encrypted (TLS 1.3 per hop), integrity-only (plain TCP) or libp2p. */
   dataPlane: DataPlaneKind
+  /** Send every block, all-zero and unused ones too (serve --raw). */
+  raw: boolean
 }
 
 export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {
@@ -78,7 +80,9 @@ export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'
   sourceRateBytesPerSecond: 117_500_000,
   stragglerAfterMs: REWIRE_DEFAULTS.stragglerAfterMs,
   // Encrypted by default (invariant 7); integrity-only is for trusted fabrics, by choice.
-  dataPlane: 'encrypted'
+  dataPlane: 'encrypted',
+  // Used blocks only (and no all-zero block) unless asked otherwise.
+  raw: false
 }
 
 /** The re-wire policy this configuration asks for: the shared defaults with the operator's timeouts. */

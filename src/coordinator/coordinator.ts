@@ -38,17 +38,17 @@ import { detach, judgeBacklog, judgeSilence, judgeStalledDownstream, relocateStr
 import { dataPlaneToWire } from '../wire/data-plane-kind.js'
 import { fromWireCode } from '../wire/error-codes.js'
 import { printable, type Join } from '../wire/messages.js'
-import { CONTROL_PROTOCOL, SESSION_ID_BYTES } from '../wire/protocol.js'
+import { CONTROL_PROTOCOL, DIGEST_BATCHES_SHA256, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { checkSessionParams } from '../wire/session-params.js'
 import { checkJoin, newMember, stillRunning } from './admission.js'
 import { rewirePolicyOf, validateConfig, type CoordinatorConfig } from './config.js'
 import { initialPlan, sourceSubnetOf } from './initial-plan.js'
 import { isFinished, type Member } from './member.js'
-import { buildReport, type SessionReport } from './report.js'
+import { buildReport, describeTotals, type SessionReport } from './report.js'
 import { Rewiring } from './rewiring.js'
 import { Session } from './session.js'
 import { SourceFeeds } from './source-feed.js'
-import { SourceHashes } from './source-hashes.js'
+import { contentPolicyFor, SourceHashes, type ContentPolicy } from './source-hashes.js'
 import { Verdicts } from './verdicts.js'
 
 /** A connected peer has this long to send its Join. */
@@ -97,6 +97,7 @@ export class Coordinator {
     readonly image: ImageSource,
     readonly net: Network,
     signingSeed: Uint8Array,
+    policy: ContentPolicy,
     private readonly hooks: CoordinatorHooks,
     private readonly clock: Clock
   ) {
@@ -110,9 +111,9 @@ export class Coordinator {
     }, 'USAGE', 'the command line')
     this.session = new Session(params, net.peerId, config.dataPlane)
     const limiter = config.maxRateBytesPerSecond > 0 ? new RateLimiter(config.maxRateBytesPerSecond, undefined, clock.now, clock.sleep) : undefined
-    this.hashes = new SourceHashes(image.path, params, new SourceSigner(signingSeed, params), clock.now)
-    this.hashes.imageSha256().then(
-      d => hooks.log(`image sha256 ${toHex(d)} (hashed and signed in ${((this.hashes.elapsedMs ?? 0) / 1000).toFixed(1)} s)`),
+    this.hashes = new SourceHashes(image.path, params, new SourceSigner(signingSeed, params), clock.now, policy)
+    this.hashes.end().then(
+      end => hooks.log(`${end.digestKind === DIGEST_BATCHES_SHA256 ? 'clone digest (used blocks)' : 'image sha256'} ${toHex(end.imageSha256)} (hashed and signed in ${((this.hashes.elapsedMs ?? 0) / 1000).toFixed(1)} s; ${describeTotals(this.hashes.totals)})`),
       err => hooks.log(`hashing the image failed: ${errorMessage(err)}`))
     this.feeds = new SourceFeeds(this.session, net, image, this.hashes, limiter, {
       log: hooks.log,
@@ -144,7 +145,8 @@ export class Coordinator {
         net = await NetNode.start({ privateKey: key, listen: config.listen })
       }
       if (seed === undefined) throw new RingcastError('INTERNAL', 'a coordinator on a given network needs the signing seed of its identity')
-      const coordinator = new Coordinator(config, image, net, seed, hooks, parts.clock ?? systemClock)
+      const policy = await contentPolicyFor(image.path, image.size, config.raw, hooks.log)
+      const coordinator = new Coordinator(config, image, net, seed, policy, hooks, parts.clock ?? systemClock)
       await net.handle(CONTROL_PROTOCOL, channel => { void coordinator.onControl(channel) })
       return coordinator
     } catch (err) {
@@ -190,11 +192,13 @@ export class Coordinator {
     }
     // Everyone admitted, including late joiners and restarted nodes.
     const members = s.all
-    const digest = await this.hashes.imageSha256().catch(() => new Uint8Array(32))
+    const end = await this.hashes.end().catch(() => undefined)
     const report = buildReport({
       image: this.image.path,
       imageBytes: this.image.size,
-      sha256: digest,
+      sha256: end?.imageSha256 ?? new Uint8Array(32),
+      digestKind: end?.digestKind,
+      contentBytes: { ...this.hashes.totals },
       blockBytes: this.config.blockSizeBytes,
       startedAt: this.startedAt,
       endedAt: this.clock.now(),
@@ -311,6 +315,7 @@ export class Coordinator {
           case 'progress':
             m.writtenThrough = Math.min(msg.body.writtenThrough, this.image.size)
             m.bytesReceived = msg.body.bytesReceived
+            m.unwrittenBytes = Number(msg.body.unwrittenBytes ?? 0)
             m.resumedFrom = Math.min(msg.body.resumedFrom, this.image.size)
             this.watchBacklog(m)
             for (const peer of msg.body.stalledDownstreams.slice(0, 64)) this.onStalledDownstream(m, peer)
@@ -384,13 +389,12 @@ export class Coordinator {
   /** The straggler test on every heartbeat; a straggler is moved out of the way. */
   private watchBacklog (m: Member): void {
     if (m.state !== 'running' || m.background) return
-    const backlog = m.resumedFrom + m.bytesReceived - m.writtenThrough
-    const verdict = judgeBacklog({ backlogBytes: backlog, windowBytes: this.config.windowBytes, finished: m.writtenThrough >= this.image.size, slowSince: m.slowSince, nowMs: this.clock.now() }, this.policy)
+    const verdict = judgeBacklog({ backlogBytes: m.unwrittenBytes, windowBytes: this.config.windowBytes, finished: m.writtenThrough >= this.image.size, slowSince: m.slowSince, nowMs: this.clock.now() }, this.policy)
     m.slowSince = verdict.slowSince
     if (!verdict.straggler) return
     const effects = relocateStraggler(m.peerId, this.rewiring.view())
     if (effects.length === 0) return
-    this.hooks.log(`${m.name} is a straggler: its disk kept ${backlog} of the ${this.config.windowBytes}-byte window waiting for ${Math.round(this.policy.stragglerAfterMs / 1000)} s; moving it out of the way`)
+    this.hooks.log(`${m.name} is a straggler: its disk kept ${m.unwrittenBytes} of the ${this.config.windowBytes}-byte window waiting for ${Math.round(this.policy.stragglerAfterMs / 1000)} s; moving it out of the way`)
     m.slowSince = undefined
     this.rewiring.apply(effects, `moving straggler ${m.name}`)
   }

@@ -51,6 +51,8 @@ export interface Member {
   background: boolean
   /** Since when its disk has kept most of the credit window waiting (straggler detection). */
   slowSince?: number
+  /** Payload it has received but not yet written, as of its last heartbeat. */
+  unwrittenBytes: number
   /** The coordinator's block stream into this node, while it feeds it. */
   feed?: BlockSender
   /** Sent Done; its read-back challenge is out (the node stays running until it answers). */

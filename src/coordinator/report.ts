@@ -4,6 +4,16 @@
 import type { ErrorCode } from '../errors.js'
 import { toHex } from '../relay/hash.js'
 import type { Member } from './member.js'
+import { DIGEST_BATCHES_SHA256 } from '../wire/protocol.js'
+
+/** Image bytes by what they hold: sent (DATA), skipped as all zeros, skipped as unused by the file system. */
+export interface ContentTotals { data: number, zero: number, free: number }
+
+/** "X bytes sent, Y skipped (Z all zeros, W unused)". */
+export function describeTotals (t: ContentTotals): string {
+  const skipped = t.zero + t.free
+  return skipped === 0 ? `all ${t.data} bytes sent` : `${t.data} bytes sent, ${skipped} skipped (${t.zero} all zeros, ${t.free} unused by its file system)`
+}
 
 export type NodeStatus = 'OK' | 'MISMATCH' | 'FAILED'
 /** How a node's copy came about: plain, after restarting mid-image, or joining late. */
@@ -41,7 +51,12 @@ export interface NodeReport {
 export interface SessionReport {
   image: string
   imageBytes: number
+  /** The digest END vouched for: the image's SHA-256, or with unused blocks skipped the SHA-256 of the signed batches (see digestKind). */
   sha256: string
+  /** 'sha256': what sha256sum of the image prints; 'used-blocks': the clone of an ext file system's used blocks. */
+  digestKind: 'sha256' | 'used-blocks'
+  /** Image bytes by what the source did with them: sent, skipped as all zeros, skipped as unused by the file system. */
+  contentBytes: ContentTotals
   blockBytes: number
   seconds: number
   nodes: NodeReport[]
@@ -55,7 +70,7 @@ export interface SessionReport {
 
 const MB = 1_000_000
 
-export function buildReport (args: { image: string, imageBytes: number, sha256: Uint8Array, blockBytes: number, startedAt: number, endedAt: number, members: Member[], allowFailures?: number }): SessionReport {
+export function buildReport (args: { image: string, imageBytes: number, sha256: Uint8Array, digestKind?: number, contentBytes?: ContentTotals, blockBytes: number, startedAt: number, endedAt: number, members: Member[], allowFailures?: number }): SessionReport {
   const nodes = args.members.map((m): NodeReport => {
     const status: NodeStatus = m.state === 'done' && m.verified === true ? 'OK' : m.state === 'done' ? 'MISMATCH' : 'FAILED'
     const outcome: NodeOutcome = status === 'FAILED' ? 'failed' : status === 'MISMATCH' ? 'mismatch' : m.restarts > 0 ? 'verified after resume' : m.joinedLate ? 'verified late' : 'verified'
@@ -88,6 +103,8 @@ export function buildReport (args: { image: string, imageBytes: number, sha256: 
     image: args.image,
     imageBytes: args.imageBytes,
     sha256: toHex(args.sha256),
+    digestKind: args.digestKind === DIGEST_BATCHES_SHA256 ? 'used-blocks' : 'sha256',
+    contentBytes: args.contentBytes ?? { data: args.imageBytes, zero: 0, free: 0 },
     blockBytes: args.blockBytes,
     seconds: round((args.endedAt - args.startedAt) / 1000, 3),
     nodes,
@@ -111,7 +128,7 @@ export function formatReport (r: SessionReport): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i]!.length)))
   const line = (cells: string[]): string => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i]!)).join('  ')
   return [
-    `image ${r.image}: ${r.imageBytes} bytes, sha256 ${r.sha256}`,
+    `image ${r.image}: ${r.imageBytes} bytes, ${r.digestKind === 'sha256' ? 'sha256' : 'clone digest (used blocks)'} ${r.sha256}; ${describeTotals(r.contentBytes)}`,
     line(head),
     ...rows.map(line),
     `${r.verified} of ${r.nodes.length} node(s) verified in ${r.seconds.toFixed(1)} s` +

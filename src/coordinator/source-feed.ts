@@ -50,7 +50,7 @@ export class SourceFeeds {
       const channel = await dialBlocks(this.net, this.session.dataPlane, m, this.session.hopInto(m), this.clock)
       sender = m.feed = new BlockSender(channel, { ...params, batches: this.hashes })
       if (isFinished(m)) { sender.close(`${m.name} already finished`); return }
-      const reader = new BlockReader(this.image, params.blockSize, params.windowBytes)
+      const reader = new BlockReader(this.image, params.blockSize, params.windowBytes, i => this.hashes.nextDataBlock(i))
       const from = await streamImage(reader, sender, params.imageSize, this.hashes, this.limiter)
       if (from > 0) this.outcomes.log(`fed ${m.name} from ${from} bytes on`)
       // Keep the stream open until the node has written everything (docs/runtime-facts.md, trap 4).

@@ -17,7 +17,8 @@ import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
 import type { ImageSource } from '../image/image-file.js'
 import { sendControl } from '../net/control-stream.js'
 import { sameBytes, toHex } from '../relay/hash.js'
-import { answerChallenge, newChallenge, proofProblem } from '../relay/read-back.js'
+import { answerChallenge, CHALLENGE_BLOCKS, newChallenge, proofProblem } from '../relay/read-back.js'
+import { CONTENT_FREE } from '../wire/protocol.js'
 import { printable, type Done, type Proof } from '../wire/messages.js'
 import { isFinished, type Member } from './member.js'
 import type { Session } from './session.js'
@@ -65,7 +66,9 @@ export class Verdicts {
     }
     // Failed while we waited for the image's digest: nothing to prove.
     if (isFinished(m)) return
-    const challenge = newChallenge(this.session.params)
+    // FREE blocks hold nothing the clone defines: they are never asked.
+    const challenge = newChallenge(this.session.params, CHALLENGE_BLOCKS, i => this.hashes.contentOf(i) !== CONTENT_FREE)
+    if (challenge === undefined) { await this.judge(m, true, undefined, source); return }
     m.proving = { challenge, expected: answerChallenge(this.image, this.session.params, challenge), deadline: this.clock.now() + PROOF_TIMEOUT_MS }
     m.proving.expected.catch(() => {})
     await sendControl(m.channel, { challenge: { nonce: challenge.nonce, blocks: challenge.blocks } }).catch(() => {})

@@ -1,5 +1,7 @@
 // The source image's digests, computed once by a worker thread that starts
-// when `serve` opens the image: the whole image's SHA-256 and every block's.
+// when `serve` opens the image: every block's SHA-256 and what it holds, and
+// the whole image's SHA-256 (none when some blocks are FREE: they are not
+// read).
 // Feeds can start anywhere in the image (a node re-fed after its upstream
 // died starts mid-way), so neither can come from any one feed; this pass
 // also overlaps the wait for nodes, and runs well ahead of any feed.
@@ -11,8 +13,8 @@ import { RingcastError } from '../errors.js'
 const WORKER_URL = new URL(import.meta.url.includes('/dist/') ? './digest-worker.js' : '../../dist/src/image/digest-worker.js', import.meta.url)
 
 type WorkerMessage =
-  | { kind: 'batch', index: number, hashes: Uint8Array }
-  | { kind: 'done', sha256: Uint8Array }
+  | { kind: 'batch', index: number, hashes: Uint8Array, contents: Uint8Array }
+  | { kind: 'done', sha256: Uint8Array | null }
   | { kind: 'error', message: string }
 
 export interface ImageDigestOptions {
@@ -21,13 +23,17 @@ export interface ImageDigestOptions {
   blockSize: number
   /** Blocks per batch of hashes handed to `onBatch`. */
   batchBlocks: number
-  /** Each batch of block hashes (32 bytes a block), in order. */
-  onBatch: (index: number, hashes: Uint8Array) => void
+  /** Mark all-zero blocks ZERO (else every block read is DATA). */
+  skipZeros: boolean
+  /** Byte ranges the image's file system does not use (sorted, disjoint): blocks wholly inside are FREE. */
+  free: Array<[number, number]>
+  /** Each batch of block hashes (32 bytes a block) and contents (a byte a block), in order. */
+  onBatch: (index: number, hashes: Uint8Array, contents: Uint8Array) => void
   now?: () => number
 }
 
 export class ImageDigest {
-  private readonly result = Promise.withResolvers<Uint8Array>()
+  private readonly result = Promise.withResolvers<Uint8Array | undefined>()
   private readonly worker: Worker
   /** Milliseconds the pass took, once done. */
   elapsedMs?: number
@@ -36,15 +42,15 @@ export class ImageDigest {
     const now = options.now ?? Date.now
     const started = now()
     this.result.promise.catch(() => {})
-    const { path, size, blockSize, batchBlocks } = options
-    this.worker = new Worker(WORKER_URL, { workerData: { path, size, blockSize, batchBlocks } })
+    const { path, size, blockSize, batchBlocks, skipZeros, free } = options
+    this.worker = new Worker(WORKER_URL, { workerData: { path, size, blockSize, batchBlocks, skipZeros, free } })
     this.worker.unref()
     this.worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'batch') {
-        options.onBatch(m.index, new Uint8Array(m.hashes))
+        options.onBatch(m.index, new Uint8Array(m.hashes), new Uint8Array(m.contents))
       } else if (m.kind === 'done') {
         this.elapsedMs = now() - started
-        this.result.resolve(new Uint8Array(m.sha256))
+        this.result.resolve(m.sha256 === null ? undefined : new Uint8Array(m.sha256))
       } else {
         this.result.reject(new RingcastError('IMAGE_UNREADABLE', `hashing the image failed: ${m.message}`))
       }
@@ -52,8 +58,8 @@ export class ImageDigest {
     this.worker.on('error', err => this.result.reject(new RingcastError('IMAGE_UNREADABLE', `hashing the image failed: ${err.message}`, { cause: err })))
   }
 
-  /** The whole image's SHA-256. */
-  async digest (): Promise<Uint8Array> {
+  /** The whole image's SHA-256 once the pass is done; undefined when some blocks were FREE (not read). */
+  async digest (): Promise<Uint8Array | undefined> {
     return await this.result.promise
   }
 

@@ -5,8 +5,10 @@
 //   - hash batches come in order and carry the source's signature;
 //   - blocks arrive in order, each at most blockSize, inside the image, after
 //     the batch that hashes them, and hash to what the source signed;
+//   - a block the source marked ZERO or FREE comes as a SKIP (no payload),
+//     every DATA block as a BLOCK: a relay can neither drop data nor add it;
 //   - END comes after the last block and carries the source's signature;
-//   - the upstream never exceeds the credit window we granted.
+//   - the upstream never exceeds the credit window we granted (credit.ts).
 // A frame that breaks the wire format is a ProtocolError; data that does
 // not match the source is an UpstreamLieError (the upstream is named to the
 // coordinator as a liar).
@@ -16,13 +18,14 @@ import { ProtocolError, UpstreamLieError, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
 import { decodeBlockHeader, encodeAck, type BlockHeader } from '../wire/messages.js'
 import { appendMerged } from '../wire/framing.js'
-import { MAX_BLOCK_HEADER_BYTES, MAX_HASHES_FRAME_BYTES } from '../wire/protocol.js'
+import { CONTENT_DATA, MAX_BLOCK_HEADER_BYTES, MAX_HASHES_FRAME_BYTES } from '../wire/protocol.js'
 import type { SessionParams } from '../wire/session-params.js'
 import { blockHash, sameBytes, toHex, type Payload } from './hash.js'
 import type { HashIndex } from './hash-index.js'
 import { batchBlocks, type HashBatch, type SignedEnd, type SourceVerifier } from './source-signature.js'
 import { FORWARD_PIECE_BYTES } from '../topology/estimate.js'
 import { slabs } from '../net/slabs.js'
+import { FRAME_CREDIT_BYTES, HopCredit } from './credit.js'
 
 /** A hop receives with the session's parameters, the source's key and the node's hash index. */
 export interface ReceiverOptions extends SessionParams {
@@ -60,6 +63,8 @@ export type Received =
   | { kind: 'block', offset: number, length: number, payload: Payload, held: Payload }
   /** A hash batch the source signed, now in the index. */
   | { kind: 'hashes', batch: HashBatch }
+  /** Blocks the source marked ZERO or FREE (all of them, checked): no payload. */
+  | { kind: 'skip', offset: number, length: number }
   /** The source's signed END, after the last block. */
   | { kind: 'end', end: SignedEnd }
 
@@ -68,8 +73,12 @@ export class BlockReceiver {
   receivedThrough = 0
   /** Highest offset we have acknowledged. */
   ackedThrough = 0
+  private readonly credit: HopCredit
+  /** Hash batches received since the last block or skip (charged to the next one, as the sender does). */
+  private batchesSinceItem = 0
 
   constructor (readonly channel: Channel, private readonly options: ReceiverOptions) {
+    this.credit = new HopCredit(options.windowBytes)
     channel.reader.maxBufferedBytes = Math.max(channel.reader.maxBufferedBytes, receiveBufferLimit(options.windowBytes, options.blockSize))
   }
 
@@ -100,14 +109,19 @@ export class BlockReceiver {
    */
   async next (startBlock?: (offset: number, length: number) => Promise<((piece: Payload) => void) | undefined>): Promise<Received> {
     const header = await this.readHeader()
-    const { imageSize, blockSize, windowBytes, hashes, verifier } = this.options
+    const { imageSize, blockSize, hashes, verifier } = this.options
     if (header === null) throw new ProtocolError(`upstream closed the block stream at ${this.receivedThrough} of ${imageSize}`)
-    if (header.kind === 'hashes') return { kind: 'hashes', batch: this.checkBatch(header) }
+    if (header.kind === 'hashes') {
+      const batch = this.checkBatch(header)
+      this.batchesSinceItem++
+      return { kind: 'hashes', batch }
+    }
+    if (header.kind === 'skip') return this.checkSkip(header)
     if (header.kind === 'end') {
       if (header.offset !== imageSize || this.receivedThrough !== imageSize) {
         throw new UpstreamLieError(`END at ${header.offset} after ${this.receivedThrough} bytes of a ${imageSize}-byte image`)
       }
-      const end: SignedEnd = { imageSha256: owned(header.hash), signature: owned(header.signature!) }
+      const end: SignedEnd = { digestKind: header.digest ?? 0, imageSha256: owned(header.hash), signature: owned(header.signature!) }
       const problem = verifier.endProblem(end)
       if (problem !== undefined) throw new UpstreamLieError(problem)
       if (!hashes.complete) throw new UpstreamLieError(`END after ${hashes.held} of ${hashes.totalBatches} hash batches`)
@@ -120,11 +134,10 @@ export class BlockReceiver {
     if (offset % blockSize !== 0) throw new ProtocolError(`block at ${offset} is not at a ${blockSize}-byte block boundary`)
     const expectedLength = Math.min(blockSize, imageSize - offset)
     if (length !== expectedLength) throw new ProtocolError(`block at ${offset} is ${length} bytes, expected ${expectedLength}`)
-    if (offset + length - this.ackedThrough > windowBytes) {
-      throw new ProtocolError(`upstream exceeded the ${windowBytes}-byte credit window`)
-    }
+    this.takeCredit(offset + length, length)
     const expected = hashes.hashOf(offset / blockSize)
     if (expected === undefined) throw new UpstreamLieError(`block at ${offset} came before the source's hash for it`, { offset, length })
+    if (hashes.contentOf(offset / blockSize) !== CONTENT_DATA) throw new UpstreamLieError(`block at ${offset} came with a payload, but the source marked it as not sent (zero or free)`, { offset, length })
     const forward = await startBlock?.(offset, length)
     let payload: Uint8Array[]
     let held: Uint8Array[]
@@ -181,6 +194,37 @@ export class BlockReceiver {
     return { kind: 'block', offset, length, payload, held }
   }
 
+  /** Charge an item ending at `end` to the window (with the batches before it), as the sender did. */
+  private takeCredit (end: number, payloadCost: number): void {
+    const cost = payloadCost + this.batchesSinceItem * FRAME_CREDIT_BYTES
+    if (!this.credit.fits(cost)) throw new ProtocolError(`upstream exceeded the ${this.options.windowBytes}-byte credit window`)
+    this.credit.take(end, cost)
+    this.batchesSinceItem = 0
+  }
+
+  /**
+   * A SKIP: whole blocks from where we stand, inside one hash batch we hold,
+   * every one of them marked ZERO or FREE by the source.
+   */
+  private checkSkip (header: BlockHeader): Received {
+    const { imageSize, blockSize, hashes } = this.options
+    const { offset, length } = header
+    const end = offset + length
+    if (offset !== this.receivedThrough) throw new ProtocolError(`skip at ${offset}, expected ${this.receivedThrough}`)
+    if (length <= 0 || end > imageSize || (end % blockSize !== 0 && end !== imageSize)) throw new ProtocolError(`skip of ${length} bytes at ${offset} is not a run of whole blocks of the image`)
+    const first = offset / blockSize
+    const last = Math.ceil(end / blockSize) - 1
+    if (hashes.batchIndexOf(first) !== hashes.batchIndexOf(last)) throw new ProtocolError(`skip at ${offset} crosses a hash batch boundary`)
+    this.takeCredit(end, FRAME_CREDIT_BYTES)
+    for (let i = first; i <= last; i++) {
+      const content = hashes.contentOf(i)
+      if (content === undefined) throw new UpstreamLieError(`skip at ${offset} came before the source's hashes for it`, { offset, length })
+      if (content === CONTENT_DATA) throw new UpstreamLieError(`skip over the block at ${i * blockSize}, which the source sends as data`, { offset: i * blockSize, length: Math.min(blockSize, imageSize - i * blockSize) })
+    }
+    this.receivedThrough = end
+    return { kind: 'skip', offset, length }
+  }
+
   /** Check a hash batch against the source's signature and keep it in the index. */
   private checkBatch (header: BlockHeader): HashBatch {
     const { hashes, verifier, blockSize } = this.options
@@ -188,7 +232,7 @@ export class BlockReceiver {
     const per = batchBlocks(blockSize)
     if (first !== hashes.held * per) throw new ProtocolError(`hash batch from block ${first}, expected ${hashes.held * per}`)
     // Owned copies: a view would pin the whole chunk the frame arrived in.
-    const batch: HashBatch = { index: hashes.held, hashes: owned(header.hashes!), signature: owned(header.signature!) }
+    const batch: HashBatch = { index: hashes.held, hashes: owned(header.hashes!), contents: owned(header.contents!), signature: owned(header.signature!) }
     const problem = verifier.batchProblem(batch)
     if (problem !== undefined) throw new UpstreamLieError(problem)
     hashes.add(batch)
@@ -196,15 +240,21 @@ export class BlockReceiver {
   }
 
   /**
-   * Acknowledge what is written, coalesced: once a quarter window has been
-   * written since the last ack, and at the end of the image. Every ack is a
+   * Acknowledge what is written, coalesced: once it returns a quarter
+   * window of credit, at the end of the image, and whenever the upstream may
+   * be waiting for credit (the window is nearly full). Every ack is a
    * separate encrypted message each way, so one per block cost ~3-5 % of a
    * hop's throughput; a quarter window keeps the upstream's credit full.
    */
   async ack (writtenThrough: number): Promise<void> {
-    const due = writtenThrough - this.ackedThrough >= this.options.windowBytes / 4 || writtenThrough === this.options.imageSize
-    if (!due) return
+    const { windowBytes, blockSize, imageSize } = this.options
+    const freed = this.credit.freedBy(writtenThrough)
+    // The most one item can cost: a block or a skip, with the batch before it.
+    const largestItem = Math.max(blockSize, FRAME_CREDIT_BYTES) + FRAME_CREDIT_BYTES
+    const due = writtenThrough === imageSize || freed >= windowBytes / 4 || (freed > 0 && this.credit.used + largestItem > windowBytes)
+    if (!due || writtenThrough <= this.ackedThrough) return
     this.ackedThrough = writtenThrough
+    this.credit.release(writtenThrough)
     await this.channel.send(encodeAck({ writtenThrough }))
   }
 

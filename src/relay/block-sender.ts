@@ -1,14 +1,15 @@
-// The upstream end of one hop: sends blocks, reads acks, and never has more
-// than `windowBytes` of payload unacknowledged (the credit window).
+// The upstream end of one hop: sends blocks and skips, reads acks, and never
+// has more than `windowBytes` of credit unacknowledged (credit.ts: payload,
+// plus a fixed cost per SKIP and hash batch frame).
 //
 //   ackedThrough          sentThrough
 //        |<---- in flight ---->|
 //   -----+=====================+--------> offset
-//        |<----------- windowBytes ----------->|   may send up to here
 //
-// Before the first block of each hash batch goes the source's signed batch
-// (from a BatchSource: the node's HashIndex, or the source's manifest), so
-// the downstream can check every block before it writes or forwards it.
+// Before the first block (or skip) of each hash batch goes the source's
+// signed batch (from a BatchSource: the node's HashIndex, or the source's
+// manifest), so the downstream can check every block before it writes or
+// forwards it, and knows which blocks are skipped.
 
 import { RingcastError, ProtocolError, type ErrorCode } from '../errors.js'
 import type { Channel } from '../net/channel.js'
@@ -18,6 +19,7 @@ import type { SessionParams } from '../wire/session-params.js'
 import { payloadBytes, type Payload } from './hash.js'
 import type { BatchSource } from './hash-index.js'
 import { batchBlocks, batchCount, type SignedEnd } from './source-signature.js'
+import { FRAME_CREDIT_BYTES, HopCredit } from './credit.js'
 
 /** What a sending hop needs: the session's parameters and where the signed hash batches come from. */
 export interface SenderOptions extends Pick<SessionParams, 'sessionId' | 'windowBytes' | 'imageSize' | 'blockSize'> {
@@ -26,7 +28,7 @@ export interface SenderOptions extends Pick<SessionParams, 'sessionId' | 'window
 
 const NO_HASH = new Uint8Array()
 
-interface Waiter { through: number, resolve: () => void, reject: (err: Error) => void }
+interface Waiter { ready: () => boolean, resolve: () => void, reject: (err: Error) => void }
 
 export class BlockSender {
   sentThrough = 0
@@ -38,8 +40,11 @@ export class BlockSender {
   /** The code the downstream gave when it closed the stream on purpose mid-way (INTEGRITY: it says our data does not match the source). */
   closedWith?: ErrorCode
   private waiters: Waiter[] = []
+  private readonly credit: HopCredit
 
-  constructor (readonly channel: Channel, private readonly options: SenderOptions) {}
+  constructor (readonly channel: Channel, private readonly options: SenderOptions) {
+    this.credit = new HopCredit(options.windowBytes)
+  }
 
   /**
    * Open the hop: send HELLO, then wait for the downstream's first Ack, which
@@ -74,13 +79,29 @@ export class BlockSender {
    * needs if the downstream lacks it, then the header.
    */
   async beginBlock (offset: number, length: number): Promise<void> {
-    if (offset !== this.sentThrough) throw new RingcastError('INTERNAL', `block at ${offset} sent out of order (expected ${this.sentThrough})`)
-    await this.waitAcked(offset + length - this.options.windowBytes)
-    await this.sendBatchesThrough(Math.floor(offset / this.options.blockSize / batchBlocks(this.options.blockSize)))
+    await this.beginItem('block', offset, length, length)
+  }
+
+  /**
+   * Skip blocks `offset` .. `offset + length` that the source's batch marks
+   * ZERO or FREE: a SKIP frame, no payload.
+   */
+  async sendSkip (offset: number, length: number): Promise<void> {
+    await this.beginItem('skip', offset, length, FRAME_CREDIT_BYTES)
+  }
+
+  private async beginItem (kind: 'block' | 'skip', offset: number, length: number, payloadCost: number): Promise<void> {
+    if (offset !== this.sentThrough) throw new RingcastError('INTERNAL', `${kind} at ${offset} sent out of order (expected ${this.sentThrough})`)
+    const { blockSize } = this.options
+    const lastBatch = Math.floor(Math.floor((offset + length - 1) / blockSize) / batchBlocks(blockSize))
+    const cost = payloadCost + Math.max(0, lastBatch + 1 - this.batchesSent) * FRAME_CREDIT_BYTES
+    await this.waitFor(() => this.credit.fits(cost))
+    await this.sendBatchesThrough(lastBatch)
     // Advance before sending: a fast downstream may ack this block before our
     // send() resolves, and an ack past sentThrough is a protocol error.
     this.sentThrough = offset + length
-    await this.channel.send(encodeBlockHeader({ kind: 'block', sessionId: this.options.sessionId, offset, length, hash: NO_HASH }))
+    this.credit.take(offset + length, cost)
+    await this.channel.send(encodeBlockHeader({ kind, sessionId: this.options.sessionId, offset, length, hash: NO_HASH }))
   }
 
   /** Send part of the payload of the block begun last, in order. */
@@ -92,7 +113,7 @@ export class BlockSender {
   async sendEnd (end: SignedEnd): Promise<void> {
     this.throwIfFailed()
     await this.sendBatchesThrough(batchCount(this.options) - 1)
-    await this.channel.send(encodeBlockHeader({ kind: 'end', sessionId: this.options.sessionId, offset: this.options.imageSize, length: 0, hash: end.imageSha256, signature: end.signature }))
+    await this.channel.send(encodeBlockHeader({ kind: 'end', sessionId: this.options.sessionId, offset: this.options.imageSize, length: 0, hash: end.imageSha256, signature: end.signature, digest: end.digestKind }))
   }
 
   /** Send every signed hash batch up to and including `last` that the downstream lacks. */
@@ -102,16 +123,21 @@ export class BlockSender {
       const batch = await this.options.batches.batch(this.batchesSent)
       this.throwIfFailed()
       const firstBlock = batch.index * batchBlocks(blockSize)
-      await this.channel.send(encodeBlockHeader({ kind: 'hashes', sessionId, offset: 0, length: 0, hash: NO_HASH, firstBlock, hashes: batch.hashes, signature: batch.signature }))
+      await this.channel.send(encodeBlockHeader({ kind: 'hashes', sessionId, offset: 0, length: 0, hash: NO_HASH, firstBlock, hashes: batch.hashes, contents: batch.contents, signature: batch.signature }))
       this.batchesSent = batch.index + 1
     }
   }
 
   /** Resolves once the downstream has written every byte below `through`. */
   async waitAcked (through: number): Promise<void> {
+    await this.waitFor(() => this.ackedThrough >= through)
+  }
+
+  /** Resolves once `ready()` holds, checked now and after every ack. */
+  private async waitFor (ready: () => boolean): Promise<void> {
     this.throwIfFailed()
-    if (this.ackedThrough >= through) return
-    await new Promise<void>((resolve, reject) => this.waiters.push({ through, resolve, reject }))
+    if (ready()) return
+    await new Promise<void>((resolve, reject) => this.waiters.push({ ready, resolve, reject }))
   }
 
   /** Stop using this hop, telling the downstream why. */
@@ -138,8 +164,9 @@ export class BlockSender {
           throw new ProtocolError(`ack through ${ack.writtenThrough} is outside [${this.ackedThrough}, ${this.sentThrough}]`)
         }
         this.ackedThrough = ack.writtenThrough
+        this.credit.release(ack.writtenThrough)
         this.waiters = this.waiters.filter(w => {
-          if (w.through > this.ackedThrough) return true
+          if (!w.ready()) return true
           w.resolve()
           return false
         })

@@ -46,6 +46,12 @@ export interface BlockStore {
   readBack: (offset: number) => Promise<ReplayBlock>
   /** Resolves when verifiedThrough or end changes. */
   changed: () => Promise<void>
+  /**
+   * Where the SKIP starting at `offset` ends (the run of verified blocks the
+   * source marked ZERO or FREE, within one hash batch), or undefined when
+   * the block there is DATA.
+   */
+  skipEnd: (offset: number) => number | undefined
 }
 
 
@@ -123,6 +129,11 @@ export class Forwarder {
     await live.finish()
   }
 
+  /** Offer skipped blocks the node just verified (as offer(), with no payload). */
+  async offerSkip (offset: number, length: number): Promise<void> {
+    await this.begin(offset, length, true)?.finish()
+  }
+
   /**
    * Start forwarding a block that is still arriving (cut-through): live, the
    * header goes out once the downstream has credit for the whole block, and
@@ -130,7 +141,7 @@ export class Forwarder {
    * piece only once the block has verified, and poisons the block instead
    * if it did not. Undefined when not live, or the downstream has it.
    */
-  begin (offset: number, length: number): LiveBlock | undefined {
+  begin (offset: number, length: number, skip = false): LiveBlock | undefined {
     if (!this.live || this.failure !== undefined) return undefined
     // The downstream asked to start past this block: it has it.
     if (offset + length <= this.sender.sentThrough) return undefined
@@ -138,7 +149,7 @@ export class Forwarder {
       this.stop(new RingcastError('INTERNAL', `forwarder expected ${this.sender.sentThrough}, was offered ${offset}`))
       return undefined
     }
-    let sending = this.sender.beginBlock(offset, length)
+    let sending = skip ? this.sender.sendSkip(offset, length) : this.sender.beginBlock(offset, length)
     // Every link of the chain is observed (settled() reads the last), so none rejects unhandled.
     sending.catch(() => {})
     let failed = false
@@ -214,6 +225,11 @@ export class Forwarder {
           // us): from here the node's own loop forwards each block live.
           this.live = true
           return
+        }
+        const skipEnd = this.store.skipEnd(next)
+        if (skipEnd !== undefined) {
+          await this.sender.sendSkip(next, skipEnd - next)
+          continue
         }
         const block = await this.fetch(next)
         try {

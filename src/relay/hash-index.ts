@@ -1,7 +1,7 @@
 // The source's signed block hashes a node holds: every batch from the first
-// through the newest it received, in order, as compact owned buffers (32
-// bytes per block plus 64 per batch: 2 MiB for a 4 GiB image in 64 KiB
-// blocks). This is the node's whole index of the image: it says what each
+// through the newest it received, in order, as compact owned buffers (33
+// bytes per block, its hash and what it holds, plus 64 per batch: 2 MiB for
+// a 4 GiB image in 64 KiB blocks). This is the node's whole index of the image: it says what each
 // block must hash to, and it is what the node forwards so that its own
 // downstreams can check the signatures too.
 //
@@ -10,7 +10,7 @@
 // grew with the image (1.1 GB for 1 GiB in 64 KiB blocks).
 
 import { RingcastError } from '../errors.js'
-import { HASH_BYTES } from '../wire/protocol.js'
+import { CONTENT_DATA, HASH_BYTES } from '../wire/protocol.js'
 import type { SessionParams } from '../wire/session-params.js'
 import { batchBlocks, batchCount, blockCount, type HashBatch } from './source-signature.js'
 
@@ -60,6 +60,27 @@ export class HashIndex implements BatchSource {
     return batch.hashes.subarray(at, at + HASH_BYTES)
   }
 
+  /** What block `blockIndex` holds (CONTENT_DATA, _ZERO, _FREE), if its batch is here. */
+  contentOf (blockIndex: number): number | undefined {
+    if (!Number.isInteger(blockIndex) || blockIndex < 0 || blockIndex >= this.totalBlocks) return undefined
+    return this.batches[Math.floor(blockIndex / this.perBatch)]?.contents[blockIndex % this.perBatch]
+  }
+
+  /**
+   * Where the run of blocks that are not DATA, starting at block
+   * `blockIndex`, ends (a block index), going no further than `limit` nor
+   * past the end of the batch it starts in: the canonical SKIP. Undefined
+   * when that block is DATA or its batch is not here.
+   */
+  skipEnd (blockIndex: number, limit = this.totalBlocks): number | undefined {
+    const first = this.contentOf(blockIndex)
+    if (first === undefined || first === CONTENT_DATA) return undefined
+    const stop = Math.min(limit, this.totalBlocks, (this.batchIndexOf(blockIndex) + 1) * this.perBatch)
+    let end = blockIndex + 1
+    while (end < stop && this.contentOf(end) !== CONTENT_DATA) end++
+    return end
+  }
+
   /** The batch covering block `blockIndex`. */
   batchIndexOf (blockIndex: number): number {
     return Math.floor(blockIndex / this.perBatch)
@@ -80,7 +101,7 @@ export class HashIndex implements BatchSource {
   /** Bytes the index holds. */
   get heldBytes (): number {
     let n = 0
-    for (const b of this.batches) n += b.hashes.byteLength + b.signature.byteLength
+    for (const b of this.batches) n += b.hashes.byteLength + b.contents.byteLength + b.signature.byteLength
     return n
   }
 }

@@ -19,7 +19,8 @@ import type { ImageSource } from '../image/image-file.js'
 import { ProtocolError } from '../errors.js'
 import type { BlockSender } from './block-sender.js'
 import type { RateLimiter } from './rate-limiter.js'
-import type { SignedEnd } from './source-signature.js'
+import { batchBlocks, type SignedEnd } from './source-signature.js'
+import { CONTENT_DATA } from '../wire/protocol.js'
 
 /** Blocks read ahead of the one being sent, so the disk overlaps the network. */
 const READ_AHEAD_BLOCKS = 4
@@ -53,14 +54,20 @@ export class BufferPool {
   }
 }
 
-/** Reads blocks once, in order, through a BufferPool. */
+/** Reads blocks once, in increasing order, through a BufferPool. */
 export class BlockReader {
-  /** The next block to be taken; set by the first call. */
-  private nextIndex?: number
+  /** The last block taken. */
+  private lastIndex = -1
   private readonly ahead = new Map<number, Promise<{ buffer: Buffer, bytes: Uint8Array }>>()
   readonly pool: BufferPool
 
-  constructor (private readonly image: ImageSource, readonly blockSize: number, windowBytes: number) {
+  /**
+   * `nextData(i)`: the next block after `i` that will be taken, when known
+   * (the source's manifest skips blocks that are not DATA); read-ahead goes
+   * no further than it knows.
+   */
+  constructor (private readonly image: ImageSource, readonly blockSize: number, windowBytes: number,
+    private readonly nextData: (index: number) => number | undefined = i => i + 1) {
     if (!(blockSize > 0) || !(windowBytes >= blockSize)) throw new RangeError(`BlockReader: window ${windowBytes} must hold at least one ${blockSize}-byte block`)
     this.pool = new BufferPool(blockSize, Math.ceil(windowBytes / blockSize) + READ_AHEAD_BLOCKS + 1)
   }
@@ -69,17 +76,21 @@ export class BlockReader {
     return Math.ceil(this.image.size / this.blockSize)
   }
 
-  /** Block `index`; blocks must be taken in order, each exactly once. */
+  /** Block `index`; blocks must be taken in increasing order, each at most once. */
   async block (index: number): Promise<SourceBlock> {
-    for (let i = index; i < Math.min(index + READ_AHEAD_BLOCKS, this.blockCount); i++) {
-      if (!this.ahead.has(i)) this.ahead.set(i, this.load(i))
+    if (index <= this.lastIndex) throw new Error(`BlockReader: block ${index} taken out of order`)
+    let next: number | undefined = index
+    for (let n = 0; n < READ_AHEAD_BLOCKS && next !== undefined && next < this.blockCount; n++, next = this.nextData(next)) {
+      if (!this.ahead.has(next)) this.ahead.set(next, this.load(next))
+    }
+    // Blocks read ahead that will not be taken after all give their buffers back.
+    for (const [i, loading] of this.ahead) {
+      if (i < index) { this.ahead.delete(i); void loading.then(l => this.pool.release(l.buffer), () => {}) }
     }
     const { buffer, bytes: payload } = await this.ahead.get(index)!
     this.ahead.delete(index)
-    const offset = index * this.blockSize
-    if (this.nextIndex !== undefined && index !== this.nextIndex) throw new Error(`BlockReader: block ${index} taken out of order`)
-    this.nextIndex = index + 1
-    return { offset, payload, release: () => this.pool.release(buffer) }
+    this.lastIndex = index
+    return { offset: index * this.blockSize, payload, release: () => this.pool.release(buffer) }
   }
 
   private async load (index: number): Promise<{ buffer: Buffer, bytes: Uint8Array }> {
@@ -95,6 +106,10 @@ export class BlockReader {
 export interface SourceManifest {
   /** The signed hash of block `index`, once the manifest has it. */
   hash: (blockIndex: number) => Promise<Uint8Array>
+  /** What block `index` holds (CONTENT_DATA, _ZERO, _FREE), once the manifest has it. */
+  content: (blockIndex: number) => Promise<number>
+  /** The next DATA block after `index`, if the manifest knows it yet. */
+  nextDataBlock: (index: number) => number | undefined
   /** The signed END, once the whole image is hashed. */
   end: () => Promise<SignedEnd>
 }
@@ -109,11 +124,23 @@ export async function streamImage (reader: BlockReader, sender: BlockSender, ima
   if (from % reader.blockSize !== 0 || from > imageSize) {
     throw new ProtocolError(`downstream asked to resume at ${from}, which is not a block boundary of this ${imageSize}-byte image`)
   }
-  for (let i = from / reader.blockSize; i < reader.blockCount; i++) {
+  const { blockSize, blockCount } = reader
+  const perBatch = batchBlocks(blockSize)
+  for (let i = from / blockSize; i < blockCount;) {
+    if (await manifest.content(i) !== CONTENT_DATA) {
+      // A SKIP over the run of blocks that are not DATA, within this batch.
+      const stop = Math.min(blockCount, (Math.floor(i / perBatch) + 1) * perBatch)
+      let end = i + 1
+      while (end < stop && await manifest.content(end) !== CONTENT_DATA) end++
+      await sender.sendSkip(i * blockSize, Math.min(end * blockSize, imageSize) - i * blockSize)
+      i = end
+      continue
+    }
     const block = await reader.block(i)
     await limiter?.take(block.payload.byteLength)
     await sender.sendBlock(block.offset, block.payload)
     sender.waitAcked(block.offset + block.payload.byteLength).then(block.release, block.release)
+    i++
   }
   await sender.sendEnd(await manifest.end())
   return from

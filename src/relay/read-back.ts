@@ -15,7 +15,8 @@ import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { RingcastError } from '../errors.js'
 import type { SessionParams } from '../wire/session-params.js'
 import { sameBytes, toHex } from './hash.js'
-import { blockCount } from './source-signature.js'
+import { blockCount, type SignedEnd } from './source-signature.js'
+import { DIGEST_IMAGE_SHA256 } from '../wire/protocol.js'
 
 /** Blocks a challenge names: four random blocks find a copy that is missing a twentieth of the image 19 times in 100. */
 export const CHALLENGE_BLOCKS = 4
@@ -28,12 +29,23 @@ export interface BlockReadable {
   read: (offset: number, length: number) => Promise<Uint8Array>
 }
 
-export function newChallenge (params: Pick<SessionParams, 'imageSize' | 'blockSize'>, count = CHALLENGE_BLOCKS): ReadBackChallenge {
+/**
+ * A challenge over blocks `eligible` admits (FREE blocks have no content to
+ * prove), or undefined when it admits none.
+ */
+export function newChallenge (params: Pick<SessionParams, 'imageSize' | 'blockSize'>, count = CHALLENGE_BLOCKS, eligible: (index: number) => boolean = () => true): ReadBackChallenge | undefined {
   const total = blockCount(params)
   const blocks = new Set<number>()
   // The last block is always asked: a copy cut short is the commonest fault.
-  blocks.add(total - 1)
-  while (blocks.size < Math.min(count, total)) blocks.add(randomInt(total))
+  let last = total - 1
+  while (last >= 0 && !eligible(last)) last--
+  if (last < 0) return undefined
+  blocks.add(last)
+  // Random blocks; an image mostly FREE may leave fewer than `count` found.
+  for (let tries = 0; blocks.size < count && tries < 64 * count; tries++) {
+    const i = randomInt(last + 1)
+    if (eligible(i)) blocks.add(i)
+  }
   return { nonce: randomBytes(CHALLENGE_NONCE_BYTES), blocks: [...blocks].sort((a, b) => a - b) }
 }
 
@@ -69,15 +81,21 @@ const READ_BACK_BYTES = 4 * 1_048_576
  * against the source's signed hash, and the whole against the signed image
  * digest. Throws INTEGRITY naming the first block that differs.
  */
-export async function verifyWholeCopy (copy: BlockReadable, params: Pick<SessionParams, 'imageSize' | 'blockSize'>, signedHash: (blockIndex: number) => Uint8Array | undefined, imageSha256: Uint8Array): Promise<void> {
+export async function verifyWholeCopy (copy: BlockReadable, params: Pick<SessionParams, 'imageSize' | 'blockSize'>, signedHash: (blockIndex: number) => Uint8Array | undefined, end: Pick<SignedEnd, 'imageSha256' | 'digestKind'>,
+  isFree: (blockIndex: number) => boolean = () => false): Promise<void> {
   const { imageSize, blockSize } = params
   const step = Math.max(blockSize, Math.floor(READ_BACK_BYTES / blockSize) * blockSize)
-  const whole = createHash('sha256')
+  // With FREE blocks the digest is over the signed batches, which every block read here is checked against.
+  const whole = end.digestKind === DIGEST_IMAGE_SHA256 ? createHash('sha256') : undefined
   for (let offset = 0; offset < imageSize; offset += step) {
-    const bytes = await copy.read(offset, Math.min(step, imageSize - offset))
-    whole.update(bytes)
+    const length = Math.min(step, imageSize - offset)
+    const first = offset / blockSize
+    if (whole === undefined && Array.from({ length: Math.ceil(length / blockSize) }, (_, i) => first + i).every(isFree)) continue
+    const bytes = await copy.read(offset, length)
+    whole?.update(bytes)
     for (let at = 0; at < bytes.byteLength; at += blockSize) {
       const index = (offset + at) / blockSize
+      if (isFree(index)) continue
       const want = signedHash(index)
       const got = createHash('sha256').update(bytes.subarray(at, Math.min(at + blockSize, bytes.byteLength))).digest()
       if (want === undefined || !sameBytes(got, want)) {
@@ -85,6 +103,7 @@ export async function verifyWholeCopy (copy: BlockReadable, params: Pick<Session
       }
     }
   }
+  if (whole === undefined) return
   const digest = new Uint8Array(whole.digest())
-  if (!sameBytes(digest, imageSha256)) throw new RingcastError('INTEGRITY', `read back after the final fsync, the copy's sha256 ${toHex(digest)} differs from the source's ${toHex(imageSha256)}`)
+  if (!sameBytes(digest, end.imageSha256)) throw new RingcastError('INTEGRITY', `read back after the final fsync, the copy's sha256 ${toHex(digest)} differs from the source's ${toHex(end.imageSha256)}`)
 }

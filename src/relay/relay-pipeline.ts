@@ -34,10 +34,16 @@ import { HashIndex } from './hash-index.js'
 import { slabs } from '../net/slabs.js'
 import { ReplayBuffer, type KnownBlock, type ReplayBlock } from './replay-buffer.js'
 import { blocksInBatch, batchBlocks, type HashBatch, type SignedEnd } from './source-signature.js'
+import { CONTENT_DATA, CONTENT_ZERO } from '../wire/protocol.js'
+
+const NO_HASH = new Uint8Array()
+const endOfBlock = (b: KnownBlock): number => b.offset + b.length
 
 export interface PipelineResult {
-  /** The source's whole-image SHA-256, as its signed END vouched for it. */
+  /** The source's image digest, as its signed END vouched for it. */
   sourceDigest: Uint8Array
+  /** That END. */
+  end: SignedEnd
   /** Milliseconds from the first block to the fsync completing. */
   elapsedMs: number
 }
@@ -83,6 +89,8 @@ export class RelayPipeline implements BlockStore {
   /** Called when the upstream sent data that does not match the source (its hop is closed; nothing of it was written). */
   onUpstreamLied?: (peer: string, lie: UpstreamLieError) => void
 
+  /** Payload received and verified, not yet written (the straggler test's backlog). */
+  unwrittenBytes = 0
   private writes = Promise.resolve()
   private writeFailure?: Error
   private readonly replay: ReplayBuffer
@@ -114,6 +122,7 @@ export class RelayPipeline implements BlockStore {
       through = b.offset + b.length
     }
     this.resumedBlocks = state.blocks
+    this.resumedCursor = 0
     this.writtenThrough = this.verifiedThrough = this.resumedFrom = through
   }
 
@@ -157,8 +166,16 @@ export class RelayPipeline implements BlockStore {
           if (item.kind === 'end') { this.end = item.end; break }
           if (item.kind === 'hashes') { this.checkResumed(item.batch); continue }
           startedAt ??= this.clock.now()
+          if (item.kind === 'skip') {
+            this.verifiedThrough = item.offset + item.length
+            this.notify()
+            this.queueSkip(item.offset, item.length, upstream)
+            await this.forwardSkip(item.offset, item.length)
+            continue
+          }
           this.bytesReceived += item.length
-          this.peakInflightBytes = Math.max(this.peakInflightBytes, upstream.receivedThrough - this.writtenThrough)
+          this.unwrittenBytes += item.length
+          this.peakInflightBytes = Math.max(this.peakInflightBytes, this.unwrittenBytes)
           if (this.writeFailure !== undefined) throw this.writeFailure
           const block: ReplayBlock = { offset: item.offset, length: item.length, payload: item.payload }
           try {
@@ -188,7 +205,7 @@ export class RelayPipeline implements BlockStore {
     // another, to the time the tail of the chain finishes.
     for (const f of this.forwarders.values()) f.end()
     await this.target.finish(this.imageSize)
-    return { sourceDigest: this.end.imageSha256, elapsedMs: this.clock.now() - (startedAt ?? this.clock.now()) }
+    return { sourceDigest: this.end.imageSha256, end: this.end, elapsedMs: this.clock.now() - (startedAt ?? this.clock.now()) }
   }
 
   /**
@@ -199,15 +216,24 @@ export class RelayPipeline implements BlockStore {
   private checkResumed (batch: HashBatch): void {
     const blocks = this.resumedBlocks
     if (blocks === undefined) return
-    const per = batchBlocks(this.params.blockSize)
+    const { blockSize } = this.params
+    const per = batchBlocks(blockSize)
     for (let i = 0; i < blocksInBatch(this.params, batch.index); i++) {
-      const b = blocks[batch.index * per + i]
+      const offset = (batch.index * per + i) * blockSize
+      // Records come in order, each a block or a run of blocks.
+      while (blocks[this.resumedCursor] !== undefined && endOfBlock(blocks[this.resumedCursor]!) <= offset) this.resumedCursor++
+      const b = blocks[this.resumedCursor]
       if (b === undefined) { this.resumedBlocks = undefined; return }
-      if (!sameBytes(b.hash, batch.hashes.subarray(i * 32, i * 32 + 32))) {
-        throw new RingcastError('INTEGRITY', `the block at ${b.offset} this node resumed with does not match the source's signed hash; remove the resume journal and start over`)
+      const signed = batch.contents[i]!
+      const recorded = b.content ?? CONTENT_DATA
+      if (signed !== recorded || (recorded === CONTENT_DATA && !sameBytes(b.hash, batch.hashes.subarray(i * 32, i * 32 + 32)))) {
+        throw new RingcastError('INTEGRITY', `the block at ${offset} this node resumed with does not match what the source signed for it; remove the resume journal and start over`)
       }
     }
   }
+
+  /** Where the resumed records stand in checkResumed. */
+  private resumedCursor = 0
 
   /** Called for every upstream lost before END (the node goes on with the next). */
   onUpstreamLost?: (reason: string, at: number) => void
@@ -318,6 +344,12 @@ export class RelayPipeline implements BlockStore {
     for (const w of waiters) w()
   }
 
+  skipEnd (offset: number): number | undefined {
+    const { blockSize } = this.params
+    const end = this.hashes.skipEnd(offset / blockSize, Math.ceil(this.verifiedThrough / blockSize))
+    return end === undefined ? undefined : Math.min(end * blockSize, this.imageSize)
+  }
+
   /** Payload bytes the replay buffer holds. */
   get replayHeldBytes (): number {
     return this.replay.heldBytes
@@ -330,6 +362,41 @@ export class RelayPipeline implements BlockStore {
    * would otherwise wait in next() forever for blocks that cannot come (we
    * stopped acking). Found by CI: a disk that filled up hung the session.
    */
+  /** Skipped blocks go live to every downstream that is live (the others' pumps send them). */
+  private async forwardSkip (offset: number, length: number): Promise<void> {
+    const waits: Array<Promise<void>> = []
+    for (const f of this.forwarders.values()) waits.push(f.offerSkip(offset, length))
+    if (waits.length === 1) await waits[0]
+    else if (waits.length > 1) await Promise.all(waits)
+  }
+
+  /**
+   * Skipped blocks, in order with the writes: ZERO blocks are made to read
+   * zeros (Target.zero), FREE ones are left as they are; the journal keeps
+   * each run of one kind.
+   */
+  private queueSkip (offset: number, length: number, upstream: BlockReceiver): void {
+    const end = offset + length
+    const { blockSize } = this.params
+    this.writes = this.writes.then(async () => {
+      if (this.writeFailure !== undefined) return
+      for (let at = offset; at < end;) {
+        const content = this.hashes.contentOf(at / blockSize)!
+        let runEnd = at + blockSize
+        while (runEnd < end && this.hashes.contentOf(runEnd / blockSize) === content) runEnd += blockSize
+        runEnd = Math.min(runEnd, end)
+        if (content === CONTENT_ZERO) await this.target.zero(at, runEnd - at)
+        this.options.onWritten?.({ offset: at, length: runEnd - at, hash: NO_HASH, content })
+        at = runEnd
+      }
+      this.writtenThrough = end
+      await upstream.ack(end).catch(() => {})
+    }).catch(err => {
+      this.writeFailure ??= err as Error
+      upstream.channel.reader.end(this.writeFailure)
+    })
+  }
+
   private queueWrite (block: ReplayBlock, upstream: BlockReceiver): void {
     const end = block.offset + block.length
     slabs.hold(block.payload)
@@ -337,6 +404,7 @@ export class RelayPipeline implements BlockStore {
       if (this.writeFailure !== undefined) return
       await this.options.writeLimiter?.take(block.length)
       await this.target.write(block.offset, block.payload)
+      this.unwrittenBytes -= block.length
       this.writtenThrough = end
       if (this.options.onWritten !== undefined) {
         this.options.onWritten({ offset: block.offset, length: block.length, hash: this.hashes.hashOf(block.offset / this.params.blockSize)! })

@@ -14,10 +14,13 @@
 import type { Payload } from './hash.js'
 import { slabs } from '../net/slabs.js'
 
+/** A block written, or a run of blocks skipped (as the journal keeps them: JournalBlock). */
 export interface KnownBlock {
   offset: number
   length: number
   hash: Uint8Array
+  /** CONTENT_DATA when absent; a run of CONTENT_ZERO or CONTENT_FREE blocks (no hash) otherwise. */
+  content?: number
 }
 
 /** Where a contiguous run of blocks from 0 ends (0 for none). */

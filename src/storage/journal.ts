@@ -8,9 +8,16 @@
 //
 // Format (text, so an operator can read it with less):
 //
-//   ringcast-journal 1 {"sessionId":"<hex>","imageSize":N,"blockSize":N,"targetPath":"..."}\n
+//   ringcast-journal 2 {"sessionId":"<hex>","imageSize":N,"blockSize":N,"targetPath":"..."}\n
 //   0000000000000000 0000000001048576 <64 hex chars of SHA-256>\n    <- RECORD_BYTES, fixed width
 //   0000000001048576 0000000001048576 <64 hex chars of SHA-256>\n
+//   0000000002097152 0000000033554432 ------------------...----zero\n  <- a run of ZERO blocks
+//   0000000035651584 0000000016777216 ------------------...----free\n  <- a run of FREE blocks
+//
+// A run of blocks the source marked ZERO is checked on resume by reading it
+// back (all zeros); a run of FREE blocks holds nothing the clone defines, so
+// there is nothing to read. Either way the source's signed batches must say
+// the same of those blocks once they arrive (RelayPipeline.checkResumed).
 //
 // Records are fixed width so a torn append (a crash mid-write, or the run of
 // NULs some file systems leave after power loss) never parses: loading stops at
@@ -20,7 +27,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { errorMessage, isRingcastError, RingcastError } from '../errors.js'
-import { HASH_BYTES, SESSION_ID_BYTES } from '../wire/protocol.js'
+import { CONTENT_DATA, CONTENT_FREE, CONTENT_ZERO, HASH_BYTES, SESSION_ID_BYTES } from '../wire/protocol.js'
 
 export interface JournalHeader {
   /** 16-byte session id from the coordinator (stored as hex). */
@@ -31,18 +38,25 @@ export interface JournalHeader {
   targetPath: string
 }
 
-export interface JournalBlock { offset: number, length: number, hash: Uint8Array }
+/**
+ * A block written (`content` DATA or absent: its SHA-256 in `hash`), or a
+ * run of whole blocks the source marked ZERO or FREE (`hash` unused).
+ */
+export interface JournalBlock { offset: number, length: number, hash: Uint8Array, content?: number }
 
 export interface LoadedJournal { header: JournalHeader, blocks: JournalBlock[] }
 
 const MAGIC = 'ringcast-journal '
 /** Bump when the format changes; an older ringcast then refuses the journal by name. */
-const HEADER_PREFIX = `${MAGIC}1 `
+const HEADER_PREFIX = `${MAGIC}2 `
 /** The header line holds a path (PATH_MAX is 4096); a longer first line is not a header. */
 const MAX_HEADER_BYTES = 8192
 /** `<16 digits> <16 digits> <64 hex>\n`: 16 digits hold any safe integer. */
 const RECORD_BYTES = 16 + 1 + 16 + 1 + 64 + 1
-const RECORD_PATTERN = /^(\d{16}) (\d{16}) ([0-9a-f]{64})\n$/
+const RECORD_PATTERN = /^(\d{16}) (\d{16}) ([0-9a-f]{64}|-{60}zero|-{60}free)\n$/
+const RUN_MARK: Record<number, string> = { [CONTENT_ZERO]: `${'-'.repeat(60)}zero`, [CONTENT_FREE]: `${'-'.repeat(60)}free` }
+/** Read a ZERO run back in pieces of this much. */
+const ZERO_CHECK_BYTES = 4 * 1_048_576
 /** A journal is loaded whole; 64 MiB is ~678k records (678 GiB of image at 1 MiB blocks). */
 export const MAX_JOURNAL_BYTES = 64 * 1_048_576
 /** Where block-device journals live: a device has no directory of its own to hold one. */
@@ -215,7 +229,11 @@ function parseJournal (path: string, bytes: Buffer): LoadedJournal {
   for (let at = newline + 1; at + RECORD_BYTES <= bytes.byteLength; at += RECORD_BYTES) {
     const match = RECORD_PATTERN.exec(bytes.toString('latin1', at, at + RECORD_BYTES))
     if (match === null) break
-    const block = { offset: Number(match[1]), length: Number(match[2]), hash: new Uint8Array(Buffer.from(match[3]!, 'hex')) }
+    const mark = match[3]!
+    const content = mark.endsWith('zero') ? CONTENT_ZERO : mark.endsWith('free') ? CONTENT_FREE : CONTENT_DATA
+    const block: JournalBlock = content === CONTENT_DATA
+      ? { offset: Number(match[1]), length: Number(match[2]), hash: new Uint8Array(Buffer.from(mark, 'hex')) }
+      : { offset: Number(match[1]), length: Number(match[2]), hash: new Uint8Array(), content }
     if (blockProblem(header, end, block) !== undefined) break
     blocks.push(block)
     end += block.length
@@ -263,10 +281,16 @@ export async function verifyAgainstJournal (targetPath: string, blocks: JournalB
     throw new RingcastError('JOURNAL', `cannot open target ${targetPath} to check it against the resume journal: ${errorMessage(err)}`, { cause: err })
   }
   try {
-    const buffer = Buffer.allocUnsafe(blocks.reduce((n, b) => Math.max(n, b.length), 0))
+    const buffer = Buffer.allocUnsafe(blocks.reduce((n, b) => Math.max(n, isRun(b) ? Math.min(b.length, ZERO_CHECK_BYTES) : b.length), 0))
     let end = 0
     for (const [i, block] of blocks.entries()) {
       if (block.offset !== end) return blocks.slice(0, i)
+      if (block.content === CONTENT_FREE) { end += block.length; continue }
+      if (block.content === CONTENT_ZERO) {
+        if (!(await readsZero(handle, buffer, block, targetPath))) return blocks.slice(0, i)
+        end += block.length
+        continue
+      }
       const bytes = buffer.subarray(0, block.length)
       // Only read errors become JOURNAL errors; whatever onVerified throws passes through untouched.
       const got = await readAt(handle, bytes, block.offset).catch((err: unknown) => {
@@ -282,13 +306,28 @@ export async function verifyAgainstJournal (targetPath: string, blocks: JournalB
   }
 }
 
+const isRun = (b: JournalBlock): boolean => b.content === CONTENT_ZERO || b.content === CONTENT_FREE
+
+/** Whether the target reads all zeros over `run`. */
+async function readsZero (handle: FileHandle, buffer: Buffer, run: JournalBlock, targetPath: string): Promise<boolean> {
+  for (let at = run.offset; at < run.offset + run.length;) {
+    const bytes = buffer.subarray(0, Math.min(buffer.byteLength, run.offset + run.length - at))
+    const got = await readAt(handle, bytes, at).catch((err: unknown) => {
+      throw new RingcastError('JOURNAL', `reading target ${targetPath} at ${at} to check it against the resume journal failed: ${errorMessage(err)}`, { cause: err })
+    })
+    if (got < bytes.byteLength || bytes.some(b => b !== 0)) return false
+    at += got
+  }
+  return true
+}
+
 function headerLine (h: JournalHeader): string {
   const fields = { sessionId: Buffer.from(h.sessionId).toString('hex'), imageSize: h.imageSize, blockSize: h.blockSize, targetPath: h.targetPath }
   return `${HEADER_PREFIX}${JSON.stringify(fields)}\n`
 }
 
 function recordLine (b: JournalBlock): string {
-  return `${String(b.offset).padStart(16, '0')} ${String(b.length).padStart(16, '0')} ${Buffer.from(b.hash).toString('hex')}\n`
+  return `${String(b.offset).padStart(16, '0')} ${String(b.length).padStart(16, '0')} ${isRun(b) ? RUN_MARK[b.content!]! : Buffer.from(b.hash).toString('hex')}\n`
 }
 
 function headerProblem (h: JournalHeader): string | undefined {
@@ -302,8 +341,14 @@ function headerProblem (h: JournalHeader): string | undefined {
 /** Why `b` cannot follow a journal that ends at `end`, or undefined if it can. */
 function blockProblem (header: JournalHeader, end: number, b: JournalBlock): string | undefined {
   if (b.offset !== end) return `the block at ${b.offset} does not follow the journal's end at ${end}`
-  if (!Number.isSafeInteger(b.length) || b.length <= 0 || b.length > header.blockSize) return `the block at ${b.offset} has length ${b.length} (block size ${header.blockSize})`
   if (b.offset + b.length > header.imageSize) return `the block at ${b.offset} runs past the image end at ${header.imageSize}`
+  if (isRun(b)) {
+    const wholeBlocks = b.length % header.blockSize === 0 || b.offset + b.length === header.imageSize
+    if (!Number.isSafeInteger(b.length) || b.length <= 0 || b.offset % header.blockSize !== 0 || !wholeBlocks) return `the run at ${b.offset} of ${b.length} bytes is not whole blocks`
+    return undefined
+  }
+  if (b.content !== undefined && b.content !== CONTENT_DATA) return `the block at ${b.offset} has content kind ${b.content}`
+  if (!Number.isSafeInteger(b.length) || b.length <= 0 || b.length > header.blockSize) return `the block at ${b.offset} has length ${b.length} (block size ${header.blockSize})`
   if (b.hash.byteLength !== HASH_BYTES) return `the block at ${b.offset} has a ${b.hash.byteLength}-byte hash, not SHA-256`
   return undefined
 }

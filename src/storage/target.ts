@@ -80,13 +80,19 @@ async function checkWritable (path: string): Promise<void> {
  */
 const BACKGROUND_SYNC_BYTES = 16 * 1_048_576
 
+/** Zeros written from one shared buffer, at most ZERO_WRITE_BYTES per writev. */
+const ZERO_CHUNK = new Uint8Array(1_048_576)
+const ZERO_WRITE_BYTES = 16 * 1_048_576
+
 export class Target {
   /** Bytes written since the last background sync started. */
   private unsynced = 0
   private syncing?: Promise<void>
   private syncFailure?: unknown
 
-  private constructor (readonly info: TargetInfo, private readonly handle: FileHandle) {}
+  private constructor (readonly info: TargetInfo, private readonly handle: FileHandle,
+    /** A file's size when opened: past it, what we have not written reads as zeros (a hole). */
+    private readonly openedSize: number) {}
 
   /**
    * Open for writing (and reading back: a node serves what it wrote to a
@@ -107,7 +113,37 @@ export class Target {
       throw new RingcastError(busy ? 'TARGET_MOUNTED' : 'TARGET_NOT_WRITABLE',
         busy ? `refusing to write ${info.path}: the device is busy (mounted or in use)` : `cannot open target ${info.path} for writing: ${(err as Error).message}`, { cause: err })
     }
-    return new Target(info, handle)
+    let openedSize = Number.POSITIVE_INFINITY
+    if (info.kind === 'file') {
+      try {
+        openedSize = (await handle.stat()).size
+      } catch (err) {
+        await handle.close().catch(() => {})
+        throw new RingcastError('TARGET_NOT_WRITABLE', `cannot inspect target ${info.path}: ${(err as Error).message}`, { cause: err })
+      }
+    }
+    return new Target(info, handle, openedSize)
+  }
+
+  /**
+   * Make `length` bytes at `offset` read as zeros (blocks the source marked
+   * ZERO). Past a file's size at open nothing is written: blocks are written
+   * in order, so that part of the file is a hole until the next block lands
+   * beyond it (or finish() sets the size), and a hole reads as zeros. Returns
+   * the bytes actually written.
+   */
+  async zero (offset: number, length: number): Promise<number> {
+    const end = Math.min(offset + length, this.openedSize)
+    let written = 0
+    for (let at = offset; at < end;) {
+      const n = Math.min(end - at, ZERO_WRITE_BYTES)
+      const chunks: Uint8Array[] = []
+      for (let left = n; left > 0; left -= ZERO_CHUNK.byteLength) chunks.push(left >= ZERO_CHUNK.byteLength ? ZERO_CHUNK : ZERO_CHUNK.subarray(0, left))
+      await this.write(at, chunks)
+      at += n
+      written += n
+    }
+    return written
   }
 
   /** Write all of `chunks`, in order, starting at `offset` (one writev, no copy). */

@@ -66,16 +66,16 @@ export function decodeControl (bytes: Uint8Array): Control {
 
 // ------------------------------------------------------------------ blocks
 
-export type BlockKind = 'hello' | 'block' | 'end' | 'hashes'
+export type BlockKind = 'hello' | 'block' | 'end' | 'hashes' | 'skip'
 
 export interface BlockHeader {
   kind: BlockKind
   sessionId: Uint8Array
-  /** BLOCK: offset of the payload; END: image size. */
+  /** BLOCK: offset of the payload; SKIP: of the first skipped block; END: image size. */
   offset: number
-  /** BLOCK: payload bytes that follow. */
+  /** BLOCK: payload bytes that follow; SKIP: image bytes skipped. */
   length: number
-  /** END: SHA-256 of the image; otherwise empty. */
+  /** END: the image digest (see `digest`); otherwise empty. */
   hash: Uint8Array
   /** HASHES: index of the first block hashed. */
   firstBlock?: number
@@ -83,13 +83,18 @@ export interface BlockHeader {
   hashes?: Uint8Array
   /** HASHES and END: the source's Ed25519 signature. */
   signature?: Uint8Array
+  /** HASHES: one BlockContent byte per block. */
+  contents?: Uint8Array
+  /** END: what `hash` digests (DigestKind). */
+  digest?: number
 }
 
 const KIND_TO_WIRE: Record<BlockKind, ringcast.BlockFrame.Kind> = {
   hello: ringcast.BlockFrame.Kind.HELLO,
   block: ringcast.BlockFrame.Kind.BLOCK,
   end: ringcast.BlockFrame.Kind.END,
-  hashes: ringcast.BlockFrame.Kind.HASHES
+  hashes: ringcast.BlockFrame.Kind.HASHES,
+  skip: ringcast.BlockFrame.Kind.SKIP
 }
 const WIRE_TO_KIND = new Map<number, BlockKind>(Object.entries(KIND_TO_WIRE).map(([k, v]) => [v, k as BlockKind]))
 
@@ -102,7 +107,9 @@ export function encodeBlockHeader (header: BlockHeader): Uint8Array {
     hash: header.hash,
     firstBlock: header.firstBlock,
     hashes: header.hashes,
-    signature: header.signature
+    signature: header.signature,
+    contents: header.contents,
+    digest: header.digest
   }).finish())
 }
 
@@ -119,6 +126,7 @@ export function decodeBlockHeader (bytes: Uint8Array): BlockHeader {
   if (kind === 'end' && (decoded.hash.byteLength !== HASH_BYTES || decoded.signature.byteLength !== ED25519_SIGNATURE_BYTES)) {
     throw new ProtocolError(`END carries a ${decoded.hash.byteLength}-byte digest and a ${decoded.signature.byteLength}-byte signature, expected ${HASH_BYTES} and ${ED25519_SIGNATURE_BYTES}`)
   }
+  // How many content bytes a batch must carry is the verifier's to check (SourceVerifier.batchProblem).
   if (kind === 'hashes' && (decoded.hashes.byteLength === 0 || decoded.hashes.byteLength % HASH_BYTES !== 0 || decoded.signature.byteLength !== ED25519_SIGNATURE_BYTES)) {
     throw new ProtocolError(`hash batch of ${decoded.hashes.byteLength} bytes with a ${decoded.signature.byteLength}-byte signature is malformed`)
   }
@@ -130,7 +138,9 @@ export function decodeBlockHeader (bytes: Uint8Array): BlockHeader {
     hash: decoded.hash,
     firstBlock: decoded.firstBlock,
     hashes: decoded.hashes,
-    signature: decoded.signature
+    signature: decoded.signature,
+    contents: decoded.contents,
+    digest: decoded.digest
   }
 }
 
@@ -193,7 +203,8 @@ export function describe (message: Control | BlockHeader | Ack): string {
   if ('writtenThrough' in message) return `ack through ${message.writtenThrough}${message.error !== '' ? ` error="${printable(message.error)}"` : ''}`
   if ('sessionId' in message) {
     if (message.kind === 'block') return `block @${message.offset}+${message.length} hash=${hex(message.hash)}`
-    if (message.kind === 'end') return `end size=${message.offset} sha256=${hex(message.hash)}`
+    if (message.kind === 'end') return `end size=${message.offset} ${message.digest === 1 ? 'batches-sha256' : 'sha256'}=${hex(message.hash)}`
+    if (message.kind === 'skip') return `skip @${message.offset}+${message.length}`
     if (message.kind === 'hashes') return `hashes from block ${message.firstBlock ?? 0} (${(message.hashes?.byteLength ?? 0) / HASH_BYTES})`
     return `hello session=${hex(message.sessionId)}`
   }

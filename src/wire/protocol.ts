@@ -8,10 +8,13 @@
  * numbers are reserved, so a node of protocol 2 still reads the refusal's
  * reason); Join says the node's prefix and link speed. 4: blocks carry no
  * hash of their own; the source's signed HASHES batches and signed END do,
- * and Done is proven by a Challenge. The protocol ids stay, so a mismatch reaches that check instead of failing
- * in libp2p's protocol negotiation with an opaque error.
+ * and Done is proven by a Challenge. 5: each signed batch says what every
+ * block holds (data, zero, free) and blocks that are not data travel as SKIP
+ * frames with no payload; credit counts payload, not offsets. The protocol
+ * ids stay, so a mismatch reaches that check instead of failing in libp2p's
+ * protocol negotiation with an opaque error.
  */
-export const PROTOCOL_VERSION = 4
+export const PROTOCOL_VERSION = 5
 
 export const CONTROL_PROTOCOL = '/ringcast/control/1.0.0'
 export const BLOCKS_PROTOCOL = '/ringcast/blocks/1.0.0'
@@ -25,8 +28,25 @@ export const MAX_BLOCK_HEADER_BYTES = 1024
 /** Most blocks one signed hash batch covers (src/relay/source-signature.ts). */
 export const HASH_BATCH_BLOCKS = 256
 
-/** A HASHES frame: its hashes, a signature and the header. */
-export const MAX_HASHES_FRAME_BYTES = HASH_BATCH_BLOCKS * 32 + 1024
+/** A HASHES frame: its hashes and content bytes, a signature and the header. */
+export const MAX_HASHES_FRAME_BYTES = HASH_BATCH_BLOCKS * 33 + 1024
+
+/**
+ * What a block of the image holds, as the source signs it (one byte per
+ * block in each hash batch):
+ *   DATA  its bytes travel in a BLOCK frame;
+ *   ZERO  all zero: a SKIP frame, and the node makes its target read zeros;
+ *   FREE  unused by the image's file system: a SKIP frame, and the target is
+ *         left as it is (nothing references those bytes).
+ * A ZERO or FREE block's signed hash is that of zeros of its length.
+ */
+export const CONTENT_DATA = 0
+export const CONTENT_ZERO = 1
+export const CONTENT_FREE = 2
+
+/** What END's digest is: the whole image's SHA-256, or (used blocks only) that of the signed batches. */
+export const DIGEST_IMAGE_SHA256 = 0
+export const DIGEST_BATCHES_SHA256 = 1
 
 /** Ed25519 signatures. */
 export const ED25519_SIGNATURE_BYTES = 64

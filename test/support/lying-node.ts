@@ -95,7 +95,7 @@ if (mode === 'end') {
   BlockSender.prototype.sendEnd = async function (this: BlockSender, end: SignedEnd) {
     const imageSha256 = createHash('sha256').update(end.imageSha256).update('forged').digest()
     process.stderr.write('lying-node: forwarding a forged END\n')
-    return await sendEnd.call(this, { imageSha256, signature: end.signature })
+    return await sendEnd.call(this, { ...end, imageSha256, signature: end.signature })
   }
 }
 

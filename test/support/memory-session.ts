@@ -36,6 +36,8 @@ export interface MemorySessionOptions {
   windowBytes?: number
   /** Anything else the coordinator should be told (serve's flags). */
   coordinator?: Partial<CoordinatorConfig>
+  /** The image's bytes (default: random). */
+  makeImage?: (bytes: number) => Buffer
 }
 
 export interface MemoryAgent {
@@ -90,7 +92,7 @@ export async function startMemorySession (options: MemorySessionOptions): Promis
     await rm(dir, { recursive: true, force: true })
   })
 
-  const image = randomBytes(options.imageBytes)
+  const image = options.makeImage?.(options.imageBytes) ?? randomBytes(options.imageBytes)
   const imagePath = join(dir, 'image.img')
   await writeFile(imagePath, image)
   const log: TimedLine[] = []
@@ -109,7 +111,7 @@ export async function startMemorySession (options: MemorySessionOptions): Promis
   }, {
     log: line => {
       log.push({ at: clock.now(), line })
-      if (line.startsWith('image sha256')) hashed.resolve()
+      if (line.startsWith('image sha256') || line.startsWith('clone digest')) hashed.resolve()
       if (line.startsWith('hashing the image failed')) hashed.reject(new Error(line))
     }
   }, { net: coordinatorNode, signingSeed: coordinatorNode.seed, clock: coordinatorNode.clock })

@@ -19,6 +19,8 @@ export const PACKAGE_OF = {
   umount: 'mount',
   'mkfs.ext4': 'e2fsprogs',
   'fsck.ext4': 'e2fsprogs',
+  dumpe2fs: 'e2fsprogs',
+  debugfs: 'e2fsprogs',
   setpriv: 'util-linux',
   unshare: 'util-linux'
 } as const
@@ -28,8 +30,8 @@ export type Tool = keyof typeof PACKAGE_OF
 export interface Needs {
   /** The tests, as a sentence names them. */
   tests: string
-  /** Why they need root. */
-  root: string
+  /** Why they need root (none: they do not). */
+  root?: string
   tools: Tool[]
 }
 
@@ -42,7 +44,9 @@ export const NEEDS = {
   // failover.test.ts, the disk that fills up
   diskFull: { tests: 'the disk-full test', root: 'it mounts a tmpfs', tools: ['mount', 'umount'] },
   // bad-input.test.ts, the target nobody may not write (test/support/as-nobody.ts)
-  asNobody: { tests: 'the unwritable-target test', root: 'it runs the CLI as nobody', tools: ['unshare', 'mount', 'setpriv'] }
+  asNobody: { tests: 'the unwritable-target test', root: 'it runs the CLI as nobody', tools: ['unshare', 'mount', 'setpriv'] },
+  // used-blocks.test.ts: ext4 images made with mkfs.ext4 -d, checked with e2fsck and debugfs
+  extImage: { tests: 'the used-blocks tests', tools: ['mkfs.ext4', 'fsck.ext4', 'dumpe2fs', 'debugfs'] }
 } satisfies Record<string, Needs>
 
 export type NeedsName = keyof typeof NEEDS
@@ -79,7 +83,7 @@ export function packagesFor (tools: readonly Tool[]): string[] {
 /** Why these tests cannot run here, in a few words; undefined when they can. */
 export function unmetReason (name: NeedsName): string | undefined {
   const needs: Needs = NEEDS[name]
-  if (!isRoot()) return `needs root: ${needs.root}`
+  if (needs.root !== undefined && !isRoot()) return `needs root: ${needs.root}`
   const missing = missingTools(needs.tools)
   if (missing.length === 0) return undefined
   return `needs ${missing.join(', ')} on PATH (Debian packages: ${packagesFor(missing).join(' ')})`

@@ -66,7 +66,7 @@ export function signImage (image: Uint8Array, params: SessionParams, identity: E
       const at = (first + i) * blockSize
       hashes.set(blockHash(image.subarray(at, Math.min(at + blockSize, image.byteLength))), i * HASH_BYTES)
     }
-    batchList.push(signer.signBatch(index, hashes))
+    batchList.push(signer.signBatch(index, hashes, new Uint8Array(n)))
   }
   const imageSha256 = new Uint8Array(createHash('sha256').update(image).digest())
   const end = signer.signEnd(imageSha256)
@@ -85,6 +85,8 @@ export function signImage (image: Uint8Array, params: SessionParams, identity: E
   }
   const manifest: SourceManifest = {
     async hash (index) { return hashOfBlock(index) },
+    async content () { return 0 },
+    nextDataBlock: index => index + 1 < blocks ? index + 1 : undefined,
     async end () { return end }
   }
   return { params, seed, publicKey, signer, verifier, batches, batchList, manifest, end, imageSha256, hashOfBlock }

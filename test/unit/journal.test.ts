@@ -201,7 +201,7 @@ describe('Journal and loadJournal', () => {
   })
 
   it('refuses a file that is not a journal with a JOURNAL error naming it', async () => {
-    for (const bytes of [Buffer.alloc(0), Buffer.from('hello\n'), Buffer.alloc(MAX_JOURNAL_BYTES, 'a'), Buffer.from('ringcast-journal 1 {"sessionId":"07"'), Buffer.from('ringcast-journal 1 {}\n')]) {
+    for (const bytes of [Buffer.alloc(0), Buffer.from('hello\n'), Buffer.alloc(MAX_JOURNAL_BYTES, 'a'), Buffer.from('ringcast-journal 2 {"sessionId":"07"'), Buffer.from('ringcast-journal 2 {}\n')]) {
       await writeFile(journalPath, bytes)
       await expectCode(loadJournal(journalPath), 'JOURNAL', new RegExp(`${journalPath} is not a ringcast resume journal`))
     }
@@ -214,16 +214,18 @@ describe('Journal and loadJournal', () => {
   it('refuses a header with a wrong field type or size', async () => {
     const good = { sessionId: '07'.repeat(16), imageSize: 100, blockSize: BLOCK, targetPath: '/x' }
     for (const bad of [{ sessionId: '07'.repeat(15) }, { sessionId: 'zz'.repeat(16) }, { imageSize: -1 }, { imageSize: 1.5 }, { blockSize: 0 }, { blockSize: '4096' }, { targetPath: '' }]) {
-      await writeFile(journalPath, `ringcast-journal 1 ${JSON.stringify({ ...good, ...bad })}\n`)
+      await writeFile(journalPath, `ringcast-journal 2 ${JSON.stringify({ ...good, ...bad })}\n`)
       await expectCode(loadJournal(journalPath), 'JOURNAL', /not a ringcast resume journal/)
     }
-    await writeFile(journalPath, `ringcast-journal 1 ${JSON.stringify(good)}\n`)
+    await writeFile(journalPath, `ringcast-journal 2 ${JSON.stringify(good)}\n`)
     expect((await loadJournal(journalPath))?.header.imageSize).toBe(100)
   })
 
   it('says so when the journal comes from another format version', async () => {
-    await writeFile(journalPath, 'ringcast-journal 2 {}\n')
-    await expectCode(loadJournal(journalPath), 'JOURNAL', /was written by another ringcast version/)
+    for (const other of ['ringcast-journal 1 {}\n', 'ringcast-journal 3 {}\n']) {
+      await writeFile(journalPath, other)
+      await expectCode(loadJournal(journalPath), 'JOURNAL', /was written by another ringcast version/)
+    }
   })
 
   it('refuses a journal larger than the limit instead of reading it', async () => {
@@ -386,5 +388,52 @@ describe('defaultJournalPath', () => {
     expect(defaultJournalPath({ path: '/dev/sdb', kind: 'block' })).toBe('/var/lib/ringcast/_dev_sdb.journal')
     expect(defaultJournalPath({ path: '/dev/disk/by-id/nvme-Samsung SSD:1', kind: 'block' })).toBe('/var/lib/ringcast/_dev_disk_by-id_nvme-Samsung_SSD_1.journal')
     expect(defaultJournalPath({ path: '/dev/../etc/passwd', kind: 'block' })).toBe('/var/lib/ringcast/_dev_.._etc_passwd.journal')
+  })
+})
+
+describe('runs of skipped blocks (protocol 5)', () => {
+  // Image: block 0 data, blocks 1-3 ZERO, blocks 4-6 FREE, blocks 7-9 data (the last short).
+  let h: JournalHeader
+  let blocks: Array<{ bytes: Buffer, block: JournalBlock }>
+  const zeroRun: JournalBlock = { offset: BLOCK, length: 3 * BLOCK, hash: new Uint8Array(), content: 1 }
+  const freeRun: JournalBlock = { offset: 4 * BLOCK, length: 3 * BLOCK, hash: new Uint8Array(), content: 2 }
+  let records: JournalBlock[]
+  beforeEach(() => {
+    h = header()
+    blocks = imageBlocks(h)
+    records = [blocks[0]!.block, zeroRun, freeRun, ...blocks.slice(7).map(b => b.block)]
+  })
+
+  async function target (zeroRunBytes: Buffer): Promise<string> {
+    const path = join(dir, 'target.img')
+    // The FREE run holds whatever was there before: random bytes.
+    await writeFile(path, Buffer.concat([blocks[0]!.bytes, zeroRunBytes, randomBytes(3 * BLOCK), ...blocks.slice(7).map(b => b.bytes)]))
+    return path
+  }
+
+  it('round-trips ZERO and FREE runs as fixed-width records, each one line', async () => {
+    const j = await Journal.create(journalPath, h)
+    for (const r of records) j.record(r)
+    await j.close()
+    const text = await readFile(journalPath, 'latin1')
+    expect(text).toContain(`${'-'.repeat(60)}zero\n`)
+    expect(text).toContain(`${'-'.repeat(60)}free\n`)
+    expect(text.split('\n').filter(l => l !== '').slice(1).every(l => l.length === RECORD_BYTES - 1)).toBe(true)
+    expect((await loadJournal(journalPath))!.blocks).toEqual(records)
+  })
+
+  it('on resume, a ZERO run must read back as zeros; a FREE run is not read', async () => {
+    expect(await verifyAgainstJournal(await target(Buffer.alloc(3 * BLOCK)), records, () => {})).toEqual(records)
+    // One non-zero byte in the ZERO run: the verified prefix ends before it.
+    const spoiled = Buffer.alloc(3 * BLOCK)
+    spoiled[2 * BLOCK + 17] = 1
+    expect(await verifyAgainstJournal(await target(spoiled), records, () => {})).toEqual(records.slice(0, 1))
+  })
+
+  it('refuses a run that is not whole blocks', async () => {
+    const j = await Journal.create(journalPath, h)
+    j.record(blocks[0]!.block)
+    expectThrowsCode(() => j.record({ ...zeroRun, length: BLOCK + 1 }), 'INTERNAL', /not whole blocks/)
+    await j.close()
   })
 })

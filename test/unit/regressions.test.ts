@@ -58,7 +58,7 @@ describe('regressions', () => {
     let at = 0
     for (const frame of [
       encodeBlockHeader({ kind: 'hello', sessionId: params.sessionId, offset: 0, length: 0, hash: new Uint8Array() }),
-      encodeBlockHeader({ kind: 'hashes', sessionId: params.sessionId, offset: 0, length: 0, hash: new Uint8Array(), firstBlock: 0, hashes: batch.hashes, signature: batch.signature })
+      encodeBlockHeader({ kind: 'hashes', sessionId: params.sessionId, offset: 0, length: 0, hash: new Uint8Array(), firstBlock: 0, hashes: batch.hashes, contents: batch.contents, signature: batch.signature })
     ]) at += Buffer.from(frame).copy(chunk, at)
     reader.push(chunk.subarray(0, at))
     await receiver.hello(0)

@@ -249,14 +249,14 @@ export async function waitFor (cond: () => boolean): Promise<void> {
 
 // ------------------------------------------------------------------ a hand-driven upstream
 
-/** A HASHES frame as a sender puts it on the wire. */
-export function hashesFrame (sessionId: Uint8Array, firstBlock: number, hashes: Uint8Array, signature: Uint8Array): Uint8Array {
-  return encodeBlockHeader({ kind: 'hashes', sessionId, offset: 0, length: 0, hash: new Uint8Array(), firstBlock, hashes, signature })
+/** A HASHES frame as a sender puts it on the wire (by default every block DATA). */
+export function hashesFrame (sessionId: Uint8Array, firstBlock: number, hashes: Uint8Array, signature: Uint8Array, contents = new Uint8Array(Math.floor(hashes.byteLength / 32))): Uint8Array {
+  return encodeBlockHeader({ kind: 'hashes', sessionId, offset: 0, length: 0, hash: new Uint8Array(), firstBlock, hashes, contents, signature })
 }
 
 /** An END frame as a sender puts it on the wire. */
 export function endFrame (sessionId: Uint8Array, imageSize: number, end: SignedEnd): Uint8Array {
-  return encodeBlockHeader({ kind: 'end', sessionId, offset: imageSize, length: 0, hash: end.imageSha256, signature: end.signature })
+  return encodeBlockHeader({ kind: 'end', sessionId, offset: imageSize, length: 0, hash: end.imageSha256, signature: end.signature, digest: end.digestKind })
 }
 
 export interface HandUpstream extends Session {

@@ -110,12 +110,12 @@ describe('memory of a relay over a long image in the smallest blocks', () => {
   // One run serves both tests: the second looks at what the first left.
   let relayed: Relayed | undefined
 
-  it(`relays ${IMAGE_BYTES / MiB} MiB in ${MIN_BLOCK_BYTES}-byte blocks through a chain: each node's index is 32 B per block and 64 B per batch, the rest bounded by window and replay buffer`, async () => {
+  it(`relays ${IMAGE_BYTES / MiB} MiB in ${MIN_BLOCK_BYTES}-byte blocks through a chain: each node's index is 33 B per block and 64 B per batch, the rest bounded by window and replay buffer`, async () => {
     relayed = await relayLongImage()
     for (const node of relayed.nodes) {
       expect(node.hashes.held).toBe(BATCHES)
-      expect(node.hashes.heldBytes).toBe(BLOCKS * 32 + BATCHES * 64)
-      expect(node.hashes.heldBytes / BLOCKS).toBeLessThan(32.5)
+      expect(node.hashes.heldBytes).toBe(BLOCKS * 33 + BATCHES * 64)
+      expect(node.hashes.heldBytes / BLOCKS).toBeLessThan(33.5)
       expect(node.peakInflightBytes).toBeLessThanOrEqual(WINDOW_BYTES)
       expect(node.replayHeldBytes).toBeLessThanOrEqual(REPLAY_BYTES)
     }

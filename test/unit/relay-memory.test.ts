@@ -454,7 +454,7 @@ describe('catching up a downstream that is behind (splice, late join, resume)', 
     expect(run.status).toBe('rejected')
     const err = (run as PromiseRejectedResult).reason as RingcastError
     expect(err.code).toBe('INTEGRITY')
-    expect(err.message).toContain(`block at ${4 * BLOCK} this node resumed with does not match the source's signed hash`)
+    expect(err.message).toContain(`block at ${4 * BLOCK} this node resumed with does not match what the source signed for it`)
     // Nothing was received past the journal, let alone written, and the source was told.
     expect(pipeline.bytesReceived).toBe(0)
     expect(pipeline.writtenThrough).toBe(10 * BLOCK)

@@ -10,7 +10,7 @@ import { blockHash } from '../../src/relay/hash.js'
 import {
   batchBlocks, batchCount, blockCount, blocksInBatch, HASH_BATCH_IMAGE_BYTES, SourceSigner, SourceVerifier, type HashBatch
 } from '../../src/relay/source-signature.js'
-import { HASH_BATCH_BLOCKS, MAX_BLOCK_BYTES, MIN_BLOCK_BYTES } from '../../src/wire/protocol.js'
+import { CONTENT_FREE, DIGEST_BATCHES_SHA256, HASH_BATCH_BLOCKS, MAX_BLOCK_BYTES, MIN_BLOCK_BYTES } from '../../src/wire/protocol.js'
 import type { SessionParams } from '../../src/wire/session-params.js'
 import { ed25519Identity, signImage } from '../support/signed-image.js'
 
@@ -57,7 +57,7 @@ describe('SourceSigner and SourceVerifier', () => {
 
   it('rejects what another key signed', () => {
     const stranger = new SourceSigner(ed25519Identity().seed, p)
-    expect(signed.verifier.batchProblem(stranger.signBatch(0, signed.batchList[0]!.hashes))).toBe('hash batch 0 is not signed by the source')
+    expect(signed.verifier.batchProblem(stranger.signBatch(0, signed.batchList[0]!.hashes, signed.batchList[0]!.contents))).toBe('hash batch 0 is not signed by the source')
     expect(signed.verifier.endProblem(stranger.signEnd(signed.imageSha256))).toBe('END (the image digest) is not signed by the source')
   })
 
@@ -70,7 +70,7 @@ describe('SourceSigner and SourceVerifier', () => {
     ['another block size', { blockSize: 8192 }]
   ])('rejects a signature the same key made over %s', (_name, change) => {
     const elsewhere = new SourceSigner(signed.seed, { ...p, ...change })
-    const batch = elsewhere.signBatch(0, signed.batchList[0]!.hashes)
+    const batch = elsewhere.signBatch(0, signed.batchList[0]!.hashes, signed.batchList[0]!.contents)
     expect(signed.verifier.batchProblem(batch)).toBe('hash batch 0 is not signed by the source')
     expect(signed.verifier.endProblem(elsewhere.signEnd(signed.imageSha256))).toBe('END (the image digest) is not signed by the source')
     // And the other way round: that session's verifier refuses this one's.
@@ -81,20 +81,34 @@ describe('SourceSigner and SourceVerifier', () => {
 
   it('binds each batch to its position: batch 0 presented as batch 1 is refused', () => {
     const b0 = signed.batchList[0]!
-    expect(signed.verifier.batchProblem({ index: 1, hashes: b0.hashes, signature: b0.signature })).toBe('hash batch 1 is not signed by the source')
+    expect(signed.verifier.batchProblem({ ...b0, index: 1 })).toBe('hash batch 1 is not signed by the source')
   })
 
   it('keeps batch and END signatures apart: END\'s signature does not sign a batch', () => {
-    expect(signed.verifier.batchProblem({ index: 0, hashes: signed.batchList[0]!.hashes, signature: signed.end.signature })).toBe('hash batch 0 is not signed by the source')
-    expect(signed.verifier.endProblem({ imageSha256: signed.imageSha256, signature: signed.batchList[0]!.signature })).toBe('END (the image digest) is not signed by the source')
+    expect(signed.verifier.batchProblem({ ...signed.batchList[0]!, signature: signed.end.signature })).toBe('hash batch 0 is not signed by the source')
+    expect(signed.verifier.endProblem({ ...signed.end, signature: signed.batchList[0]!.signature })).toBe('END (the image digest) is not signed by the source')
   })
 
   it('names a batch of the wrong length, past the image end, or with a short signature before checking the signature', () => {
     const b2 = signed.batchList[2]!
     expect(signed.verifier.batchProblem({ ...b2, hashes: b2.hashes.subarray(32) })).toBe('hash batch 2 holds 2784 bytes, expected 2816')
-    expect(signed.verifier.batchProblem(signed.signer.signBatch(3, randomBytes(32)))).toBe('hash batch 3 lies past the image end')
+    expect(signed.verifier.batchProblem(signed.signer.signBatch(3, randomBytes(32), new Uint8Array(1)))).toBe('hash batch 3 lies past the image end')
     expect(signed.verifier.batchProblem({ ...b2, signature: b2.signature.subarray(1) })).toBe('hash batch 2 has a 63-byte signature')
-    expect(signed.verifier.endProblem({ imageSha256: signed.imageSha256.subarray(1), signature: signed.end.signature })).toBe('END is malformed')
+    expect(signed.verifier.endProblem({ ...signed.end, imageSha256: signed.imageSha256.subarray(1) })).toBe('END is malformed')
+  })
+
+  it('signs what each block holds with its hash, and what END\'s digest is', () => {
+    const b0 = signed.batchList[0]!
+    const contents = b0.contents.slice()
+    contents[5] = CONTENT_FREE
+    expect(signed.verifier.batchProblem({ ...b0, contents })).toBe('hash batch 0 is not signed by the source')
+    expect(signed.verifier.batchProblem({ ...b0, contents: contents.subarray(1) })).toBe('hash batch 0 says what 255 blocks hold, expected 256')
+    contents[5] = 3
+    expect(signed.verifier.batchProblem({ ...b0, contents })).toBe('hash batch 0 marks a block with an unknown content kind')
+    // The same digest under the other kind is not what the source signed.
+    expect(signed.verifier.endProblem({ ...signed.end, digestKind: DIGEST_BATCHES_SHA256 })).toBe('END (the image digest) is not signed by the source')
+    expect(signed.verifier.endProblem({ ...signed.end, digestKind: 7 })).toBe('END names digest kind 7')
+    expect(signed.verifier.endProblem(signed.signer.signEnd(signed.imageSha256, DIGEST_BATCHES_SHA256))).toBeUndefined()
   })
 
   it('refuses a public key that is not 32 bytes', () => {
@@ -154,13 +168,13 @@ describe('HashIndex', () => {
     await expect(new HashIndex(p).batch(3)).rejects.toMatchObject({ code: 'INTERNAL' })
   })
 
-  it('holds 32 bytes per block and 64 per batch', () => {
+  it('holds 33 bytes per block (hash and content) and 64 per batch', () => {
     const index = new HashIndex(p)
     expect(index.heldBytes).toBe(0)
     index.add(b0)
-    expect(index.heldBytes).toBe(256 * 32 + 64)
+    expect(index.heldBytes).toBe(256 * 33 + 64)
     index.add(b1)
     index.add(b2)
-    expect(index.heldBytes).toBe(600 * 32 + 3 * 64)
+    expect(index.heldBytes).toBe(600 * 33 + 3 * 64)
   })
 })

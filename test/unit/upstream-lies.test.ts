@@ -153,7 +153,7 @@ describe('a relay that lies to its downstream', () => {
           const real = await relay.hashes.batch(index)
           const hashes = real.hashes.slice()
           hashes.set(blockHash(flipped), badBlock * 32)
-          return how === 'keep' ? { index, hashes, signature: real.signature } : relayKey.signBatch(index, hashes)
+          return how === 'keep' ? { index, hashes, contents: real.contents, signature: real.signature } : relayKey.signBatch(index, hashes, real.contents)
         }
       }
       const sender = new BlockSender(channel, { ...s.params, batches: forging })
@@ -289,7 +289,7 @@ describe('pipeline against bad hash batches', () => {
       `block at ${256 * SMALL} came before the source's hash for it`, 1],
     ['a batch past the image end (even one the source signed)', (up: HandUpstream) => {
       up.batch(0); up.batch(1); up.batch(2)
-      const stray = up.signed.signer.signBatch(3, randomBytes(32))
+      const stray = up.signed.signer.signBatch(3, randomBytes(32), new Uint8Array(1))
       up.batch(3, { firstBlock: 768, hashes: stray.hashes, signature: stray.signature })
     }, 'hash batch 3 lies past the image end', 3],
     ['a batch whose hashes the source did not sign', (up: HandUpstream) => {

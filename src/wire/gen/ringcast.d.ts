@@ -676,6 +676,9 @@ export namespace ringcast {
         /** Progress lieBlockEnd. */
         lieBlockEnd: number;
 
+        /** Progress unwrittenBytes. */
+        unwrittenBytes: number;
+
         /**
          * Creates a new Progress instance using the specified properties.
          * @param [properties] Properties to set
@@ -741,6 +744,9 @@ export namespace ringcast {
 
             /** Progress lieBlockEnd */
             lieBlockEnd?: (number|null);
+
+            /** Progress unwrittenBytes */
+            unwrittenBytes?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1377,6 +1383,12 @@ export namespace ringcast {
         /** BlockFrame signature. */
         signature: Uint8Array;
 
+        /** BlockFrame contents. */
+        contents: Uint8Array;
+
+        /** BlockFrame digest. */
+        digest: number;
+
         /**
          * Creates a new BlockFrame instance using the specified properties.
          * @param [properties] Properties to set
@@ -1440,6 +1452,12 @@ export namespace ringcast {
             /** BlockFrame signature */
             signature?: (Uint8Array|null);
 
+            /** BlockFrame contents */
+            contents?: (Uint8Array|null);
+
+            /** BlockFrame digest */
+            digest?: (number|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -1463,7 +1481,10 @@ export namespace ringcast {
             END = 3,
 
             /** HASHES value */
-            HASHES = 4
+            HASHES = 4,
+
+            /** SKIP value */
+            SKIP = 5
         }
     }
 

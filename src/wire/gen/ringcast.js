@@ -1505,6 +1505,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {string|null} [lyingUpstream] Progress lyingUpstream
          * @property {string|null} [lie] Progress lie
          * @property {number|null} [lieBlockEnd] Progress lieBlockEnd
+         * @property {number|null} [unwrittenBytes] Progress unwrittenBytes
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1610,6 +1611,14 @@ export const ringcast = $root.ringcast = (() => {
         Progress.prototype.lieBlockEnd = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * Progress unwrittenBytes.
+         * @member {number} unwrittenBytes
+         * @memberof ringcast.Progress
+         * @instance
+         */
+        Progress.prototype.unwrittenBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Creates a new Progress instance using the specified properties.
          * @function create
          * @memberof ringcast.Progress
@@ -1660,6 +1669,8 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 9, wireType 2 =*/74).string(message.lie);
             if (message.lieBlockEnd != null && $Object.hasOwnProperty.call(message, "lieBlockEnd") && (typeof message.lieBlockEnd === "object" ? message.lieBlockEnd.low || message.lieBlockEnd.high : message.lieBlockEnd !== 0))
                 writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.lieBlockEnd);
+            if (message.unwrittenBytes != null && $Object.hasOwnProperty.call(message, "unwrittenBytes") && (typeof message.unwrittenBytes === "object" ? message.unwrittenBytes.low || message.unwrittenBytes.high : message.unwrittenBytes !== 0))
+                writer.uint32(/* id 11, wireType 0 =*/88).uint64(message.unwrittenBytes);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1782,6 +1793,15 @@ export const ringcast = $root.ringcast = (() => {
                             message.lieBlockEnd = value;
                         else
                             delete message.lieBlockEnd;
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.unwrittenBytes = value;
+                        else
+                            delete message.unwrittenBytes;
                         continue;
                     }
                 }
@@ -3283,6 +3303,8 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [firstBlock] BlockFrame firstBlock
          * @property {Uint8Array|null} [hashes] BlockFrame hashes
          * @property {Uint8Array|null} [signature] BlockFrame signature
+         * @property {Uint8Array|null} [contents] BlockFrame contents
+         * @property {number|null} [digest] BlockFrame digest
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3379,6 +3401,22 @@ export const ringcast = $root.ringcast = (() => {
         BlockFrame.prototype.signature = $util.newBuffer([]);
 
         /**
+         * BlockFrame contents.
+         * @member {Uint8Array} contents
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.contents = $util.newBuffer([]);
+
+        /**
+         * BlockFrame digest.
+         * @member {number} digest
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.digest = 0;
+
+        /**
          * Creates a new BlockFrame instance using the specified properties.
          * @function create
          * @memberof ringcast.BlockFrame
@@ -3426,6 +3464,10 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 7, wireType 2 =*/58).bytes(message.hashes);
             if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
                 writer.uint32(/* id 8, wireType 2 =*/66).bytes(message.signature);
+            if (message.contents != null && $Object.hasOwnProperty.call(message, "contents") && message.contents.length)
+                writer.uint32(/* id 9, wireType 2 =*/74).bytes(message.contents);
+            if (message.digest != null && $Object.hasOwnProperty.call(message, "digest") && message.digest !== 0)
+                writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.digest);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3542,6 +3584,24 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.signature;
                         continue;
                     }
+                case 9: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.contents = value;
+                        else
+                            delete message.contents;
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.digest = value;
+                        else
+                            delete message.digest;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -3582,6 +3642,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number} BLOCK=2 BLOCK value
          * @property {number} END=3 END value
          * @property {number} HASHES=4 HASHES value
+         * @property {number} SKIP=5 SKIP value
          */
         BlockFrame.Kind = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -3590,6 +3651,7 @@ export const ringcast = $root.ringcast = (() => {
             values[valuesById[2] = "BLOCK"] = 2;
             values[valuesById[3] = "END"] = 3;
             values[valuesById[4] = "HASHES"] = 4;
+            values[valuesById[5] = "SKIP"] = 5;
             return values;
         })();
 
