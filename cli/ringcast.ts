@@ -42,7 +42,7 @@ const program = new Command()
 
 program.command('serve')
   .description('coordinate a session: admit nodes, plan the chain (or tree), stream IMAGE, report')
-  .argument('<image>', 'image file or block device to clone')
+  .argument('<image>', 'image file or block device to clone; a .gz, .zst or .xz file is decompressed, and - reads the image from standard input')
   .option('-n, --nodes <count>', 'start as soon as this many nodes have joined')
   .option('--wait-timeout <duration>', 'start with the nodes present after this long', '300s')
   .option('--min-nodes <count>', 'when the wait times out, start only if at least this many joined', '1')
@@ -59,6 +59,7 @@ program.command('serve')
   .option('--straggler-after <duration>', 'move a node whose disk holds the others back for this long out of the way (0: never)', '5s')
   .option('--data-plane <mode>', 'how blocks travel between hops: encrypted (TLS 1.3 per hop, keyed over the control plane), integrity-only (plain TCP, for trusted fabrics: blocks are still signed by this source and verified by every node, but anyone on the wire can read them) or libp2p (noise streams, the slower pre-protocol-4 path)', 'encrypted')
   .option('--raw', 'send every byte of the image; by default all-zero blocks are skipped (nodes make them read zeros) and of an ext2/3/4 file system only its used blocks are sent (the rest of the target is left as it is)')
+  .option('--spool-dir <dir>', 'where an image from standard input (-) or a compressed one (.gz, .zst, .xz) is decompressed and kept, sparse, while it is served (default: the temporary directory)')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
   .option('--json', 'print the final report as JSON on stdout')
@@ -90,6 +91,7 @@ program.command('serve')
       inventory: o.inventory === undefined ? undefined : await loadInventory(o.inventory as string),
       dataPlane: parseDataPlane(o.dataPlane as string),
       raw: o.raw === true,
+      spoolDir: o.spoolDir as string | undefined,
       keyPath: o.key as string,
       token: (o.token as string | undefined) ?? ''
     }, {

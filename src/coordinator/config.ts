@@ -54,6 +54,8 @@ export interface CoordinatorConfig {
   dataPlane: DataPlaneKind
   /** Send every block, all-zero and unused ones too (serve --raw). */
   raw: boolean
+  /** Where standard input and compressed images are spooled (default: the system's temporary directory). */
+  spoolDir?: string
 }
 
 export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {

@@ -23,7 +23,7 @@
 import { randomBytes } from 'node:crypto'
 import { systemClock, sleepOrWake, type Cancel, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
-import { openImageFile, type ImageSource } from '../image/image-file.js'
+import { openImage, type ImageSource } from '../image/image-file.js'
 import type { Channel } from '../net/channel.js'
 import { closeWithReason, readControl, sendControl } from '../net/control-stream.js'
 import { ed25519Seed, loadOrCreateKey } from '../net/identity.js'
@@ -134,7 +134,7 @@ export class Coordinator {
 
   static async start (input: CoordinatorConfig, hooks: CoordinatorHooks, parts: CoordinatorParts = {}): Promise<Coordinator> {
     const config = validateConfig(input)
-    const image = await openImageFile(config.imagePath)
+    const image = await openImage(config.imagePath, { spoolDir: config.spoolDir, log: hooks.log })
     try {
       let net = parts.net
       let seed = parts.signingSeed
@@ -194,7 +194,7 @@ export class Coordinator {
     const members = s.all
     const end = await this.hashes.end().catch(() => undefined)
     const report = buildReport({
-      image: this.image.path,
+      image: this.config.imagePath,
       imageBytes: this.image.size,
       sha256: end?.imageSha256 ?? new Uint8Array(32),
       digestKind: end?.digestKind,

@@ -1,9 +1,11 @@
 // A source image: a regular file or a block device, read at offsets.
 
+import { createReadStream } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { RingcastError } from '../errors.js'
 import { blockDeviceSize } from '../storage/block-device.js'
+import { compressionOf, spool } from './spool.js'
 
 export interface ImageSource {
   readonly path: string
@@ -12,6 +14,42 @@ export interface ImageSource {
   /** Read exactly `length` bytes at `offset` into `into` (or a new buffer). */
   read: (offset: number, length: number, into?: Uint8Array) => Promise<Uint8Array>
   close: () => Promise<void>
+}
+
+export interface OpenImageOptions {
+  /** Where stdin and compressed images are spooled (default: the system's temporary directory). */
+  spoolDir?: string
+  log?: (line: string) => void
+}
+
+/**
+ * The image `spec` names: `-` for standard input, a .gz/.zst/.xz file
+ * (decompressed), else a regular file or block device read in place. The
+ * first two are spooled (spool.ts) and served from the spool, which close()
+ * removes.
+ */
+export async function openImage (spec: string, options: OpenImageOptions = {}): Promise<ImageSource> {
+  const compressed = spec === '-' ? undefined : compressionOf(spec)
+  if (spec !== '-' && compressed === undefined) return await openImageFile(spec)
+  const what = spec === '-' ? 'standard input' : `image ${spec}`
+  let input
+  if (spec === '-') {
+    if (process.stdin.isTTY === true) throw new RingcastError('USAGE', 'the image is standard input (-), but that is a terminal: pipe or redirect an image into it')
+    input = process.stdin
+  } else {
+    // Fail here, with the same sentences as for a plain image, if it cannot be read at all.
+    await (await openImageFile(spec)).close()
+    input = createReadStream(spec)
+  }
+  options.log?.(`spooling ${what}${compressed !== undefined ? ` (decompressing ${compressed.compression})` : ''} into ${options.spoolDir ?? 'the temporary directory'} before serving`)
+  const spooled = await spool(input, what, { compression: compressed?.compression, spoolDir: options.spoolDir, onBytes: bytes => options.log?.(`spooled ${bytes} bytes of ${what}`) })
+  try {
+    const image = await openImageFile(spooled.path)
+    return { ...image, path: spooled.path, name: spec === '-' ? 'stdin' : compressed!.name, async close () { await image.close(); await spooled.remove() } }
+  } catch (err) {
+    await spooled.remove()
+    throw err
+  }
 }
 
 export async function openImageFile (path: string): Promise<ImageSource> {

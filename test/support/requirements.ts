@@ -21,6 +21,8 @@ export const PACKAGE_OF = {
   'fsck.ext4': 'e2fsprogs',
   dumpe2fs: 'e2fsprogs',
   debugfs: 'e2fsprogs',
+  zstd: 'zstd',
+  xz: 'xz-utils',
   setpriv: 'util-linux',
   unshare: 'util-linux'
 } as const
@@ -46,7 +48,9 @@ export const NEEDS = {
   // bad-input.test.ts, the target nobody may not write (test/support/as-nobody.ts)
   asNobody: { tests: 'the unwritable-target test', root: 'it runs the CLI as nobody', tools: ['unshare', 'mount', 'setpriv'] },
   // used-blocks.test.ts: ext4 images made with mkfs.ext4 -d, checked with e2fsck and debugfs
-  extImage: { tests: 'the used-blocks tests', tools: ['mkfs.ext4', 'fsck.ext4', 'dumpe2fs', 'debugfs'] }
+  extImage: { tests: 'the used-blocks tests', tools: ['mkfs.ext4', 'fsck.ext4', 'dumpe2fs', 'debugfs'] },
+  // sources.test.ts: compressed images made with the real tools
+  compressors: { tests: 'the compressed-source tests', tools: ['zstd', 'xz'] }
 } satisfies Record<string, Needs>
 
 export type NeedsName = keyof typeof NEEDS

@@ -56,10 +56,11 @@ export interface Session {
   kill: () => void
 }
 
-export async function startSession (w: Workdir, image: string, serveArgs: string[]): Promise<Session> {
+/** `wrapper` prefixes the coordinator's command (e.g. a shell that pipes its standard input). */
+export async function startSession (w: Workdir, image: string, serveArgs: string[], wrapper?: string[]): Promise<Session> {
   const token = randomBytes(12).toString('hex')
   const coordinator = await startCoordinator([image, '--listen', '/ip4/127.0.0.1/tcp/0', '--key', w.path('coordinator.key'),
-    '--token', token, '--json', ...serveArgs])
+    '--token', token, '--json', ...serveArgs], { wrapper })
   const nodes: RingcastProcess[] = []
   const session: Session = {
     coordinator: coordinator.proc,
@@ -91,8 +92,8 @@ export async function startSession (w: Workdir, image: string, serveArgs: string
 }
 
 /** Run the CLI once and collect its outcome. */
-export async function runCli (args: string[], timeoutMs = 60_000): Promise<{ exit: number, stdout: string, stderr: string }> {
-  const proc = spawnRingcast('cli', args)
+export async function runCli (args: string[], timeoutMs = 60_000, wrapper?: string[]): Promise<{ exit: number, stdout: string, stderr: string }> {
+  const proc = spawnRingcast('cli', args, { wrapper })
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs)
   const exit = await proc.exited
   clearTimeout(timer)
