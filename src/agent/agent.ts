@@ -44,6 +44,7 @@ import { ControlLink } from './control-link.js'
 import { Downstreams } from './downstreams.js'
 import { downstreamsOf, PlanFollower, UPSTREAM_TIMEOUT_MS } from './plan-follower.js'
 import { journalPathFor, journalRecorder, loadResumeState, openJournal } from './resume.js'
+import { fixGptOnLargerDisk } from '../storage/gpt.js'
 
 export interface AgentConfig {
   /** Coordinator multiaddr, ending in /p2p/<peer id>. */
@@ -250,6 +251,8 @@ class Agent {
       await ds.linger(link.awaitVerdict().then(async () => { await link.ended() }, () => {}))
       const verdict = await link.awaitVerdict()
       if (!verdict.verified) throw new RingcastError('INTEGRITY', `the coordinator did not verify this copy: ${printable(verdict.reason)}`)
+      // Only now, over a verified copy: a GPT's backup goes to the end of a larger disk.
+      if (info.kind === 'block' && info.size > params.imageSize) await fixGptOnLargerDisk(copy, params.imageSize, info, hooks.log)
       await journal?.remove().catch(() => {})
       journal = undefined
       return {

@@ -36,7 +36,7 @@ export async function contentPolicyFor (path: string, imageSize: number, raw: bo
   }
   const map = await extFreeMap(path, imageSize)
   if (map.kind === 'ext') {
-    log(`ext file system: sending only its used blocks (${map.freeBytes} of ${imageSize} bytes free, from dumpe2fs) and no all-zero block; --raw sends every byte`)
+    log(`${map.partitions === 0 ? 'ext file system' : `ext file systems in ${map.partitions} of the disk image's partitions`}: sending only the blocks in use (${map.freeBytes} of ${imageSize} bytes free, from dumpe2fs) and no all-zero block; --raw sends every byte`)
     return { skipZeros: true, free: map.ranges }
   }
   log(`sending every block that is not all zeros${map.why !== undefined ? ` (no used-blocks map: ${map.why})` : ''}; --raw sends every byte`)

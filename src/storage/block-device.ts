@@ -23,6 +23,12 @@ export async function blockDeviceSize (rdev: number): Promise<number> {
   return sectors * 512
 }
 
+/** The device's logical sector size (what a partition table's LBAs count in). */
+export async function blockDeviceSectorBytes (rdev: number): Promise<number> {
+  const bytes = Number((await readFile(`${sysDir(rdev)}/queue/logical_block_size`, 'utf8').catch(() => '512')).trim())
+  return Number.isInteger(bytes) && bytes >= 512 ? bytes : 512
+}
+
 /**
  * Why the device must not be written, or undefined when it is free: mounted
  * (itself or a partition), active swap, or held by another device (LVM, md, dm).

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process'
 import { constants } from 'node:fs'
 import { access, open, stat, type FileHandle } from 'node:fs/promises'
 import { RingcastError } from '../errors.js'
-import { blockDeviceInUse, blockDeviceSize, fileBacksLoopInUse } from './block-device.js'
+import { blockDeviceInUse, blockDeviceSectorBytes, blockDeviceSize, fileBacksLoopInUse } from './block-device.js'
 
 export interface TargetInfo {
   path: string
@@ -20,6 +20,8 @@ export interface TargetInfo {
   size: number
   /** True for a regular file created or grown by --create. */
   growable: boolean
+  /** A block device's logical sector size. */
+  sectorBytes?: number
 }
 
 export interface InspectOptions {
@@ -42,7 +44,7 @@ export async function inspectTarget (path: string, options: InspectOptions): Pro
     const inUse = await blockDeviceInUse(st.rdev, path)
     if (inUse !== undefined) throw new RingcastError('TARGET_MOUNTED', `refusing to write ${path}: ${inUse}`)
     await checkWritable(path)
-    return { path, kind: 'block', size: await blockDeviceSize(st.rdev), growable: false }
+    return { path, kind: 'block', size: await blockDeviceSize(st.rdev), growable: false, sectorBytes: await blockDeviceSectorBytes(st.rdev) }
   }
   if (!st.isFile()) throw new RingcastError('TARGET_UNSUPPORTED', `target ${path} is not a regular file or block device`)
   const backs = await fileBacksLoopInUse(st, path)
@@ -193,6 +195,16 @@ export class Target {
       await this.syncing
       if (this.syncFailure !== undefined) throw this.syncFailure
       if (this.info.kind === 'file') await this.handle.truncate(imageSize)
+      await this.handle.sync()
+    } catch (err) {
+      throw writeError(this.info.path, 'fsync', err)
+    }
+  }
+
+  /** Make everything written so far durable. */
+  async sync (): Promise<void> {
+    try {
+      await this.syncing
       await this.handle.sync()
     } catch (err) {
       throw writeError(this.info.path, 'fsync', err)

@@ -56,7 +56,7 @@ describe('used blocks only', needs('extImage'), () => {
     const { exit, report, nodeExits } = await session.finish()
     expect(exit, session.coordinator.stderr()).toBe(0)
     expect(nodeExits).toEqual([0, 0])
-    expect(session.coordinator.stderr()).toMatch(/ext file system: sending only its used blocks/)
+    expect(session.coordinator.stderr()).toMatch(/ext file system: sending only the blocks in use/)
     expect(report.digestKind).toBe('used-blocks')
     const { data, zero, free } = report.contentBytes
     expect(data + zero + free).toBe(IMAGE_BYTES)
@@ -81,6 +81,32 @@ describe('used blocks only', needs('extImage'), () => {
     }
     // The new file was only written where the clone defines it.
     expect(Number(sh('du', '-B1', fresh).split('\t')[0])).toBeLessThan(data + zero + 4 * MiB)
+  })
+
+  it('a whole disk (GPT) with an ext4 partition: only the blocks that file system uses are sent; the clone holds the same files', async () => {
+    const disk = w.path('wholedisk.img')
+    await writeRandomFile(disk, 2 * IMAGE_BYTES)
+    sh('sgdisk', '-Z', disk)
+    sh('sgdisk', '-n', `1:2048:+${IMAGE_BYTES / MiB}M`, '-t', '1:8300', disk)
+    const offset = 2048 * 512
+    sh('dd', `if=${fsImage}`, `of=${disk}`, 'bs=1M', `seek=${offset / MiB}`, 'conv=notrunc', 'status=none')
+    const session = await startSession(w, disk, ['--nodes', '1', '--block-size', '64KiB'])
+    onTestFinished(() => session.kill())
+    const target = w.path('wholedisk-clone.img')
+    session.startNode({ name: 'disk', target, args: ['--create'] })
+    const { exit, report } = await session.finish()
+    expect(exit, session.coordinator.stderr()).toBe(0)
+    expect(session.coordinator.stderr()).toMatch(/ext file systems in 1 of the disk image's partitions: sending only the blocks in use/)
+    // The partition's free space is skipped; the random bytes outside it are sent.
+    expect(report.contentBytes.free).toBeGreaterThan(IMAGE_BYTES / 2)
+    expect(report.contentBytes.data).toBeGreaterThan(IMAGE_BYTES - 2 * MiB)
+    expect(report.nodes[0]!.bytesReceived).toBe(report.contentBytes.data)
+    sh('e2fsck', '-fn', `${target}?offset=${offset}`)
+    for (const [path, bytes] of Object.entries(FILES)) {
+      const out = w.path('dumped-disk')
+      sh('debugfs', '-R', `dump ${path} ${out}`, `${target}?offset=${offset}`)
+      expect(sha(await readFile(out)), path).toBe(sha(bytes))
+    }
   })
 
   it('any image: all-zero blocks are skipped and made zeros on the target; --raw sends every byte', async () => {

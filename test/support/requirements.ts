@@ -22,6 +22,7 @@ export const PACKAGE_OF = {
   dumpe2fs: 'e2fsprogs',
   debugfs: 'e2fsprogs',
   zstd: 'zstd',
+  sgdisk: 'gdisk',
   xz: 'xz-utils',
   setpriv: 'util-linux',
   unshare: 'util-linux'
@@ -48,9 +49,11 @@ export const NEEDS = {
   // bad-input.test.ts, the target nobody may not write (test/support/as-nobody.ts)
   asNobody: { tests: 'the unwritable-target test', root: 'it runs the CLI as nobody', tools: ['unshare', 'mount', 'setpriv'] },
   // used-blocks.test.ts: ext4 images made with mkfs.ext4 -d, checked with e2fsck and debugfs
-  extImage: { tests: 'the used-blocks tests', tools: ['mkfs.ext4', 'fsck.ext4', 'dumpe2fs', 'debugfs'] },
+  extImage: { tests: 'the used-blocks tests', tools: ['mkfs.ext4', 'fsck.ext4', 'dumpe2fs', 'debugfs', 'sgdisk'] },
   // sources.test.ts: compressed images made with the real tools
-  compressors: { tests: 'the compressed-source tests', tools: ['zstd', 'xz'] }
+  compressors: { tests: 'the compressed-source tests', tools: ['zstd', 'xz'] },
+  // gpt.test.ts: a GPT disk image onto a larger loop device, checked with sgdisk -v
+  gpt: { tests: 'the whole-disk GPT test', root: 'it makes loop devices', tools: ['losetup', 'sgdisk'] }
 } satisfies Record<string, Needs>
 
 export type NeedsName = keyof typeof NEEDS
