@@ -9,7 +9,7 @@ import type { BatchSource } from '../../src/relay/hash-index.js'
 import { blockHash } from '../../src/relay/hash.js'
 import type { SourceManifest } from '../../src/relay/image-streamer.js'
 import { batchBlocks, batchCount, blockCount, SourceSigner, SourceVerifier, type HashBatch, type SignedEnd } from '../../src/relay/source-signature.js'
-import { HASH_BYTES } from '../../src/wire/protocol.js'
+import { CONTENT_DATA, CONTENT_ZERO, HASH_BYTES } from '../../src/wire/protocol.js'
 import type { SessionParams } from '../../src/wire/session-params.js'
 
 export interface Ed25519Identity {
@@ -49,7 +49,7 @@ export interface SignedImage {
 }
 
 /** Sign `image` as the source of a session with `params` would, with a fresh key (or `identity`). */
-export function signImage (image: Uint8Array, params: SessionParams, identity: Ed25519Identity = ed25519Identity()): SignedImage {
+export function signImage (image: Uint8Array, params: SessionParams, identity: Ed25519Identity = ed25519Identity(), options: { skipZeros?: boolean } = {}): SignedImage {
   if (image.byteLength !== params.imageSize) throw new RangeError(`image of ${image.byteLength} bytes, params say ${params.imageSize}`)
   const { seed, publicKey } = identity
   const signer = new SourceSigner(seed, params)
@@ -62,11 +62,14 @@ export function signImage (image: Uint8Array, params: SessionParams, identity: E
     const first = index * per
     const n = Math.min(per, blocks - first)
     const hashes = new Uint8Array(n * HASH_BYTES)
+    const contents = new Uint8Array(n)
     for (let i = 0; i < n; i++) {
       const at = (first + i) * blockSize
-      hashes.set(blockHash(image.subarray(at, Math.min(at + blockSize, image.byteLength))), i * HASH_BYTES)
+      const block = image.subarray(at, Math.min(at + blockSize, image.byteLength))
+      hashes.set(blockHash(block), i * HASH_BYTES)
+      if (options.skipZeros === true && block.every(b => b === 0)) contents[i] = CONTENT_ZERO
     }
-    batchList.push(signer.signBatch(index, hashes, new Uint8Array(n)))
+    batchList.push(signer.signBatch(index, hashes, contents))
   }
   const imageSha256 = new Uint8Array(createHash('sha256').update(image).digest())
   const end = signer.signEnd(imageSha256)
@@ -76,6 +79,7 @@ export function signImage (image: Uint8Array, params: SessionParams, identity: E
     const at = (index % per) * HASH_BYTES
     return batch.hashes.subarray(at, at + HASH_BYTES)
   }
+  const contentOf = (index: number): number => batchList[Math.floor(index / per)]!.contents[index % per]!
   const batches: BatchSource = {
     async batch (index) {
       const batch = batchList[index]
@@ -85,8 +89,11 @@ export function signImage (image: Uint8Array, params: SessionParams, identity: E
   }
   const manifest: SourceManifest = {
     async hash (index) { return hashOfBlock(index) },
-    async content () { return 0 },
-    nextDataBlock: index => index + 1 < blocks ? index + 1 : undefined,
+    async content (index) { return contentOf(index) },
+    nextDataBlock: index => {
+      for (let i = index + 1; i < blocks; i++) if (contentOf(i) === CONTENT_DATA) return i
+      return undefined
+    },
     async end () { return end }
   }
   return { params, seed, publicKey, signer, verifier, batches, batchList, manifest, end, imageSha256, hashOfBlock }

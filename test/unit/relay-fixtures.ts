@@ -153,10 +153,11 @@ export interface Session {
   signed: SignedImage
 }
 
-export function newSession (imageSize: number, opts: { blockSize?: number, windowBytes?: number, image?: Uint8Array } = {}): Session {
+/** `skipZeros`: the source marks all-zero blocks ZERO (they travel as SKIPs). */
+export function newSession (imageSize: number, opts: { blockSize?: number, windowBytes?: number, image?: Uint8Array, skipZeros?: boolean } = {}): Session {
   const image = opts.image ?? randomBytes(imageSize)
   const params: SessionParams = { sessionId: randomBytes(16), imageSize, blockSize: opts.blockSize ?? BLOCK, windowBytes: opts.windowBytes ?? WINDOW }
-  return { image, params, signed: signImage(image, params) }
+  return { image, params, signed: signImage(image, params, undefined, { skipZeros: opts.skipZeros }) }
 }
 
 /** The receiving end of a hop into `pipeline`, checking against the source's key, as the agent builds it. */
@@ -264,6 +265,8 @@ export interface HandUpstream extends Session {
   send: (bytes: Uint8Array) => void
   /** Send the source's signed batch `index` as it is (firstBlock, hashes and signature overridable). */
   batch: (index: number, forged?: { firstBlock?: number, hashes?: Uint8Array, signature?: Uint8Array }) => void
+  /** Send a SKIP frame over `length` bytes at `offset`. */
+  skip: (offset: number, length: number) => void
   /** Send a BLOCK frame at `offset` and its payload (by default the image's bytes there). */
   block: (offset: number, payload?: Uint8Array, sessionId?: Uint8Array) => void
   /** Send every block in [from, to) (block indices), honestly. */
@@ -283,7 +286,7 @@ export interface HandUpstream extends Session {
 }
 
 /** An upstream that writes frames itself, so it can break every rule. HELLO is sent; nothing else is. */
-export async function handUpstream (opts: { imageSize: number, windowBytes?: number, blockSize?: number, peer?: string }): Promise<HandUpstream> {
+export async function handUpstream (opts: { imageSize: number, windowBytes?: number, blockSize?: number, peer?: string, image?: Uint8Array, skipZeros?: boolean }): Promise<HandUpstream> {
   const s = newSession(opts.imageSize, opts)
   const { sessionId, imageSize, blockSize } = s.params
   const dir = await tempDir()
@@ -292,8 +295,11 @@ export async function handUpstream (opts: { imageSize: number, windowBytes?: num
   const send = (bytes: Uint8Array): void => { void a.send(bytes) }
   const batch: HandUpstream['batch'] = (index, forged = {}) => {
     const real = s.signed.batchList[index]
-    send(hashesFrame(sessionId, forged.firstBlock ?? index * batchBlocks(blockSize), forged.hashes ?? real!.hashes, forged.signature ?? real!.signature))
+    const hashes = forged.hashes ?? real!.hashes
+    send(hashesFrame(sessionId, forged.firstBlock ?? index * batchBlocks(blockSize), hashes, forged.signature ?? real!.signature,
+      forged.hashes === undefined ? real!.contents : undefined))
   }
+  const skip: HandUpstream['skip'] = (offset, length) => { send(encodeBlockHeader({ kind: 'skip', sessionId, offset, length, hash: new Uint8Array() })) }
   const block: HandUpstream['block'] = (offset, payload = s.image.subarray(offset, Math.min(offset + blockSize, imageSize)), session = sessionId) => {
     send(encodeBlockHeader({ kind: 'block', sessionId: session, offset, length: payload.byteLength, hash: new Uint8Array() }))
     if (payload.byteLength > 0) send(payload)
@@ -314,5 +320,5 @@ export async function handUpstream (opts: { imageSize: number, windowBytes?: num
     } catch {}
     return out
   }
-  return { ...s, send, batch, block, blocks, end, receiver, pipeline, path, target, lied, acks, run }
+  return { ...s, send, batch, skip, block, blocks, end, receiver, pipeline, path, target, lied, acks, run }
 }

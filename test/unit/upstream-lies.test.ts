@@ -312,3 +312,58 @@ describe('pipeline against bad hash batches', () => {
     expect(untouched(await settledFile(up.path), up.pipeline.verifiedThrough, opts.imageSize)).toBe(true)
   })
 })
+
+describe('pipeline against lying skips (protocol 5)', () => {
+  // 4 KiB blocks, 256 per batch: 600 blocks in 3 batches. Zero runs at
+  // blocks 10-19, 250-260 (across the first batch boundary) and 300-309.
+  const SMALL = 4096
+  const BLOCKS = 600
+  const zeroRuns: Array<[number, number]> = [[10, 20], [250, 261], [300, 310]]
+  function sparse (): Uint8Array {
+    const image = randomBytes(BLOCKS * SMALL)
+    for (const [from, to] of zeroRuns) image.fill(0, from * SMALL, to * SMALL)
+    return image
+  }
+  // A window that holds the whole image: a hand upstream sends without waiting for credit.
+  const opts = (): Parameters<typeof handUpstream>[0] => ({ imageSize: BLOCKS * SMALL, blockSize: SMALL, windowBytes: 4 * 1_048_576, image: sparse(), skipZeros: true })
+
+  // (Zeros written over old data: skip-session.test.ts and used-blocks.test.ts; here the target is a new file.)
+  it('an honest upstream: SKIPs over exactly the blocks the source marked zero, and the target reads zeros there', async () => {
+    const up = await handUpstream(opts())
+    up.batch(0); up.blocks(0, 10); up.skip(10 * SMALL, 10 * SMALL); up.blocks(20, 250); up.skip(250 * SMALL, 6 * SMALL)
+    up.batch(1); up.skip(256 * SMALL, 5 * SMALL); up.blocks(261, 300); up.skip(300 * SMALL, 10 * SMALL); up.blocks(310, 512)
+    up.batch(2); up.blocks(512, 600); up.end()
+    await up.run()
+    expect(up.lied).toEqual([])
+    expect(up.pipeline.bytesReceived).toBe((BLOCKS - 31) * SMALL)
+    expect(Buffer.from(await settledFile(up.path)).equals(Buffer.from(up.image))).toBe(true)
+  })
+
+  it.each([
+    ['a SKIP over a block the source sends as data', (up: HandUpstream) => { up.batch(0); up.blocks(0, 9); up.skip(9 * SMALL, 11 * SMALL) },
+      `skip over the block at ${9 * SMALL}, which the source sends as data`],
+    ['a BLOCK for a block the source marked zero', (up: HandUpstream) => { up.batch(0); up.blocks(0, 11) },
+      `block at ${10 * SMALL} came with a payload, but the source marked it as not sent (zero or free)`],
+    ['a SKIP before the batch that says what it skips', (up: HandUpstream) => { up.skip(0, SMALL) },
+      'skip at 0 came before the source\'s hashes for it']
+  ])('fails with INTEGRITY on %s, naming the upstream, and writes nothing past it', async (_name, misbehave, message) => {
+    const up = await handUpstream(opts())
+    misbehave(up)
+    const err = await lieFrom(up)
+    expect(err.message).toBe(message)
+    expect(up.pipeline.verifiedThrough).toBeLessThanOrEqual(10 * SMALL)
+  })
+
+  it.each([
+    ['a SKIP across a hash batch boundary', (up: HandUpstream) => { up.batch(0); up.batch(1); up.blocks(0, 10); up.skip(10 * SMALL, 10 * SMALL); up.blocks(20, 250); up.skip(250 * SMALL, 11 * SMALL) }, /crosses a hash batch boundary/],
+    ['a SKIP of part of a block', (up: HandUpstream) => { up.batch(0); up.blocks(0, 10); up.skip(10 * SMALL, 100) }, /is not a run of whole blocks/],
+    ['a SKIP that is not where the stream stands', (up: HandUpstream) => { up.batch(0); up.blocks(0, 5); up.skip(10 * SMALL, SMALL) }, /^skip at 40960, expected 20480$/],
+    ['an empty SKIP', (up: HandUpstream) => { up.batch(0); up.blocks(0, 10); up.skip(10 * SMALL, 0) }, /is not a run of whole blocks/]
+  ])('fails with PROTOCOL on %s', async (_name, misbehave, message) => {
+    const up = await handUpstream(opts())
+    misbehave(up)
+    const err = await rejection(up.run())
+    expect(err.code).toBe('PROTOCOL')
+    expect(err.message).toMatch(message)
+  })
+})
