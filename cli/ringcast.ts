@@ -135,6 +135,7 @@ program.command('join')
   .option('--journal <path>', 'resume journal: lets a restarted node (same --key and --target) resume (default: <target>.ringcast-journal for a file, /var/lib/ringcast/ for a device)')
   .option('--no-journal', 'keep no resume journal (a restarted node starts over)')
   .option('--data-port <port>', 'TCP port for the block streams from the upstream (the data plane; default: any free port, on the --listen address)', '0')
+  .option('--discard', "block devices: discard (TRIM) the target's blocks before writing, so the blocks a used-blocks clone leaves free hold nothing rather than old data")
   .option('--verify-readback', "after the final fsync, re-read the whole target and check every block against the source's signed hashes and the image's sha256 (a device's buffer cache is flushed first)")
   .option('--json', 'print the result as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
@@ -160,6 +161,7 @@ program.command('join')
         maxWriteRateBytesPerSecond: parseWriteRate(o.maxWriteRate as string),
         journalPath: o.journal === false ? null : o.journal as string | undefined,
         verifyReadback: o.verifyReadback === true,
+        discard: o.discard === true,
         dataPort: parsePort(o.dataPort as string)
       }, { log: view.log, progress: view.update })
       view.stop()

@@ -33,7 +33,7 @@ import { SourceVerifier } from '../relay/source-signature.js'
 import { answerChallenge, verifyWholeCopy } from '../relay/read-back.js'
 import { endOfBlocks } from '../relay/replay-buffer.js'
 import type { Journal, JournalHeader } from '../storage/journal.js'
-import { inspectTarget, Target, type TargetInfo } from '../storage/target.js'
+import { discardBlockDevice, inspectTarget, Target, type TargetInfo } from '../storage/target.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import { toWireCode } from '../wire/error-codes.js'
 import { printable } from '../wire/messages.js'
@@ -69,6 +69,8 @@ export interface AgentConfig {
   verifyReadback?: boolean
   /** TCP port for the data plane (direct block streams from the upstream); 0 or undefined: any free port. */
   dataPort?: number
+  /** Discard the device's blocks the clone does not define (free ones) before writing (block devices only). */
+  discard?: boolean
 }
 
 export interface AgentHooks {
@@ -112,6 +114,9 @@ export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: A
     throw new RingcastError('USAGE', `coordinator address ${config.coordinator} must end in /p2p/<peer id>; copy it from the join command that serve printed`)
   }
   const info = await inspectTarget(config.targetPath, { create: config.create })
+  if (config.discard === true && info.kind !== 'block') {
+    throw new RingcastError('USAGE', `--discard is for block devices; ${info.path} is a file (the blocks a clone leaves free in a new file are holes already)`)
+  }
   let net = parts.net
   if (net === undefined) {
     const key = config.keyPath === undefined ? await ephemeralKey() : (await loadOrCreateKey(config.keyPath)).key
@@ -208,6 +213,8 @@ class Agent {
       const resume = await loadResumeState(journalPath, info, header, clock, hooks.log)
       resumedFrom = endOfBlocks(resume?.blocks ?? [])
       journal = await openJournal(journalPath, header, resume, hooks.log)
+      // Before any write: what the clone then writes lands on discarded blocks, what it leaves free stays discarded.
+      if (this.config.discard === true) await discardBlockDevice(info, resumedFrom, params.imageSize, hooks.log)
       target = await Target.open(info, params.imageSize)
       pipeline = this.makePipeline(target, params, journal, link)
       if (resume !== undefined) pipeline.resume(resume)

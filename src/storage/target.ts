@@ -86,6 +86,31 @@ const BACKGROUND_SYNC_BYTES = 16 * 1_048_576
 const ZERO_CHUNK = new Uint8Array(1_048_576)
 const ZERO_WRITE_BYTES = 16 * 1_048_576
 
+/**
+ * join --discard: discard bytes `from` .. `to` of a block device
+ * (`blkdiscard`, util-linux: Node has no ioctl), so the blocks a clone
+ * leaves free are trimmed rather than left holding old data. Run before
+ * Target.open: blkdiscard opens the device O_EXCL too. A device too small
+ * for the image is left alone (Target.open refuses it). One that cannot
+ * discard is said so in one line, and the clone goes on: its copy is
+ * correct either way.
+ */
+export async function discardBlockDevice (info: TargetInfo, from: number, to: number, log: (line: string) => void): Promise<void> {
+  if (info.kind !== 'block' || info.size < to) return
+  const sector = info.sectorBytes ?? 512
+  const start = Math.ceil(from / sector) * sector
+  const length = Math.floor((to - start) / sector) * sector
+  if (length <= 0) return
+  const outcome = await new Promise<string | undefined>(resolve => {
+    execFile('blkdiscard', ['--offset', String(start), '--length', String(length), info.path], { timeout: 600_000 }, (err, _stdout, stderr) => {
+      resolve(err === null ? undefined : (String(stderr).trim().split('\n').pop() ?? err.message))
+    })
+  })
+  log(outcome === undefined
+    ? `discarded ${length} bytes of ${info.path} from ${start} (--discard): the blocks this clone leaves free hold nothing`
+    : `warning: could not discard ${info.path} (${outcome}); the clone goes on, and its free blocks keep their old data`)
+}
+
 export class Target {
   /** Bytes written since the last background sync started. */
   private unsynced = 0

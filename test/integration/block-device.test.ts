@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process'
 import { open } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeImage, makeTarget, makeWorkdir, startSession, type Workdir } from '../support/session.js'
+import { makeImage, makeTarget, makeWorkdir, runCli, startSession, type Workdir } from '../support/session.js'
+import { writeRandomFile } from '../../cli/demo.js'
 import { needs } from '../support/skip.js'
 
 const MiB = 1_048_576
@@ -73,5 +74,43 @@ describe('block device targets', needs('blockDevice'), () => {
     } finally {
       session.kill()
     }
+  })
+
+  it('--discard trims what a used-blocks clone leaves free (the loop device punches holes in its backing file); without it the old data stays', async () => {
+    // An ext4 image with 2 MiB of files in 64 MiB, onto devices full of old data.
+    const tree = w.path('discard-tree')
+    sh('mkdir', '-p', tree)
+    await writeRandomFile(`${tree}/data.bin`, 2 * MiB)
+    const fsImage = w.path('discard-fs.img')
+    await writeRandomFile(fsImage, 0)
+    sh('truncate', '-s', String(64 * MiB), fsImage)
+    sh('mkfs.ext4', '-q', '-F', '-d', tree, fsImage)
+    const devices: Record<string, { dev: string, backing: string }> = {}
+    for (const name of ['trimmed', 'kept']) {
+      const backing = w.path(`${name}.backing`)
+      await writeRandomFile(backing, 64 * MiB)
+      devices[name] = { dev: sh('losetup', '-f', '--show', backing), backing }
+      loops.push(devices[name].dev)
+    }
+    const session = await startSession(w, fsImage, ['--nodes', '2', '--block-size', '64KiB'])
+    try {
+      const trimmed = session.startNode({ name: 'trimmed', target: devices.trimmed!.dev, args: ['--discard'] })
+      session.startNode({ name: 'kept', target: devices.kept!.dev })
+      const { exit, report } = await session.finish()
+      expect(exit, session.coordinator.stderr()).toBe(0)
+      expect(report.nodes.map(n => n.status)).toEqual(['OK', 'OK'])
+      expect(trimmed.stderr()).toMatch(/discarded \d+ bytes of \S+ from 0 \(--discard\)/)
+      const allocated = (path: string): number => Number(sh('du', '-B1', path).split('\t')[0])
+      for (const { dev } of Object.values(devices)) sh('fsck.ext4', '-fn', dev)
+      // Trimmed: about what the clone wrote (used blocks; zero blocks are written as zeros). Kept: all of it.
+      expect(allocated(devices.trimmed!.backing)).toBeLessThan(report.contentBytes.data + report.contentBytes.zero + 2 * MiB)
+      expect(allocated(devices.kept!.backing)).toBe(64 * MiB)
+    } finally {
+      session.kill()
+    }
+    // A file target: --discard is refused with one sentence.
+    const file = await runCli(['join', '/ip4/127.0.0.1/tcp/9/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA', '--token', 'x'.repeat(16), '--target', await makeTarget(w, 'plain.img', MiB), '--discard'])
+    expect(file.exit).toBe(2)
+    expect(file.stderr).toMatch(/--discard is for block devices; .*plain\.img is a file/)
   })
 })

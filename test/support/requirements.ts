@@ -25,6 +25,7 @@ export const PACKAGE_OF = {
   sgdisk: 'gdisk',
   xz: 'xz-utils',
   setpriv: 'util-linux',
+  blkdiscard: 'util-linux',
   unshare: 'util-linux'
 } as const
 
@@ -43,7 +44,7 @@ export const NEEDS = {
   // lab.test.ts, and test/lab/lab.ts under it
   lab: { tests: 'the namespace-lab tests', root: 'they build network namespaces', tools: ['ip', 'tc', 'nft', 'ping', 'sysctl'] },
   // block-device.test.ts
-  blockDevice: { tests: 'the block-device test', root: 'it makes loop devices', tools: ['losetup', 'mkfs.ext4', 'fsck.ext4', 'mount', 'umount'] },
+  blockDevice: { tests: 'the block-device test', root: 'it makes loop devices', tools: ['losetup', 'mkfs.ext4', 'fsck.ext4', 'mount', 'umount', 'blkdiscard'] },
   // failover.test.ts, the disk that fills up
   diskFull: { tests: 'the disk-full test', root: 'it mounts a tmpfs', tools: ['mount', 'umount'] },
   // bad-input.test.ts, the target nobody may not write (test/support/as-nobody.ts)
