@@ -18,6 +18,7 @@ import { Coordinator } from '../src/coordinator/coordinator.js'
 import { formatReport } from '../src/coordinator/report.js'
 import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
+import { DEFAULT_COMPRESSION_LEVEL, MAX_COMPRESSION_LEVEL } from '../src/relay/compression.js'
 import { DATA_PLANE_KINDS, type DataPlaneKind } from '../src/wire/session-params.js'
 import { linkGoodput, readInventory } from './inventory.js'
 import { formatPlanJson, formatPlanText, planFromOptions } from './plan.js'
@@ -40,6 +41,14 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
 
+/** serve's zstd level: 0 without --compress; --compress-level alone is a usage error, not ignored. */
+function compressionLevelOf (o: Record<string, unknown>, command: Command): number {
+  const level = parseCount(o.compressLevel as string, '--compress-level')
+  if (o.compress === true) return level
+  if (command.getOptionValueSource('compressLevel') === 'cli') throw new RingcastError('USAGE', '--compress-level needs --compress')
+  return 0
+}
+
 program.command('serve')
   .description('coordinate a session: admit nodes, plan the chain (or tree), stream IMAGE, report')
   .argument('<image>', 'image file or block device to clone; a .gz, .zst or .xz file is decompressed, and - reads the image from standard input')
@@ -59,6 +68,8 @@ program.command('serve')
   .option('--straggler-after <duration>', 'move a node whose disk holds the others back for this long out of the way (0: never)', '5s')
   .option('--data-plane <mode>', 'how blocks travel between hops: encrypted (TLS 1.3 per hop, keyed over the control plane), integrity-only (plain TCP, for trusted fabrics: blocks are still signed by this source and verified by every node, but anyone on the wire can read them) or libp2p (noise streams, the slower pre-protocol-4 path)', 'encrypted')
   .option('--raw', 'send every byte of the image; by default all-zero blocks are skipped (nodes make them read zeros) and of an ext2/3/4 file system only its used blocks are sent (the rest of the target is left as it is)')
+  .option('--compress', 'compress blocks on the wire with zstd, each only where that saves at least 1/32 of it; relays forward them as they are, and every node checks each block\'s content against the source\'s signed hash')
+  .option('--compress-level <level>', `zstd level for --compress, 1-${MAX_COMPRESSION_LEVEL}`, String(DEFAULT_COMPRESSION_LEVEL))
   .option('--spool-dir <dir>', 'where an image from standard input (-) or a compressed one (.gz, .zst, .xz) is decompressed and kept, sparse, while it is served (default: the temporary directory)')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
@@ -91,6 +102,7 @@ program.command('serve')
       inventory: o.inventory === undefined ? undefined : await loadInventory(o.inventory as string),
       dataPlane: parseDataPlane(o.dataPlane as string),
       raw: o.raw === true,
+      compressionLevel: compressionLevelOf(o, command),
       spoolDir: o.spoolDir as string | undefined,
       keyPath: o.key as string,
       token: (o.token as string | undefined) ?? ''

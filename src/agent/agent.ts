@@ -45,6 +45,7 @@ import { Downstreams } from './downstreams.js'
 import { downstreamsOf, PlanFollower, UPSTREAM_TIMEOUT_MS } from './plan-follower.js'
 import { journalPathFor, journalRecorder, loadResumeState, openJournal } from './resume.js'
 import { fixGptOnLargerDisk } from '../storage/gpt.js'
+import { initCompression } from '../relay/compression.js'
 
 export interface AgentConfig {
   /** Coordinator multiaddr, ending in /p2p/<peer id>. */
@@ -114,6 +115,8 @@ export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: A
     throw new RingcastError('USAGE', `coordinator address ${config.coordinator} must end in /p2p/<peer id>; copy it from the join command that serve printed`)
   }
   const info = await inspectTarget(config.targetPath, { create: config.create })
+  // Any upstream may send compressed blocks (serve --compress).
+  await initCompression()
   if (config.discard === true && info.kind !== 'block') {
     throw new RingcastError('USAGE', `--discard is for block devices; ${info.path} is a file (the blocks a clone leaves free in a new file are holes already)`)
   }

@@ -4,6 +4,7 @@ import { RingcastError } from '../errors.js'
 import type { Topology } from '../topology/plan.js'
 import { REWIRE_DEFAULTS, type RewirePolicy } from '../topology/rewire.js'
 import { MAX_BLOCK_BYTES, MIN_BLOCK_BYTES } from '../wire/protocol.js'
+import { MAX_COMPRESSION_LEVEL } from '../relay/compression.js'
 import { DATA_PLANE_KINDS, MAX_WINDOW_BYTES, type DataPlaneKind } from '../wire/session-params.js'
 
 /** What the operator's inventory says of a node (serve --inventory), by node name. */
@@ -56,6 +57,8 @@ export interface CoordinatorConfig {
   raw: boolean
   /** Where standard input and compressed images are spooled (default: the system's temporary directory). */
   spoolDir?: string
+  /** zstd level for blocks on the wire (serve --compress; 0: none). */
+  compressionLevel: number
 }
 
 export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {
@@ -84,7 +87,9 @@ export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'
   // Encrypted by default (invariant 7); integrity-only is for trusted fabrics, by choice.
   dataPlane: 'encrypted',
   // Used blocks only (and no all-zero block) unless asked otherwise.
-  raw: false
+  raw: false,
+  // Off: on fast links compression costs more CPU than it saves time; the operator turns it on.
+  compressionLevel: 0
 }
 
 /** The re-wire policy this configuration asks for: the shared defaults with the operator's timeouts. */
@@ -113,6 +118,7 @@ export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
   }
   if (!(c.linkRateBytesPerSecond > 0) || !(c.sourceRateBytesPerSecond > 0)) fail('--link-rate and --source-rate must be above 0')
   if (!(c.stragglerAfterMs >= 0)) fail('--straggler-after must be a duration (0: never move stragglers)')
+  if (!Number.isInteger(c.compressionLevel) || c.compressionLevel < 0 || c.compressionLevel > MAX_COMPRESSION_LEVEL) fail(`--compress takes a zstd level from 1 to ${MAX_COMPRESSION_LEVEL} (got ${c.compressionLevel})`)
   if (!DATA_PLANE_KINDS.includes(c.dataPlane)) fail(`--data-plane must be one of ${DATA_PLANE_KINDS.join(', ')} (got ${String(c.dataPlane)})`)
   return c
 }

@@ -49,6 +49,7 @@ import { Rewiring } from './rewiring.js'
 import { Session } from './session.js'
 import { SourceFeeds } from './source-feed.js'
 import { contentPolicyFor, SourceHashes, type ContentPolicy } from './source-hashes.js'
+import { initCompression } from '../relay/compression.js'
 import { Verdicts } from './verdicts.js'
 
 /** A connected peer has this long to send its Join. */
@@ -119,7 +120,7 @@ export class Coordinator {
       log: hooks.log,
       failed: (m, reason) => this.fail(m, 'PEER_GONE', reason),
       imageUnreadable: reason => { for (const n of this.session.all) this.fail(n, 'IMAGE_UNREADABLE', reason) }
-    }, clock)
+    }, clock, config.compressionLevel)
     this.verdicts = new Verdicts(this.session, image, this.hashes, clock, {
       log: hooks.log,
       fail: (m, code, reason) => this.fail(m, code, reason),
@@ -146,6 +147,10 @@ export class Coordinator {
       }
       if (seed === undefined) throw new RingcastError('INTERNAL', 'a coordinator on a given network needs the signing seed of its identity')
       const policy = await contentPolicyFor(image.path, image.size, config.raw, hooks.log)
+      if (config.compressionLevel > 0) {
+        await initCompression()
+        hooks.log(`compressing blocks on the wire with zstd level ${config.compressionLevel} where it saves at least 1/32 of a block`)
+      }
       const coordinator = new Coordinator(config, image, net, seed, policy, hooks, parts.clock ?? systemClock)
       await net.handle(CONTROL_PROTOCOL, channel => { void coordinator.onControl(channel) })
       return coordinator

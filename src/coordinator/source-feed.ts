@@ -39,7 +39,9 @@ export class SourceFeeds {
     private readonly hashes: SourceHashes,
     private readonly limiter: RateLimiter | undefined,
     private readonly outcomes: FeedOutcomes,
-    private readonly clock: Clock
+    private readonly clock: Clock,
+    /** serve --compress: zstd level for DATA blocks (0: none). */
+    private readonly compressionLevel = 0
   ) {}
 
   /** Stream the image into `m`, from the offset it asks for, until it has acknowledged all of it. */
@@ -51,7 +53,7 @@ export class SourceFeeds {
       sender = m.feed = new BlockSender(channel, { ...params, batches: this.hashes })
       if (isFinished(m)) { sender.close(`${m.name} already finished`); return }
       const reader = new BlockReader(this.image, params.blockSize, params.windowBytes, i => this.hashes.nextDataBlock(i))
-      const from = await streamImage(reader, sender, params.imageSize, this.hashes, this.limiter)
+      const from = await streamImage(reader, sender, params.imageSize, this.hashes, this.limiter, this.compressionLevel)
       if (from > 0) this.outcomes.log(`fed ${m.name} from ${from} bytes on`)
       // Keep the stream open until the node has written everything (docs/runtime-facts.md, trap 4).
       await sender.waitAcked(params.imageSize).catch(() => {})

@@ -26,6 +26,7 @@ import { batchBlocks, type HashBatch, type SignedEnd, type SourceVerifier } from
 import { FORWARD_PIECE_BYTES } from '../topology/estimate.js'
 import { slabs } from '../net/slabs.js'
 import { FRAME_CREDIT_BYTES, HopCredit } from './credit.js'
+import { decompressBlock } from './compression.js'
 
 /** A hop receives with the session's parameters, the source's key and the node's hash index. */
 export interface ReceiverOptions extends SessionParams {
@@ -60,7 +61,13 @@ export type Received =
    * payload's slabs are held for the caller, who releases them
    * (slabs.release(payload)) once whoever keeps the block holds it.
    */
-  | { kind: 'block', offset: number, length: number, payload: Payload, held: Payload }
+  | {
+    kind: 'block', offset: number, length: number, payload: Payload, held: Payload,
+    /** 0, or `payload` (and `held`) are the block's zstd frame, this many bytes, as it came (and goes on). */
+    compressedLength: number,
+    /** The block's bytes: `payload` itself, or what its frame decompressed to (a fresh buffer). */
+    content: Payload
+  }
   /** A hash batch the source signed, now in the index. */
   | { kind: 'hashes', batch: HashBatch }
   /** Blocks the source marked ZERO or FREE (all of them, checked): no payload. */
@@ -107,7 +114,7 @@ export class BlockReceiver {
    * forwards a block while it is still arriving (cut-through), and a
    * downstream never receives a whole block that did not verify here.
    */
-  async next (startBlock?: (offset: number, length: number) => Promise<((piece: Payload) => void) | undefined>): Promise<Received> {
+  async next (startBlock?: (offset: number, length: number, compressedLength: number) => Promise<((piece: Payload) => void) | undefined>): Promise<Received> {
     const header = await this.readHeader()
     const { imageSize, blockSize, hashes, verifier } = this.options
     if (header === null) throw new ProtocolError(`upstream closed the block stream at ${this.receivedThrough} of ${imageSize}`)
@@ -129,27 +136,31 @@ export class BlockReceiver {
     }
     if (header.kind !== 'block') throw new ProtocolError(`unexpected ${header.kind} frame`)
     const { offset, length } = header
+    const compressedLength = header.compressedLength ?? 0
     if (offset !== this.receivedThrough) throw new ProtocolError(`block at ${offset}, expected ${this.receivedThrough}`)
     if (offset >= imageSize) throw new ProtocolError(`block at ${offset} lies past the image end ${imageSize}`)
     if (offset % blockSize !== 0) throw new ProtocolError(`block at ${offset} is not at a ${blockSize}-byte block boundary`)
     const expectedLength = Math.min(blockSize, imageSize - offset)
     if (length !== expectedLength) throw new ProtocolError(`block at ${offset} is ${length} bytes, expected ${expectedLength}`)
+    // Compressed only where it pays: never more bytes on the wire than the block has.
+    if (compressedLength > length) throw new ProtocolError(`block at ${offset} comes as a ${compressedLength}-byte compressed payload, more than its ${length} bytes`)
     this.takeCredit(offset + length, length)
     const expected = hashes.hashOf(offset / blockSize)
     if (expected === undefined) throw new UpstreamLieError(`block at ${offset} came before the source's hash for it`, { offset, length })
     if (hashes.contentOf(offset / blockSize) !== CONTENT_DATA) throw new UpstreamLieError(`block at ${offset} came with a payload, but the source marked it as not sent (zero or free)`, { offset, length })
-    const forward = await startBlock?.(offset, length)
+    const forward = await startBlock?.(offset, length, compressedLength)
+    // What travels: the block, or its zstd frame (hashed once decompressed).
+    const wireLength = compressedLength > 0 ? compressedLength : length
+    const hash = compressedLength > 0 ? undefined : createHash('sha256')
     let payload: Uint8Array[]
     let held: Uint8Array[]
-    let computed: Uint8Array
     // The payload is held (slabs.ts) from its read until the caller released
     // it, whatever happens; pieces handed to `forward` are held by their taker.
     if (forward === undefined) {
-      payload = held = await this.channel.reader.readChunks(length)
+      payload = held = await this.channel.reader.readChunks(wireLength)
       slabs.hold(payload)
-      computed = blockHash(payload)
+      for (const chunk of payload) hash?.update(chunk)
     } else {
-      const hash = createHash('sha256')
       payload = []
       // The chunks as read, held until the payload (the same bytes, merged
       // where they lie back to back) is held instead.
@@ -158,7 +169,7 @@ export class BlockReceiver {
       // read (64 KiB) cost a syscall each, 2.6 CPU-s/GB on a relay.
       let pending: Uint8Array[] = []
       let pendingBytes = 0
-      for (let left = length; left > 0;) {
+      for (let left = wireLength; left > 0;) {
         let piece: Uint8Array[]
         try {
           piece = await this.channel.reader.readUpTo(left)
@@ -169,7 +180,7 @@ export class BlockReceiver {
         slabs.hold(piece)
         for (const chunk of piece) {
           read.push(chunk)
-          hash.update(chunk)
+          hash?.update(chunk)
           appendMerged(payload, chunk)
           appendMerged(pending, chunk)
           pendingBytes += chunk.byteLength
@@ -184,14 +195,23 @@ export class BlockReceiver {
       slabs.hold(payload)
       slabs.release(read)
       held = pending
-      computed = new Uint8Array(hash.digest())
     }
     this.receivedThrough = offset + length
+    let content: Payload = payload
+    if (compressedLength > 0) {
+      try {
+        content = [decompressBlock(payload, length)]
+      } catch (err) {
+        slabs.release(payload)
+        throw new UpstreamLieError(`block at ${offset} came as ${(err as Error).message}`, { offset, length })
+      }
+    }
+    const computed = hash !== undefined ? new Uint8Array(hash.digest()) : blockHash(content)
     if (!sameBytes(computed, expected)) {
       slabs.release(payload)
       throw new UpstreamLieError(`block at ${offset} does not match the source (sha256 ${toHex(computed).slice(0, 16)}…, the source signed ${toHex(expected).slice(0, 16)}…)`, { offset, length })
     }
-    return { kind: 'block', offset, length, payload, held }
+    return { kind: 'block', offset, length, payload, held, compressedLength, content }
   }
 
   /** Charge an item ending at `end` to the window (with the batches before it), as the sender did. */

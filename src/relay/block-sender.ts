@@ -66,20 +66,27 @@ export class BlockSender {
     return ack.writtenThrough
   }
 
-  /** Send one block; `payload` may be the chunks it was received in. */
-  async sendBlock (offset: number, payload: Payload | Uint8Array): Promise<void> {
+  /**
+   * Send one block; `payload` may be the chunks it was received in. With
+   * `compressed`, `payload` is the block's zstd frame (compression.ts).
+   */
+  async sendBlock (offset: number, payload: Payload | Uint8Array, compressed?: { length: number }): Promise<void> {
     const chunks = payload instanceof Uint8Array ? [payload] : payload
-    await this.beginBlock(offset, payloadBytes(chunks))
+    const wire = payloadBytes(chunks)
+    await this.beginBlock(offset, compressed?.length ?? wire, compressed === undefined ? 0 : wire)
     await this.sendPiece(chunks)
   }
 
   /**
    * Start a block whose payload follows in pieces (sendPiece) as it arrives
    * from upstream: waits for credit for all of it, sends the hash batch it
-   * needs if the downstream lacks it, then the header.
+   * needs if the downstream lacks it, then the header. `compressedLength`:
+   * 0, or the payload is a zstd frame of that many bytes. Credit counts the
+   * block's own length either way (what the downstream holds once it is
+   * decompressed).
    */
-  async beginBlock (offset: number, length: number): Promise<void> {
-    await this.beginItem('block', offset, length, length)
+  async beginBlock (offset: number, length: number, compressedLength = 0): Promise<void> {
+    await this.beginItem('block', offset, length, length, compressedLength)
   }
 
   /**
@@ -90,7 +97,7 @@ export class BlockSender {
     await this.beginItem('skip', offset, length, FRAME_CREDIT_BYTES)
   }
 
-  private async beginItem (kind: 'block' | 'skip', offset: number, length: number, payloadCost: number): Promise<void> {
+  private async beginItem (kind: 'block' | 'skip', offset: number, length: number, payloadCost: number, compressedLength = 0): Promise<void> {
     if (offset !== this.sentThrough) throw new RingcastError('INTERNAL', `${kind} at ${offset} sent out of order (expected ${this.sentThrough})`)
     const { blockSize } = this.options
     const lastBatch = Math.floor(Math.floor((offset + length - 1) / blockSize) / batchBlocks(blockSize))
@@ -101,7 +108,7 @@ export class BlockSender {
     // send() resolves, and an ack past sentThrough is a protocol error.
     this.sentThrough = offset + length
     this.credit.take(offset + length, cost)
-    await this.channel.send(encodeBlockHeader({ kind, sessionId: this.options.sessionId, offset, length, hash: NO_HASH }))
+    await this.channel.send(encodeBlockHeader({ kind, sessionId: this.options.sessionId, offset, length, hash: NO_HASH, compressedLength }))
   }
 
   /** Send part of the payload of the block begun last, in order. */

@@ -123,7 +123,7 @@ export class Forwarder {
    * Catching up: ignored here (the pump will fetch it).
    */
   async offer (block: ReplayBlock): Promise<void> {
-    const live = this.begin(block.offset, block.length)
+    const live = this.begin(block.offset, block.length, false, block.compressedLength ?? 0)
     if (live === undefined) return
     live.piece(block.payload)
     await live.finish()
@@ -141,7 +141,7 @@ export class Forwarder {
    * piece only once the block has verified, and poisons the block instead
    * if it did not. Undefined when not live, or the downstream has it.
    */
-  begin (offset: number, length: number, skip = false): LiveBlock | undefined {
+  begin (offset: number, length: number, skip = false, compressedLength = 0): LiveBlock | undefined {
     if (!this.live || this.failure !== undefined) return undefined
     // The downstream asked to start past this block: it has it.
     if (offset + length <= this.sender.sentThrough) return undefined
@@ -149,7 +149,7 @@ export class Forwarder {
       this.stop(new RingcastError('INTERNAL', `forwarder expected ${this.sender.sentThrough}, was offered ${offset}`))
       return undefined
     }
-    let sending = skip ? this.sender.sendSkip(offset, length) : this.sender.beginBlock(offset, length)
+    let sending = skip ? this.sender.sendSkip(offset, length) : this.sender.beginBlock(offset, length, compressedLength)
     // Every link of the chain is observed (settled() reads the last), so none rejects unhandled.
     sending.catch(() => {})
     let failed = false
@@ -233,7 +233,7 @@ export class Forwarder {
         }
         const block = await this.fetch(next)
         try {
-          await this.sender.sendBlock(block.offset, block.payload)
+          await this.sender.sendBlock(block.offset, block.payload, (block.compressedLength ?? 0) > 0 ? { length: block.length } : undefined)
         } finally {
           slabs.release(block.payload)
         }

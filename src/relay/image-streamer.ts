@@ -21,6 +21,7 @@ import type { BlockSender } from './block-sender.js'
 import type { RateLimiter } from './rate-limiter.js'
 import { batchBlocks, type SignedEnd } from './source-signature.js'
 import { CONTENT_DATA } from '../wire/protocol.js'
+import { compressBlock } from './compression.js'
 
 /** Blocks read ahead of the one being sent, so the disk overlaps the network. */
 const READ_AHEAD_BLOCKS = 4
@@ -119,7 +120,7 @@ export interface SourceManifest {
  * handshake), then END. Returns the offset it started at. With a limiter,
  * blocks go no faster than it allows.
  */
-export async function streamImage (reader: BlockReader, sender: BlockSender, imageSize: number, manifest: SourceManifest, limiter?: RateLimiter): Promise<number> {
+export async function streamImage (reader: BlockReader, sender: BlockSender, imageSize: number, manifest: SourceManifest, limiter?: RateLimiter, compressionLevel = 0): Promise<number> {
   const from = await sender.start()
   if (from % reader.blockSize !== 0 || from > imageSize) {
     throw new ProtocolError(`downstream asked to resume at ${from}, which is not a block boundary of this ${imageSize}-byte image`)
@@ -137,8 +138,10 @@ export async function streamImage (reader: BlockReader, sender: BlockSender, ima
       continue
     }
     const block = await reader.block(i)
-    await limiter?.take(block.payload.byteLength)
-    await sender.sendBlock(block.offset, block.payload)
+    // serve --compress: the block's zstd frame where that pays (compression.ts).
+    const compressed = compressionLevel > 0 ? compressBlock(block.payload, compressionLevel) : undefined
+    await limiter?.take(compressed?.byteLength ?? block.payload.byteLength)
+    await sender.sendBlock(block.offset, compressed ?? block.payload, compressed === undefined ? undefined : { length: block.payload.byteLength })
     sender.waitAcked(block.offset + block.payload.byteLength).then(block.release, block.release)
     i++
   }

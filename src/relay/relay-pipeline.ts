@@ -151,8 +151,8 @@ export class RelayPipeline implements BlockStore {
           let item: Received
           let live = new Map<Forwarder, LiveBlock>()
           try {
-            item = await upstream.next(async (offset, length) => {
-              live = this.beginLive(offset, length)
+            item = await upstream.next(async (offset, length, compressedLength) => {
+              live = this.beginLive(offset, length, compressedLength)
               return live.size === 0 ? undefined : piece => { for (const l of live.values()) l.piece(piece) }
             })
           } catch (err) {
@@ -173,16 +173,18 @@ export class RelayPipeline implements BlockStore {
             await this.forwardSkip(item.offset, item.length)
             continue
           }
-          this.bytesReceived += item.length
+          // What crossed the wire: the block, or its compressed frame.
+          this.bytesReceived += item.compressedLength > 0 ? item.compressedLength : item.length
           this.unwrittenBytes += item.length
           this.peakInflightBytes = Math.max(this.peakInflightBytes, this.unwrittenBytes)
           if (this.writeFailure !== undefined) throw this.writeFailure
-          const block: ReplayBlock = { offset: item.offset, length: item.length, payload: item.payload }
+          // Kept and forwarded as it came (compressed or not); written as its content.
+          const block: ReplayBlock = { offset: item.offset, length: item.length, payload: item.payload, compressedLength: item.compressedLength }
           try {
             this.replay.add(block)
             this.verifiedThrough = item.offset + item.length
             this.notify()
-            this.queueWrite(block, upstream)
+            this.queueWrite({ offset: item.offset, length: item.length, payload: item.content }, upstream)
             await this.finishLive(block, item.held, live)
           } finally {
             // The replay buffer, the write and the forwarders hold it now (slabs.ts).
@@ -251,10 +253,10 @@ export class RelayPipeline implements BlockStore {
    * that are catching up do not take part (their pump sends whole, verified
    * blocks from the replay buffer).
    */
-  private beginLive (offset: number, length: number): Map<Forwarder, LiveBlock> {
+  private beginLive (offset: number, length: number, compressedLength: number): Map<Forwarder, LiveBlock> {
     const live = new Map<Forwarder, LiveBlock>()
     for (const f of this.forwarders.values()) {
-      const block = f.begin(offset, length)
+      const block = f.begin(offset, length, false, compressedLength)
       if (block !== undefined) live.set(f, block)
     }
     return live

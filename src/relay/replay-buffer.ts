@@ -33,7 +33,9 @@ export function endOfBlocks (blocks: readonly KnownBlock[]): number {
 export interface ReplayBlock {
   offset: number
   length: number
+  /** The block's bytes, or with `compressedLength` its zstd frame as it came (it goes on as it came). */
   payload: Payload
+  compressedLength?: number
 }
 
 export class ReplayBuffer {

@@ -87,6 +87,8 @@ export interface BlockHeader {
   contents?: Uint8Array
   /** END: what `hash` digests (DigestKind). */
   digest?: number
+  /** BLOCK: 0, or the payload is a zstd frame of this many bytes (of `length` bytes of content). */
+  compressedLength?: number
 }
 
 const KIND_TO_WIRE: Record<BlockKind, ringcast.BlockFrame.Kind> = {
@@ -109,7 +111,8 @@ export function encodeBlockHeader (header: BlockHeader): Uint8Array {
     hashes: header.hashes,
     signature: header.signature,
     contents: header.contents,
-    digest: header.digest
+    digest: header.digest,
+    compressedLength: header.compressedLength
   }).finish())
 }
 
@@ -140,7 +143,8 @@ export function decodeBlockHeader (bytes: Uint8Array): BlockHeader {
     hashes: decoded.hashes,
     signature: decoded.signature,
     contents: decoded.contents,
-    digest: decoded.digest
+    digest: decoded.digest,
+    compressedLength: decoded.compressedLength
   }
 }
 

@@ -16,6 +16,8 @@ import { blockHash, type Payload } from '../../src/relay/hash.js'
 import type { BatchSource } from '../../src/relay/hash-index.js'
 import type { RelayPipeline } from '../../src/relay/relay-pipeline.js'
 import { SourceSigner, type SignedEnd } from '../../src/relay/source-signature.js'
+import { compressBlock, initCompression } from '../../src/relay/compression.js'
+import { encodeBlockHeader } from '../../src/wire/messages.js'
 import { ed25519Identity } from '../support/signed-image.js'
 import {
   BLOCK, feed, handUpstream, hex, hop, newSession, only, openTarget, pipelineOf, receiverOf, rejection, relaySender,
@@ -365,5 +367,52 @@ describe('pipeline against lying skips (protocol 5)', () => {
     const err = await rejection(up.run())
     expect(err.code).toBe('PROTOCOL')
     expect(err.message).toMatch(message)
+  })
+})
+
+describe('pipeline against lying compressed blocks', () => {
+  const SMALL = 4096
+  const BLOCKS = 20
+  const text = (): Uint8Array => Buffer.from('compressible ringcast block text '.repeat(BLOCKS * SMALL / 33 + 1)).subarray(0, BLOCKS * SMALL)
+  const opts = (): Parameters<typeof handUpstream>[0] => ({ imageSize: BLOCKS * SMALL, blockSize: SMALL, windowBytes: 1_048_576, image: text() })
+  /** A BLOCK frame whose payload is `frame`, declared as compressed. */
+  const compressed = (up: HandUpstream, offset: number, frame: Uint8Array, length = SMALL): void => {
+    up.send(encodeBlockHeader({ kind: 'block', sessionId: up.params.sessionId, offset, length, hash: new Uint8Array(), compressedLength: frame.byteLength }))
+    up.send(frame)
+  }
+
+  it('an honest upstream\'s compressed blocks are written as their content', async () => {
+    await initCompression()
+    const up = await handUpstream(opts())
+    up.batch(0)
+    for (let i = 0; i < BLOCKS; i++) compressed(up, i * SMALL, compressBlock(up.image.subarray(i * SMALL, (i + 1) * SMALL), 3)!)
+    up.end()
+    await up.run()
+    expect(up.pipeline.bytesReceived).toBeLessThan(BLOCKS * SMALL / 4)
+    expect(Buffer.from(await settledFile(up.path)).equals(Buffer.from(up.image))).toBe(true)
+  })
+
+  it.each([
+    ['a frame of other content', (up: HandUpstream) => { compressed(up, SMALL, compressBlock(Buffer.alloc(SMALL, 7), 3)!) }, /^block at 4096 does not match the source/],
+    ['a frame that declares another length', (up: HandUpstream) => { compressed(up, SMALL, compressBlock(Buffer.alloc(2 * SMALL, 7), 3)!) }, /^block at 4096 came as a zstd frame of 8192 bytes of content for a 4096-byte block$/],
+    ['bytes that are not a zstd frame', (up: HandUpstream) => { compressed(up, SMALL, randomBytes(100)) }, /^block at 4096 came as a compressed payload that is not a zstd frame$/]
+  ])('fails with INTEGRITY on %s, naming the upstream', async (_name, misbehave, message) => {
+    await initCompression()
+    const up = await handUpstream(opts())
+    up.batch(0)
+    up.blocks(0, 1)
+    misbehave(up)
+    const err = await lieFrom(up)
+    expect(err.message).toMatch(message)
+    expect(up.pipeline.verifiedThrough).toBe(SMALL)
+  })
+
+  it('fails with PROTOCOL on a compressed payload longer than its block', async () => {
+    const up = await handUpstream(opts())
+    up.batch(0)
+    compressed(up, 0, randomBytes(SMALL + 1))
+    const err = await rejection(up.run())
+    expect(err.code).toBe('PROTOCOL')
+    expect(err.message).toMatch(/comes as a 4097-byte compressed payload, more than its 4096 bytes/)
   })
 })

@@ -1389,6 +1389,9 @@ export namespace ringcast {
         /** BlockFrame digest. */
         digest: number;
 
+        /** BlockFrame compressedLength. */
+        compressedLength: number;
+
         /**
          * Creates a new BlockFrame instance using the specified properties.
          * @param [properties] Properties to set
@@ -1457,6 +1460,9 @@ export namespace ringcast {
 
             /** BlockFrame digest */
             digest?: (number|null);
+
+            /** BlockFrame compressedLength */
+            compressedLength?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

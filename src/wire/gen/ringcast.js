@@ -3305,6 +3305,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {Uint8Array|null} [signature] BlockFrame signature
          * @property {Uint8Array|null} [contents] BlockFrame contents
          * @property {number|null} [digest] BlockFrame digest
+         * @property {number|null} [compressedLength] BlockFrame compressedLength
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3417,6 +3418,14 @@ export const ringcast = $root.ringcast = (() => {
         BlockFrame.prototype.digest = 0;
 
         /**
+         * BlockFrame compressedLength.
+         * @member {number} compressedLength
+         * @memberof ringcast.BlockFrame
+         * @instance
+         */
+        BlockFrame.prototype.compressedLength = 0;
+
+        /**
          * Creates a new BlockFrame instance using the specified properties.
          * @function create
          * @memberof ringcast.BlockFrame
@@ -3468,6 +3477,8 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 9, wireType 2 =*/74).bytes(message.contents);
             if (message.digest != null && $Object.hasOwnProperty.call(message, "digest") && message.digest !== 0)
                 writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.digest);
+            if (message.compressedLength != null && $Object.hasOwnProperty.call(message, "compressedLength") && message.compressedLength !== 0)
+                writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.compressedLength);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3600,6 +3611,15 @@ export const ringcast = $root.ringcast = (() => {
                             message.digest = value;
                         else
                             delete message.digest;
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.compressedLength = value;
+                        else
+                            delete message.compressedLength;
                         continue;
                     }
                 }
