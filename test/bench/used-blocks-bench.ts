@@ -5,11 +5,13 @@
 //   partclone.ext4 -c          the size of its image of the file system: what
 //                              a partclone-based deployer would move per node
 //   ringcast, used blocks      serve IMAGE (the default): only used, non-zero blocks
+//   ringcast, --compress       the same, each block zstd-compressed where that pays
 //   ringcast, raw (baseline)   serve --raw of a random image as large as what the
 //                              used-blocks run sent: the lab's rate for that many bytes
 //
-// Bars: bytes on the wire <= 1.05x partclone's image; clone time proportional
-// to what is sent (the used-blocks run's payload rate ~ the raw run's rate).
+// Bars: bytes on the wire <= 1.05x partclone's image, and below it with
+// --compress; clone time proportional to what is sent (the used-blocks run's
+// payload rate ~ the raw run's rate).
 //
 //   npm run build && node dist/test/bench/used-blocks-bench.js [--fs-size 4GiB] [--files 1GiB] [--nodes 2] [--rate 100] [--block-size 1MiB]
 
@@ -20,11 +22,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeRandomFile } from '../../cli/demo.js'
-import { spawnRingcast, startCoordinator } from '../../cli/local-cluster.js'
 import { parseCount, parseSize } from '../../cli/units.js'
-import type { SessionReport } from '../../src/coordinator/report.js'
-import { Lab, sweepLabs, type LabHost } from '../lab/lab.js'
-import { killAllChildren, track } from './child-processes.js'
+import { Lab, sweepLabs } from '../lab/lab.js'
+import { killAllChildren } from './child-processes.js'
+import { labClone, type LabRun } from './lab-clone.js'
 import { mb, num, table } from './markdown-table.js'
 
 const { values } = parseArgs({
@@ -82,41 +83,6 @@ async function makeTree (dir: string, total: number): Promise<number> {
   return written
 }
 
-const txBytes = (host: LabHost): number => Number(sh('ip', ['netns', 'exec', host.ns, 'cat', '/sys/class/net/eth0/statistics/tx_bytes']).trim())
-
-interface Run { setup: string, sentBytes: number, linkBytes: number, seconds: number, verified: number, nodes: number, checked: string }
-
-async function clone (dir: string, lab: Lab, image: string, setup: string, serveArgs: string[], check: (target: string) => boolean): Promise<Run> {
-  const [server, ...nodes] = lab.hosts as [LabHost, ...LabHost[]]
-  const targets = nodes.map(h => join(dir, `target-${h.name}.img`))
-  const token = randomBytes(12).toString('hex')
-  const before = txBytes(server)
-  const coordinator = await startCoordinator([image, '--nodes', String(nodes.length), '--listen', '/ip4/0.0.0.0/tcp/7373', '--key', join(dir, 'coordinator.key'),
-    '--token', token, '--block-size', values['block-size'], '--json', '-q', ...serveArgs], { wrapper: server.wrapper })
-  track(coordinator.proc.child)
-  const procs = nodes.map((h, i) => {
-    const p = spawnRingcast(h.name, ['join', coordinator.joinAddr, '--token', token, '--target', targets[i]!, '--create', '--name', h.name, '-q', '--listen', '/ip4/0.0.0.0/tcp/7000'], { wrapper: h.wrapper })
-    track(p.child)
-    return p
-  })
-  const exit = await coordinator.proc.exited
-  await Promise.all(procs.map(async p => await p.exited))
-  const linkBytes = txBytes(server) - before
-  const report = JSON.parse(coordinator.proc.stdout()) as SessionReport
-  if (exit !== 0) throw new Error(`serve exited ${exit}: ${coordinator.proc.stderr().slice(-500)}`)
-  const checks = targets.map(check)
-  for (const t of targets) await rm(t, { force: true })
-  return {
-    setup,
-    sentBytes: report.nodes[0]!.bytesReceived,
-    linkBytes,
-    seconds: report.seconds,
-    verified: report.nodes.filter(n => n.status === 'OK').length,
-    nodes: nodes.length,
-    checked: checks.every(c => c) ? 'yes' : 'NO'
-  }
-}
-
 async function main (): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the lab builds network namespaces: run the benchmark as root')
   ensureTools()
@@ -138,19 +104,21 @@ async function main (): Promise<void> {
     await rm(pcImage, { force: true })
 
     const lab = Lab.create({ subnets: [nodeCount + 1], rateMbit })
-    const runs: Run[] = []
+    const runs: LabRun[] = []
     try {
       log('ringcast, used blocks')
       const fsck = (t: string): boolean => { try { sh('e2fsck', ['-fn', t]); return true } catch { return false } }
-      runs.push(await clone(dir, lab, fsImage, 'ringcast, used blocks (default)', [], fsck))
+      runs.push(await labClone(dir, lab, fsImage, 'ringcast, used blocks (default)', ['--block-size', values['block-size']], fsck))
+      log('ringcast, used blocks, --compress')
+      runs.push(await labClone(dir, lab, fsImage, 'ringcast, used blocks, --compress (zstd 3)', ['--block-size', values['block-size'], '--compress'], fsck))
       const raw = join(dir, 'raw.img')
       await writeRandomFile(raw, runs[0]!.sentBytes)
       const want = sh('sha256sum', [raw]).split(' ')[0]
       log('ringcast --raw, a random image of as many bytes (baseline)')
-      runs.push(await clone(dir, lab, raw, 'ringcast --raw, random image of the same size (baseline)', ['--raw'], t => sh('sha256sum', [t]).split(' ')[0] === want))
+      runs.push(await labClone(dir, lab, raw, 'ringcast --raw, random image of the same size (baseline)', ['--raw', '--block-size', values['block-size']], t => sh('sha256sum', [t]).split(' ')[0] === want))
     } finally { lab.destroy() }
 
-    const [used, base] = runs as [Run, Run]
+    const [used, packed, base] = runs as [LabRun, LabRun, LabRun]
     process.stdout.write(`\nUsed blocks only: ${values['fs-size']} ext4 holding ${filesWritten} bytes of files, ${nodeCount} node(s), ${rateMbit} Mbit/s links, ${values['block-size']} blocks\n\n`)
     process.stdout.write(table(['what', 'payload MB', 'source link MB (tx)', 'vs partclone image', 's', 'payload MB/s', 'verified', 'checked'], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'], [
       ['partclone.ext4 -c image', mb(partcloneBytes), '', '1.000', '', '', '', ''],
@@ -160,6 +128,7 @@ async function main (): Promise<void> {
     const wire = used.linkBytes / partcloneBytes
     const rateRatio = (used.sentBytes / used.seconds) / (base.sentBytes / base.seconds)
     process.stdout.write(`bar 1: bytes on the source's link (one hop) / partclone image = ${num(wire, 3)} (bar <= 1.05): ${wire <= 1.05 ? 'met' : 'NOT met'}\n`)
+    process.stdout.write(`bar 1b: with --compress, source link / partclone image = ${num(packed.linkBytes / partcloneBytes, 3)} (bar: below 1): ${packed.linkBytes < partcloneBytes ? 'met' : 'NOT met'}\n`)
     process.stdout.write(`bar 2: payload rate used-blocks / raw baseline = ${num(rateRatio, 3)} (time proportional to what is sent: ~1)\n`)
   } finally {
     await rm(dir, { recursive: true, force: true })
