@@ -3,26 +3,13 @@
 // unmounted one receives the image.
 
 import { execFileSync } from 'node:child_process'
-import { open } from 'node:fs/promises'
-import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeImage, makeTarget, makeWorkdir, runCli, startSession, type Workdir } from '../support/session.js'
+import { makeImage, makeTarget, makeWorkdir, runCli, sha256Range, startSession, type Workdir } from '../support/session.js'
 import { writeRandomFile } from '../../cli/demo.js'
 import { needs } from '../support/skip.js'
 
 const MiB = 1_048_576
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' }).trim()
-
-async function sha256Prefix (path: string, bytes: number): Promise<string> {
-  const handle = await open(path, 'r')
-  try {
-    const buf = Buffer.alloc(bytes)
-    await handle.read(buf, 0, bytes, 0)
-    return createHash('sha256').update(buf).digest('hex')
-  } finally {
-    await handle.close()
-  }
-}
 
 describe('block device targets', needs('blockDevice'), () => {
   let w: Workdir
@@ -66,7 +53,7 @@ describe('block device targets', needs('blockDevice'), () => {
       const { exit, report } = await session.finish()
       expect(exit).toBe(0)
       expect(report.nodes.map(n => n.status)).toEqual(['OK'])
-      expect(await sha256Prefix(free, 8 * MiB)).toBe(image.sha256)
+      expect(await sha256Range(free, 0, 8 * MiB)).toBe(image.sha256)
       // The mounted file system is intact.
       sh('umount', mountpoint)
       mountpoint = undefined

@@ -5,26 +5,15 @@
 // image's.
 
 import { execFileSync } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
-import { open, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { makeWorkdir, startSession, type Workdir } from '../support/session.js'
+import { makeWorkdir, sha256Range, startSession, type Workdir } from '../support/session.js'
 import { needs } from '../support/skip.js'
 
 const MiB = 1_048_576
 const IMAGE_BYTES = 64 * MiB
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-
-async function sha256Range (path: string, offset: number, length: number): Promise<string> {
-  const handle = await open(path, 'r')
-  try {
-    const buf = Buffer.alloc(length)
-    await handle.read(buf, 0, length, offset)
-    return createHash('sha256').update(buf).digest('hex')
-  } finally {
-    await handle.close()
-  }
-}
 
 describe('whole disks with a GPT', needs('gpt'), () => {
   let w: Workdir

@@ -2,8 +2,8 @@
 // 127.0.0.1) and collect what a user would see: exit codes, the JSON report,
 // stderr, and the sha256 of every target.
 
-import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, open, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sha256File, writeRandomFile } from '../../cli/demo.js'
@@ -101,6 +101,18 @@ export async function runCli (args: string[], timeoutMs = 60_000, wrapper?: stri
 }
 
 export { sha256File }
+
+/** SHA-256 (hex) of `length` bytes of `path` from `offset` (a device's prefix, a partition of a disk image). */
+export async function sha256Range (path: string, offset: number, length: number): Promise<string> {
+  const handle = await open(path, 'r')
+  try {
+    const buf = Buffer.alloc(length)
+    await handle.read(buf, 0, length, offset)
+    return createHash('sha256').update(buf).digest('hex')
+  } finally {
+    await handle.close()
+  }
+}
 
 /** Resolves once `path` holds at least `bytes` (the node writes as it goes). */
 export async function whenWritten (path: string, bytes: number, timeoutMs = 60_000): Promise<number> {
