@@ -34,7 +34,7 @@ export function exitCodeFor (code: ErrorCode): number {
     case 'USAGE':
       return EXIT.USAGE
     case 'IMAGE_UNREADABLE': case 'IMAGE_EMPTY': case 'KEY_INVALID':
-    case 'TARGET_MISSING': case 'TARGET_NOT_WRITABLE': case 'TARGET_MOUNTED': case 'TARGET_UNSUPPORTED':
+    case 'TARGET_MISSING': case 'TARGET_NOT_WRITABLE': case 'TARGET_MOUNTED': case 'TARGET_UNSUPPORTED': case 'ARCHIVE_REFUSED':
       return EXIT.BAD_INPUT
     case 'BAD_TOKEN': case 'VERSION': case 'REFUSED': case 'TARGET_TOO_SMALL':
       return EXIT.REFUSED

@@ -33,7 +33,8 @@ export const ERROR_CODES = [
   'CLONE_FAILED', // at least one node did not verify its copy
   'JOURNAL', // the resume journal cannot be read or written
   'INTERRUPTED', // stopped by SIGINT or SIGTERM
-  'INTERNAL' // a bug
+  'INTERNAL', // a bug
+  'ARCHIVE_REFUSED' // an archive target's entries would land outside its directory, or are of a kind not unpacked
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -17,6 +17,7 @@
 //      coordinator's Verdict arrived. Exit status follows the verdict; a
 //      verified copy removes its journal.
 
+import { rm } from 'node:fs/promises'
 import { systemClock, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, isRingcastError } from '../errors.js'
 import { multiaddrHost } from '../net/control-stream.js'
@@ -45,6 +46,7 @@ import { Downstreams } from './downstreams.js'
 import { downstreamsOf, PlanFollower, UPSTREAM_TIMEOUT_MS } from './plan-follower.js'
 import { journalPathFor, journalRecorder, loadResumeState, openJournal } from './resume.js'
 import { fixGptOnLargerDisk } from '../storage/gpt.js'
+import { archiveTargetDir, stagingPathFor, unpackArchive } from '../storage/archive.js'
 import { initCompression } from '../relay/compression.js'
 
 export interface AgentConfig {
@@ -114,7 +116,11 @@ export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: A
   if (!/\/p2p\/[^/]+$/.test(config.coordinator)) {
     throw new RingcastError('USAGE', `coordinator address ${config.coordinator} must end in /p2p/<peer id>; copy it from the join command that serve printed`)
   }
-  const info = await inspectTarget(config.targetPath, { create: config.create })
+  // A directory is an archive target: the image arrives in a staging file beside it, and is unpacked once verified.
+  const unpackInto = await archiveTargetDir(config.targetPath)
+  const info = unpackInto === undefined
+    ? await inspectTarget(config.targetPath, { create: config.create })
+    : await inspectTarget(stagingPathFor(unpackInto), { create: true })
   // Any upstream may send compressed blocks (serve --compress).
   await initCompression()
   if (config.discard === true && info.kind !== 'block') {
@@ -127,7 +133,7 @@ export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: A
   }
   const agent = new Agent(config, hooks, net, parts.clock ?? systemClock)
   try {
-    return await agent.run(info)
+    return await agent.run(info, unpackInto)
   } finally {
     await net.stop().catch(() => {})
   }
@@ -142,7 +148,7 @@ class Agent {
     this.plans = new PlanFollower(clock, hooks.log)
   }
 
-  async run (info: TargetInfo): Promise<AgentResult> {
+  async run (info: TargetInfo, unpackInto?: string): Promise<AgentResult> {
     const { hooks, clock } = this
     // Block streams: on the data plane (a direct connection that proves the
     // hop key the plan names), or over libp2p if the session says so.
@@ -263,6 +269,16 @@ class Agent {
       if (!verdict.verified) throw new RingcastError('INTEGRITY', `the coordinator did not verify this copy: ${printable(verdict.reason)}`)
       // Only now, over a verified copy: a GPT's backup goes to the end of a larger disk.
       if (info.kind === 'block' && info.size > params.imageSize) await fixGptOnLargerDisk(copy, params.imageSize, info, hooks.log)
+      if (unpackInto !== undefined) {
+        try {
+          await unpackArchive(info.path, unpackInto, hooks.log)
+        } finally {
+          // Unpacked, or refused for good: the staging copy has no further use.
+          await journal?.remove().catch(() => {})
+          journal = undefined
+          await rm(info.path, { force: true }).catch(() => {})
+        }
+      }
       await journal?.remove().catch(() => {})
       journal = undefined
       return {

@@ -17,7 +17,6 @@ import { basename, join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { PassThrough, Readable, type Transform } from 'node:stream'
 import * as zlib from 'node:zlib'
-import xz from 'xz-decompress'
 import { errorMessage, RingcastError } from '../errors.js'
 
 /** The compressions a source may come in, by file name suffix. */
@@ -71,13 +70,16 @@ export interface Spooled {
  * dropped: it does not check the frame checksum, and cloned a corrupted
  * image without a word.
  */
-function decompressor (compression: Compression, input: Readable): Readable {
+export function decompressor (compression: Compression, input: Readable): Readable {
   if (compression === 'gzip') return input.pipe(zlib.createGunzip())
   if (compression === 'xz') {
-    const decoded = Readable.fromWeb(new xz.XzReadableStream(Readable.toWeb(input) as ReadableStream<Uint8Array>) as never) as Readable
+    // Loaded when needed: its WASM is not every command's startup cost.
     const out = new PassThrough()
-    decoded.on('error', err => out.destroy(xzError(err)))
-    decoded.pipe(out)
+    import('xz-decompress').then(({ default: xz }) => {
+      const decoded = Readable.fromWeb(new xz.XzReadableStream(Readable.toWeb(input) as ReadableStream<Uint8Array>) as never) as Readable
+      decoded.on('error', err => out.destroy(xzError(err)))
+      decoded.pipe(out)
+    }, err => out.destroy(err as Error))
     return out
   }
   const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress

@@ -146,11 +146,12 @@ describe('bad input', () => {
   })
 
   it('serve: does not start with fewer than --min-nodes when the wait times out, and says so to the nodes', async () => {
-    const session = await startSession(w, image.path, ['--nodes', '3', '--min-nodes', '2', '--wait-timeout', '2s'])
+    // Long enough for a node process to start and join on a loaded machine.
+    const session = await startSession(w, image.path, ['--nodes', '3', '--min-nodes', '2', '--wait-timeout', '6s'])
     try {
       const lonely = session.startNode({ name: 'early', target: w.path('early.img'), args: ['--create'] })
       expect(await session.coordinator.exited).toBe(1)
-      expectOneSentence(session.coordinator.stderr(), /only 1 of the required 2 node\(s\) joined within 2 s/)
+      expectOneSentence(session.coordinator.stderr(), /only 1 of the required 2 node\(s\) joined within 6 s/)
       expect(await lonely.exited).not.toBe(0)
       expect(lonely.stderr()).toMatch(/the session did not start: only 1 of the required 2/)
     } finally {
@@ -159,7 +160,7 @@ describe('bad input', () => {
   })
 
   it('serve: starts with the nodes present when the wait timeout passes', async () => {
-    const session = await startSession(w, image.path, ['--nodes', '3', '--wait-timeout', '3s'])
+    const session = await startSession(w, image.path, ['--nodes', '3', '--wait-timeout', '6s'])
     try {
       const t = w.path('lonely.img')
       session.startNode({ name: 'lonely', target: t, args: ['--create'] })

@@ -243,7 +243,8 @@ describe('resume and late join: nodes that come back or boot late still get thei
   })
 
   it('a node that joins after the start is spliced in at the tail and verifies late', async () => {
-    const session = await startSession(w, image.path, ['--nodes', String(NODES), '--wait-timeout', '2s', '--min-nodes', '3', ...PACED])
+    // Long enough for three node processes to start and join on a loaded machine (CI once saw none join within 2 s).
+    const session = await startSession(w, image.path, ['--nodes', String(NODES), '--wait-timeout', '8s', '--min-nodes', '3', ...PACED])
     onTestFinished(() => session.kill())
     const early = [0, 1, 2].map(i => ({ name: `e${i}`, target: w.path(`late-e${i}.img`) }))
     for (const e of early) session.startNode({ ...e, args: ['--create'] })

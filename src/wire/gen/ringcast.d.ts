@@ -333,7 +333,10 @@ export namespace ringcast {
         INTERRUPTED = 24,
 
         /** INTERNAL value */
-        INTERNAL = 25
+        INTERNAL = 25,
+
+        /** ARCHIVE_REFUSED value */
+        ARCHIVE_REFUSED = 26
     }
 
     /**

@@ -698,6 +698,7 @@ export const ringcast = $root.ringcast = (() => {
      * @property {number} JOURNAL=23 JOURNAL value
      * @property {number} INTERRUPTED=24 INTERRUPTED value
      * @property {number} INTERNAL=25 INTERNAL value
+     * @property {number} ARCHIVE_REFUSED=26 ARCHIVE_REFUSED value
      */
     ringcast.ErrorCode = (function() {
         const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -727,6 +728,7 @@ export const ringcast = $root.ringcast = (() => {
         values[valuesById[23] = "JOURNAL"] = 23;
         values[valuesById[24] = "INTERRUPTED"] = 24;
         values[valuesById[25] = "INTERNAL"] = 25;
+        values[valuesById[26] = "ARCHIVE_REFUSED"] = 26;
         return values;
     })();
 
