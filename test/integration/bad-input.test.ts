@@ -80,14 +80,15 @@ describe('bad input', () => {
     expectOneSentence(noPeer.stderr, /must end in \/p2p\/<peer id>/)
   })
 
-  it('join: a missing target, or a directory, is refused before connecting (exit 3)', async () => {
+  it('join: a missing target, or a directory that is not empty, is refused before connecting (exit 3)', async () => {
     const addr = `/ip4/127.0.0.1/tcp/1/p2p/${FAKE_PEER}`
     const missing = await runCli(['join', addr, '--token', 'abcdefgh', '--target', w.path('missing.img')])
     expect(missing.exit).toBe(3)
     expectOneSentence(missing.stderr, /target .*missing\.img does not exist \(pass --create/)
     const dir = await runCli(['join', addr, '--token', 'abcdefgh', '--target', w.dir])
     expect(dir.exit).toBe(3)
-    expectOneSentence(dir.stderr, /not a regular file or block device/)
+    // A directory is an archive target (archive.test.ts), and only an empty one.
+    expectOneSentence(dir.stderr, /target directory .* is not empty \(\d+ entries\): an archive is unpacked only into an empty directory/)
     const noParent = await runCli(['join', addr, '--token', 'abcdefgh', '--target', w.path('no/such/dir/t.img'), '--create'])
     expect(noParent.exit).toBe(3)
     expectOneSentence(noParent.stderr, /cannot create target/)
