@@ -1,5 +1,6 @@
 // Archive targets (issue 12, item 2): `join --target DIR`, an empty
-// directory, unpacks a tar image (.tar, .tar.gz, .tar.zst, .tar.xz) into it.
+// directory, unpacks a tar image (.tar, .tar.gz, .tar.zst, .tar.xz) or a
+// newc cpio archive (compressed the same ways; cpio.ts) into it.
 //
 // The node receives the archive like any image, into a staging file beside
 // the directory (`DIR.ringcast-archive`: every block verified against the
@@ -27,13 +28,14 @@ import type { Parser, ReadEntry } from 'tar'
 import { errorMessage, RingcastError } from '../errors.js'
 import { decompressor, type Compression } from '../image/spool.js'
 import { printable } from '../wire/messages.js'
+import { listCpio, unpackCpio } from './cpio.js'
 
 export interface ArchiveEntry { path: string, type: string, linkpath?: string }
 
 /** Entry kinds unpacked as they are. */
 const UNPACKED = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link'])
 /** Entry kinds skipped (a node's unpacked tree is not a device). */
-const SKIPPED = new Set(['CharacterDevice', 'BlockDevice', 'FIFO'])
+const SKIPPED = new Set(['CharacterDevice', 'BlockDevice', 'FIFO', 'Socket'])
 
 /** The staging file an archive target's image is received into. */
 export function stagingPathFor (dir: string): string {
@@ -54,25 +56,46 @@ export async function archiveTargetDir (path: string): Promise<string | undefine
   return path
 }
 
-/** The archive's bytes, decompressed by its magic number. */
-async function archiveStream (path: string): Promise<Readable> {
+/** The archive's compression, by its magic number. */
+async function compressionOfFile (path: string): Promise<Compression | undefined> {
   const handle = await open(path, 'r')
-  const head = Buffer.alloc(262)
-  let got: number
+  const head = Buffer.alloc(6)
   try {
-    got = (await handle.read(head, 0, head.byteLength, 0)).bytesRead
+    await handle.read(head, 0, head.byteLength, 0)
   } finally {
     await handle.close()
   }
   const starts = (bytes: number[]): boolean => bytes.every((b, i) => head[i] === b)
-  let compression: Compression | undefined
-  if (starts([0x1f, 0x8b])) compression = 'gzip'
-  else if (starts([0x28, 0xb5, 0x2f, 0xfd])) compression = 'zstd'
-  else if (starts([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) compression = 'xz'
-  else if (got >= 6 && head.toString('latin1', 0, 6).startsWith('0707')) throw new RingcastError('ARCHIVE_REFUSED', 'the image is a cpio archive, which ringcast does not unpack yet (only tar, .tar.gz, .tar.zst, .tar.xz)')
-  else if (got < 262 || head.toString('latin1', 257, 262) !== 'ustar') throw new RingcastError('ARCHIVE_REFUSED', 'the image is not a tar archive (no ustar header), so it cannot be unpacked into a directory')
+  if (starts([0x1f, 0x8b])) return 'gzip'
+  if (starts([0x28, 0xb5, 0x2f, 0xfd])) return 'zstd'
+  if (starts([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz'
+  return undefined
+}
+
+/** The archive's bytes, decompressed; each call reads it from the start. */
+async function archiveStream (path: string): Promise<Readable> {
+  const compression = await compressionOfFile(path)
   const raw = createReadStream(path)
   return compression === undefined ? raw : decompressor(compression, raw)
+}
+
+/** tar or (newc) cpio, by the first bytes of the decompressed archive. */
+async function formatOf (path: string): Promise<'tar' | 'cpio'> {
+  const stream = await archiveStream(path)
+  let head = Buffer.alloc(0)
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      head = Buffer.concat([head, chunk])
+      if (head.byteLength >= 262) break
+    }
+  } catch (err) {
+    throw new RingcastError('ARCHIVE_REFUSED', `the archive cannot be read: ${errorMessage(err)}`, { cause: err })
+  } finally {
+    stream.destroy()
+  }
+  if (head.toString('latin1', 0, 4) === '0707') return 'cpio'
+  if (head.byteLength >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'tar'
+  throw new RingcastError('ARCHIVE_REFUSED', 'the image is neither a tar archive (no ustar header) nor a newc cpio archive, so it cannot be unpacked into a directory')
 }
 
 /** Feed `stream` to a node-tar parser (a Parser or an Unpack) and wait for its end. */
@@ -89,6 +112,14 @@ async function feed (stream: Readable, sink: Parser): Promise<void> {
 
 /** Every entry of the archive at `path`, as its headers say. */
 export async function listArchive (path: string): Promise<ArchiveEntry[]> {
+  if (await formatOf(path) === 'cpio') {
+    try {
+      return await listCpio(await archiveStream(path))
+    } catch (err) {
+      if (err instanceof RingcastError) throw err
+      throw new RingcastError('ARCHIVE_REFUSED', `the cpio archive cannot be read: ${errorMessage(err)}`, { cause: err })
+    }
+  }
   const entries: ArchiveEntry[] = []
   // node-tar is loaded only by a node that unpacks.
   const { Parser } = await import('tar')
@@ -155,6 +186,16 @@ export async function unpackArchive (staging: string, dir: string, log: (line: s
   const entries = await listArchive(staging)
   const problem = checkEntries(entries)
   if (problem !== undefined) throw new RingcastError('ARCHIVE_REFUSED', `refusing to unpack the archive into ${dir}: ${problem}; nothing was written there`)
+  if (await formatOf(staging) === 'cpio') {
+    let counts: { unpacked: number, skipped: number }
+    try {
+      counts = await unpackCpio(await archiveStream(staging), dir, { unpacked: UNPACKED, skipped: SKIPPED })
+    } catch (err) {
+      throw new RingcastError('ARCHIVE_REFUSED', `unpacking the cpio archive into ${dir} failed: ${errorMessage(err)}`, { cause: err })
+    }
+    log(`unpacked ${counts.unpacked} entries of the cpio archive into ${dir}${counts.skipped > 0 ? ` (skipped ${counts.skipped} device nodes, FIFOs and sockets)` : ''}`)
+    return counts
+  }
   let unpacked = 0
   let skipped = 0
   // node-tar rewrites an absolute symlink target to a relative one unless

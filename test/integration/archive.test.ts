@@ -35,7 +35,17 @@ function tarEntry (name: string, type: '0' | '1' | '2' | '5', data = Buffer.allo
 }
 const endOfArchive = Buffer.alloc(1024)
 
-describe('archive targets', needs('compressors'), () => {
+/** A newc cpio entry (what these tests need): header, name, data, each padded to 4. */
+function cpioEntry (name: string, mode: number, data = Buffer.alloc(0), ino = 1, nlink = 1): Buffer {
+  const hex = (n: number): string => n.toString(16).padStart(8, '0')
+  const nameBytes = Buffer.from(`${name}\0`)
+  const header = Buffer.from('070701' + [ino, mode, 0, 0, nlink, 0, data.byteLength, 0, 0, 0, 0, nameBytes.byteLength, 0].map(hex).join(''), 'latin1')
+  const pad = (n: number): Buffer => Buffer.alloc((4 - n % 4) % 4)
+  return Buffer.concat([header, nameBytes, pad(header.byteLength + nameBytes.byteLength), data, pad(data.byteLength)])
+}
+const cpioTrailer = cpioEntry('TRAILER!!!', 0)
+
+describe('archive targets', needs('archives'), () => {
   let w: Workdir
   beforeAll(async () => { w = await makeWorkdir() })
   afterAll(async () => { await w?.remove() })
@@ -115,6 +125,52 @@ describe('archive targets', needs('compressors'), () => {
     // The node with a plain target got the archive's bytes, verified.
     expect(nodes[1]!.exit).toBe(0)
     expect(await sha256File(plain)).toBe(await sha256File(image))
+  })
+
+  it('a newc cpio archive (made by cpio -H newc, gzipped, piped in) is unpacked: modes, a read-only directory, symlinks, hard links', async () => {
+    const tree = w.path('cpio-tree')
+    await mkdir(join(tree, 'bin'), { recursive: true })
+    await mkdir(join(tree, 'ro'), { recursive: true })
+    const payload = randomBytes(2 * 1_048_576 + 3)
+    await writeFile(join(tree, 'bin/init'), payload)
+    await chmod(join(tree, 'bin/init'), 0o750)
+    await link(join(tree, 'bin/init'), join(tree, 'bin/init-again'))
+    await symlink('bin/init', join(tree, 'init'))
+    await writeFile(join(tree, 'ro/inside'), 'kept')
+    await chmod(join(tree, 'ro'), 0o555)
+    const archive = w.path('initrd.cpio')
+    execFileSync('sh', ['-c', `cd ${tree} && find . | cpio -o -H newc --quiet > ${archive} && gzip -k ${archive}`])
+    const dirs = [w.path('cpio-out-1'), w.path('cpio-out-2')]
+    for (const d of dirs) await mkdir(d)
+    const { exit, nodes } = await unpackTo(`${archive}.gz`, dirs, [], true)
+    expect(exit, nodes.map(n => n.stderr).join('\n')).toBe(0)
+    for (const [i, dir] of dirs.entries()) {
+      expect(nodes[i]!.exit, nodes[i]!.stderr).toBe(0)
+      expect(nodes[i]!.stderr).toMatch(/unpacked \d+ entries of the cpio archive into/)
+      expect((await readFile(join(dir, 'bin/init'))).equals(payload)).toBe(true)
+      expect((await stat(join(dir, 'bin/init'))).mode & 0o777).toBe(0o750)
+      expect((await stat(join(dir, 'bin/init-again'))).ino).toBe((await stat(join(dir, 'bin/init'))).ino)
+      expect(await readlink(join(dir, 'init'))).toBe('bin/init')
+      expect(await readFile(join(dir, 'ro/inside'), 'utf8')).toBe('kept')
+      expect((await stat(join(dir, 'ro'))).mode & 0o777).toBe(0o555)
+    }
+  })
+
+  it.each([
+    ['a ".." entry', [cpioEntry('../evil-cpio', 0o100644, Buffer.from('x'))], /entry "\.\.\/evil-cpio" climbs out of the directory/],
+    ['a symlink, then a file through it', [cpioEntry('d', 0o120777, Buffer.from('/tmp')), cpioEntry('d/ringcast-evil-cpio', 0o100644, Buffer.from('x'), 2)], /entry "d\/ringcast-evil-cpio" would be written through the symlink "d"/],
+    ['a truncated entry', [cpioEntry('a', 0o100644, Buffer.from('abcdef')).subarray(0, 115)], /the cpio archive ends inside/]
+  ])('a cooked cpio archive with %s is refused in one sentence, with nothing written', async (name, entries, sentence) => {
+    const image = w.path(`cooked-cpio-${name.replace(/\W+/g, '-')}.cpio`)
+    await writeFile(image, Buffer.concat([...entries, ...(name.includes('truncated') ? [] : [cpioTrailer])]))
+    const dir = w.path(`cooked-cpio-out-${name.replace(/\W+/g, '-')}`)
+    await mkdir(dir)
+    const { nodes } = await unpackTo(image, [dir])
+    expect(nodes[0]!.exit, nodes[0]!.stderr).toBe(3)
+    expect(nodes[0]!.stderr).toMatch(sentence)
+    expect(await readdir(dir)).toEqual([])
+    await expect(lstat('/tmp/ringcast-evil-cpio')).rejects.toThrow()
+    await expect(lstat(w.path('evil-cpio'))).rejects.toThrow()
   })
 
   it('a directory that is not empty is refused before the node joins', async () => {

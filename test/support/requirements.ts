@@ -23,6 +23,7 @@ export const PACKAGE_OF = {
   debugfs: 'e2fsprogs',
   zstd: 'zstd',
   sgdisk: 'gdisk',
+  cpio: 'cpio',
   xz: 'xz-utils',
   setpriv: 'util-linux',
   blkdiscard: 'util-linux',
@@ -53,6 +54,8 @@ export const NEEDS = {
   extImage: { tests: 'the used-blocks tests', tools: ['mkfs.ext4', 'fsck.ext4', 'dumpe2fs', 'debugfs', 'sgdisk'] },
   // sources.test.ts: compressed images made with the real tools
   compressors: { tests: 'the compressed-source tests', tools: ['zstd', 'xz'] },
+  // archive.test.ts: tar and cpio archives made with the real tools
+  archives: { tests: 'the archive-target tests', tools: ['zstd', 'cpio'] },
   // gpt.test.ts: a GPT disk image onto a larger loop device, checked with sgdisk -v
   gpt: { tests: 'the whole-disk GPT test', root: 'it makes loop devices', tools: ['losetup', 'sgdisk'] }
 } satisfies Record<string, Needs>
