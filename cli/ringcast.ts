@@ -20,6 +20,7 @@ import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
 import { DEFAULT_COMPRESSION_LEVEL, MAX_COMPRESSION_LEVEL } from '../src/relay/compression.js'
 import { DATA_PLANE_KINDS, type DataPlaneKind } from '../src/wire/session-params.js'
+import { splitNamed } from '../src/wire/image-parts.js'
 import { linkGoodput, readInventory } from './inventory.js'
 import { formatPlanJson, formatPlanText, planFromOptions } from './plan.js'
 import { parseTopology, type Topology } from '../src/topology/plan.js'
@@ -41,6 +42,25 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
 
+/**
+ * serve's images or join's targets: one plain PATH, or NAME=PATH for each
+ * of several (image-parts.ts: only a valid name before the first '=' makes
+ * one, so ./a=b stays a path). Mixing the two, or two of one name, is a
+ * usage error here, before anything starts.
+ */
+function namedArgs (args: string[]): Array<{ name: string, path: string }> {
+  const named = args.map(a => ({ arg: a, split: splitNamed(a) }))
+  if (named.length === 1) return [named[0]!.split ?? { name: '', path: named[0]!.arg }]
+  const plain = named.find(n => n.split === undefined)
+  if (plain !== undefined) throw new RingcastError('USAGE', `${plain.arg} has no name: with several images or targets, write NAME=PATH for each`)
+  const seen = new Set<string>()
+  for (const { split } of named) {
+    if (seen.has(split!.name)) throw new RingcastError('USAGE', `${split!.name} is named twice`)
+    seen.add(split!.name)
+  }
+  return named.map(n => n.split!)
+}
+
 /** serve's zstd level: 0 without --compress; --compress-level alone is a usage error, not ignored. */
 function compressionLevelOf (o: Record<string, unknown>, command: Command): number {
   const level = parseCount(o.compressLevel as string, '--compress-level')
@@ -50,8 +70,8 @@ function compressionLevelOf (o: Record<string, unknown>, command: Command): numb
 }
 
 program.command('serve')
-  .description('coordinate a session: admit nodes, plan the chain (or tree), stream IMAGE, report')
-  .argument('<image>', 'image file or block device to clone; a .gz, .zst or .xz file is decompressed, and - reads the image from standard input')
+  .description('coordinate a session: admit nodes, plan the chain (or tree), stream IMAGE (or several, NAME=IMAGE each, one after another), report')
+  .argument('<image...>', 'image file or block device to clone; a .gz, .zst or .xz file is decompressed, and - reads the image from standard input. Several images in one session: NAME=IMAGE for each (e.g. boot=boot.img root=root.img.zst), and every node names a target for each (join --target NAME=PATH)')
   .option('-n, --nodes <count>', 'start as soon as this many nodes have joined')
   .option('--wait-timeout <duration>', 'start with the nodes present after this long', '300s')
   .option('--min-nodes <count>', 'when the wait times out, start only if at least this many joined', '1')
@@ -76,8 +96,9 @@ program.command('serve')
   .option('--json', 'print the final report as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
   .option('--debug', 'print stack traces')
-  .action(async (image: string, o: Record<string, string | string[] | boolean | undefined>, command: Command) => {
+  .action(async (imageArgs: string[], o: Record<string, string | string[] | boolean | undefined>, command: Command) => {
     const view = createProgressView('serve', { quiet: o.quiet === true })
+    const images = namedArgs(imageArgs)
     const topology = parseTopologyFlag(o.topology as string)
     for (const flag of ['linkRate', 'sourceRate'] as const) {
       if (command.getOptionValueSource(flag) === 'cli' && topology.kind !== 'auto') {
@@ -85,7 +106,7 @@ program.command('serve')
       }
     }
     const coordinator = await Coordinator.start({
-      imagePath: image,
+      images,
       nodes: o.nodes === undefined ? DEFAULTS.nodes : parseCount(o.nodes as string, '--nodes'),
       waitTimeoutMs: parseDuration(o.waitTimeout as string, '--wait-timeout'),
       minNodes: parseCount(o.minNodes as string, '--min-nodes'),
@@ -121,7 +142,8 @@ program.command('serve')
     try {
       const addr = coordinator.joinAddrs[0] ?? '<address>'
       // The one line an operator copies to every node (stderr: stdout is the report).
-      process.stderr.write(`join with: ringcast join ${addr} --token ${coordinator.token} --target <device-or-file>\n`)
+      const targets = images.length === 1 ? '--target <device-or-file>' : images.map(i => `--target ${i.name}=<device-or-file>`).join(' ')
+      process.stderr.write(`join with: ringcast join ${addr} --token ${coordinator.token} ${targets}\n`)
       const report = await coordinator.run()
       view.stop()
       process.stdout.write(o.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
@@ -133,10 +155,10 @@ program.command('serve')
   })
 
 program.command('join')
-  .description('join a session as a node and write the image to TARGET')
+  .description('join a session as a node and write the image to TARGET (or each of the session\'s images to its own, --target NAME=PATH)')
   .argument('<coordinator>', 'coordinator multiaddr, as printed by serve (ends in /p2p/<id>)')
   .requiredOption('--token <token>', 'session token printed by serve')
-  .requiredOption('--target <path>', 'block device or file to write the image to')
+  .requiredOption('--target <path>', 'block device, file, or empty directory (an archive image is unpacked there once verified) to write the image to; for a session of several images, NAME=PATH once for each (repeatable)', collect)
   .option('--create', 'create the target file if it does not exist')
   .option('--name <name>', 'node name in the report', hostname())
   .option('--listen <multiaddr>', 'listen address for the upstream (repeatable)', collect)
@@ -163,7 +185,7 @@ program.command('join')
       const result = await runAgent({
         coordinator: coordinatorAddr,
         token: o.token as string,
-        targetPath: o.target as string,
+        targets: namedArgs(o.target as string[]),
         create: o.create === true,
         name: o.name as string,
         listen: (o.listen as string[] | undefined) ?? ['/ip4/0.0.0.0/tcp/0'],
@@ -179,7 +201,7 @@ program.command('join')
       view.stop()
       process.stdout.write(o.json === true
         ? `${JSON.stringify({ verified: true, ...result }, null, 2)}\n`
-        : `${result.name}: verified ${result.bytesWritten} bytes${result.resumedFrom > 0 ? ` (resumed at ${result.resumedFrom}, received ${result.bytesReceived} after the restart)` : ''}, sha256 ${result.sha256}\n`)
+        : `${result.name}: verified ${result.images.length > 0 ? `${result.images.length} images (${result.images.map(i => `${i.name}: ${i.bytes} bytes to ${i.target}`).join(', ')}), ` : ''}${result.bytesWritten} bytes${result.resumedFrom > 0 ? ` (resumed at ${result.resumedFrom}, received ${result.bytesReceived} after the restart)` : ''}, ${result.images.length > 0 ? 'session digest' : 'sha256'} ${result.sha256}\n`)
     } finally {
       view.stop()
     }

@@ -2,7 +2,9 @@
 // writes and forwards the image, and reports Done or Failed.
 //
 // How this works
-//   1. Inspect the target before connecting, so a bad target costs nothing.
+//   1. Inspect the target (or, for a session of several images, each
+//      image's target) before connecting, so a bad target costs nothing
+//      (targets.ts).
 //   2. Dial the coordinator (retrying with backoff), Join, await Welcome
 //      (control-link.ts).
 //   3. Await the Plan; accept a block stream only from the named upstream,
@@ -17,7 +19,6 @@
 //      coordinator's Verdict arrived. Exit status follows the verdict; a
 //      verified copy removes its journal.
 
-import { rm } from 'node:fs/promises'
 import { systemClock, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, isRingcastError } from '../errors.js'
 import { multiaddrHost } from '../net/control-stream.js'
@@ -34,7 +35,7 @@ import { SourceVerifier } from '../relay/source-signature.js'
 import { answerChallenge, verifyWholeCopy } from '../relay/read-back.js'
 import { endOfBlocks } from '../relay/replay-buffer.js'
 import type { Journal, JournalHeader } from '../storage/journal.js'
-import { discardBlockDevice, inspectTarget, Target, type TargetInfo } from '../storage/target.js'
+import type { ImageTarget } from '../storage/target.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import { toWireCode } from '../wire/error-codes.js'
 import { printable } from '../wire/messages.js'
@@ -45,16 +46,17 @@ import { ControlLink } from './control-link.js'
 import { Downstreams } from './downstreams.js'
 import { downstreamsOf, PlanFollower, UPSTREAM_TIMEOUT_MS } from './plan-follower.js'
 import { journalPathFor, journalRecorder, loadResumeState, openJournal } from './resume.js'
-import { fixGptOnLargerDisk } from '../storage/gpt.js'
-import { archiveTargetDir, stagingPathFor, unpackArchive } from '../storage/archive.js'
+import { checkParts } from '../wire/image-parts.js'
+import { describeTargets, discardTargets, finishVerifiedCopy, inspectTargets, joinTargetFields, journalTargetOf, matchParts, openTargets, type NamedPath, type OpenTargets, type PlannedTarget } from './targets.js'
 import { initCompression } from '../relay/compression.js'
 
 export interface AgentConfig {
   /** Coordinator multiaddr, ending in /p2p/<peer id>. */
   coordinator: string
   token: string
-  targetPath: string
-  /** Create the target file if missing. */
+  /** Where the image goes (one, its name unused), or each image of a session of several by name (join --target NAME=PATH). */
+  targets: NamedPath[]
+  /** Create a target file if missing. */
   create: boolean
   name: string
   listen: string[]
@@ -96,6 +98,8 @@ export interface AgentResult {
   /** Payload bytes received in this run. */
   bytesReceived: number
   sha256: string
+  /** A session of several images: each, with where it went (a directory for an unpacked archive); empty for one. */
+  images: Array<{ name: string, target: string, bytes: number }>
   elapsedMs: number
   peakRssBytes: number
   peakInflightBytes: number
@@ -116,15 +120,11 @@ export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: A
   if (!/\/p2p\/[^/]+$/.test(config.coordinator)) {
     throw new RingcastError('USAGE', `coordinator address ${config.coordinator} must end in /p2p/<peer id>; copy it from the join command that serve printed`)
   }
-  // A directory is an archive target: the image arrives in a staging file beside it, and is unpacked once verified.
-  const unpackInto = await archiveTargetDir(config.targetPath)
-  const info = unpackInto === undefined
-    ? await inspectTarget(config.targetPath, { create: config.create })
-    : await inspectTarget(stagingPathFor(unpackInto), { create: true })
+  const planned = await inspectTargets(config.targets, config.create)
   // Any upstream may send compressed blocks (serve --compress).
   await initCompression()
-  if (config.discard === true && info.kind !== 'block') {
-    throw new RingcastError('USAGE', `--discard is for block devices; ${info.path} is a file (the blocks a clone leaves free in a new file are holes already)`)
+  if (config.discard === true && !planned.some(p => p.info.kind === 'block')) {
+    throw new RingcastError('USAGE', `--discard is for block devices; ${planned.map(p => p.info.path).join(', ')} ${planned.length > 1 ? 'are files' : 'is a file'} (the blocks a clone leaves free in a new file are holes already)`)
   }
   let net = parts.net
   if (net === undefined) {
@@ -133,7 +133,7 @@ export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: A
   }
   const agent = new Agent(config, hooks, net, parts.clock ?? systemClock)
   try {
-    return await agent.run(info, unpackInto)
+    return await agent.run(planned)
   } finally {
     await net.stop().catch(() => {})
   }
@@ -148,7 +148,7 @@ class Agent {
     this.plans = new PlanFollower(clock, hooks.log)
   }
 
-  async run (info: TargetInfo, unpackInto?: string): Promise<AgentResult> {
+  async run (planned: PlannedTarget[]): Promise<AgentResult> {
     const { hooks, clock } = this
     // Block streams: on the data plane (a direct connection that proves the
     // hop key the plan names), or over libp2p if the session says so.
@@ -181,9 +181,7 @@ class Agent {
       protocolVersion: PROTOCOL_VERSION,
       name: this.config.name,
       token: this.config.token,
-      targetPath: info.path,
-      targetSize: info.size,
-      targetGrowable: info.growable,
+      ...joinTargetFields(planned),
       listenPort: this.net.listenPort,
       listenAddrs: this.net.addrs,
       prefixLength: out?.prefixLength ?? 0,
@@ -193,7 +191,8 @@ class Agent {
     dataPlane = dataPlaneFromWire(welcome.dataPlane)
     if (dataPlane !== 'libp2p') data.mode = dataPlane
     this.params = params
-    hooks.log(`joined: image ${welcome.imageName}, ${params.imageSize} bytes, blocks ${dataPlane === 'encrypted' ? 'encrypted (TLS 1.3 per hop)' : dataPlane === 'integrity-only' ? 'in the clear, signed by the source (integrity-only)' : 'over libp2p streams'}; waiting for the session to start`)
+    const matched = matchParts(planned, checkParts(welcome.parts, params, 'PROTOCOL', 'the coordinator'), params.imageSize)
+    hooks.log(`joined: ${matched.length > 1 ? `${matched.length} images (${matched.map(m => `${m.part.name} ${m.part.size} bytes to ${m.planned.unpackInto ?? m.planned.info.path}`).join(', ')}), ${params.imageSize} bytes in all` : `image ${welcome.imageName}, ${params.imageSize} bytes`}, blocks ${dataPlane === 'encrypted' ? 'encrypted (TLS 1.3 per hop)' : dataPlane === 'integrity-only' ? 'in the clear, signed by the source (integrity-only)' : 'over libp2p streams'}; waiting for the session to start`)
 
     // Heartbeats start now: re-verifying a large prefix takes a while.
     let pipeline: RelayPipeline | undefined
@@ -214,18 +213,18 @@ class Agent {
       }).catch(() => {})
       hooks.progress?.(pipeline?.writtenThrough ?? resumedFrom, params.imageSize)
     })
-    let target: Target | undefined
+    let open: OpenTargets | undefined
     let journal: Journal | undefined
     try {
-      const header: JournalHeader = { sessionId: params.sessionId, imageSize: params.imageSize, blockSize: params.blockSize, targetPath: info.path }
-      const journalPath = journalPathFor(this.config.journalPath, info)
-      const resume = await loadResumeState(journalPath, info, header, clock, hooks.log)
+      const header: JournalHeader = { sessionId: params.sessionId, imageSize: params.imageSize, blockSize: params.blockSize, targetPath: describeTargets(matched) }
+      const journalPath = journalPathFor(this.config.journalPath, matched[0]!.planned.info)
+      const resume = await loadResumeState(journalPath, journalTargetOf(matched), header, clock, hooks.log)
       resumedFrom = endOfBlocks(resume?.blocks ?? [])
       journal = await openJournal(journalPath, header, resume, hooks.log)
       // Before any write: what the clone then writes lands on discarded blocks, what it leaves free stays discarded.
-      if (this.config.discard === true) await discardBlockDevice(info, resumedFrom, params.imageSize, hooks.log)
-      target = await Target.open(info, params.imageSize)
-      pipeline = this.makePipeline(target, params, journal, link)
+      if (this.config.discard === true) await discardTargets(matched, resumedFrom, hooks.log)
+      open = await openTargets(matched, params.imageSize)
+      pipeline = this.makePipeline(open.target, params, journal, link)
       if (resume !== undefined) pipeline.resume(resume)
       const plan = await this.plans.firstPlan()
       const downs = downstreamsOf(plan).map(d => short(d.peer)).join(', ')
@@ -245,7 +244,7 @@ class Agent {
         return new BlockReceiver(channel, { ...params, verifier, hashes })
       })
       await journal?.checkpoint().catch(err => this.journalTrouble(err))
-      const copy = target
+      const copy = open.target
       if (this.config.verifyReadback === true) {
         const started = clock.now()
         const fromDisk = await copy.dropCache()
@@ -267,18 +266,11 @@ class Agent {
       await ds.linger(link.awaitVerdict().then(async () => { await link.ended() }, () => {}))
       const verdict = await link.awaitVerdict()
       if (!verdict.verified) throw new RingcastError('INTEGRITY', `the coordinator did not verify this copy: ${printable(verdict.reason)}`)
-      // Only now, over a verified copy: a GPT's backup goes to the end of a larger disk.
-      if (info.kind === 'block' && info.size > params.imageSize) await fixGptOnLargerDisk(copy, params.imageSize, info, hooks.log)
-      if (unpackInto !== undefined) {
-        try {
-          await unpackArchive(info.path, unpackInto, hooks.log)
-        } finally {
-          // Unpacked, or refused for good: the staging copy has no further use.
-          await journal?.remove().catch(() => {})
-          journal = undefined
-          await rm(info.path, { force: true }).catch(() => {})
-        }
-      }
+      // Only now, over a verified copy: GPTs moved to the end of larger disks, archives unpacked.
+      await finishVerifiedCopy(open, hooks.log, async () => {
+        await journal?.remove().catch(() => {})
+        journal = undefined
+      })
       await journal?.remove().catch(() => {})
       journal = undefined
       return {
@@ -287,6 +279,7 @@ class Agent {
         resumedFrom,
         bytesReceived: pipeline.bytesReceived,
         sha256: toHex(result.sourceDigest),
+        images: matched.length > 1 ? matched.map(m => ({ name: m.part.name, target: m.planned.unpackInto ?? m.planned.info.path, bytes: m.part.size })) : [],
         elapsedMs: result.elapsedMs,
         peakRssBytes: rss,
         peakInflightBytes: pipeline.peakInflightBytes
@@ -301,12 +294,12 @@ class Agent {
     } finally {
       stopHeartbeat()
       await journal?.close()
-      await target?.close()
+      await open?.target.close()
       await link.channel.closeWrite().catch(() => {})
     }
   }
 
-  private makePipeline (target: Target, params: SessionParams, journal: Journal | undefined, link: ControlLink): RelayPipeline {
+  private makePipeline (target: ImageTarget, params: SessionParams, journal: Journal | undefined, link: ControlLink): RelayPipeline {
     const rate = this.config.maxWriteRateBytesPerSecond ?? 0
     const pipeline = new RelayPipeline(target, params, {
       replayBytes: this.config.replayBytes,

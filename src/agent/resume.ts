@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.js'
 import type { ResumeState } from '../relay/relay-pipeline.js'
 import type { KnownBlock } from '../relay/replay-buffer.js'
 import { endOfBlocks } from '../relay/replay-buffer.js'
-import { defaultJournalPath, Journal, journalMismatch, loadJournal, verifyAgainstJournal, type JournalHeader } from '../storage/journal.js'
+import { defaultJournalPath, Journal, journalMismatch, loadJournal, verifyAgainstJournal, type JournalHeader, type JournalTarget } from '../storage/journal.js'
 import type { TargetInfo } from '../storage/target.js'
 
 /** Fsync the journal after this many bytes written (its records are written out sooner). */
@@ -25,7 +25,7 @@ export function journalPathFor (configured: string | null | undefined, info: Tar
  * that checks. Any doubt (another session, another target, unreadable)
  * means starting over, never trusting an unverified byte.
  */
-export async function loadResumeState (path: string | undefined, info: TargetInfo, header: JournalHeader, clock: Clock, log: (line: string) => void): Promise<ResumeState | undefined> {
+export async function loadResumeState (path: string | undefined, target: JournalTarget, header: JournalHeader, clock: Clock, log: (line: string) => void): Promise<ResumeState | undefined> {
   if (path === undefined) return undefined
   try {
     const loaded = await loadJournal(path)
@@ -33,7 +33,7 @@ export async function loadResumeState (path: string | undefined, info: TargetInf
     const mismatch = journalMismatch(loaded.header, header)
     if (mismatch !== undefined) { log(`not resuming from ${path}: ${mismatch}`); return undefined }
     const started = clock.now()
-    const blocks = await verifyAgainstJournal(info.path, loaded.blocks, () => {})
+    const blocks = await verifyAgainstJournal(target, loaded.blocks, () => {})
     const through = endOfBlocks(blocks)
     log(`resuming at ${through} of ${header.imageSize} bytes: ${blocks.length} of ${loaded.blocks.length} journaled block(s) re-verified in ${((clock.now() - started) / 1000).toFixed(1)} s`)
     return blocks.length === 0 ? undefined : { blocks }

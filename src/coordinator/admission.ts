@@ -8,6 +8,7 @@ import type { Channel } from '../net/channel.js'
 import { dialCandidates, multiaddrHost } from '../net/control-stream.js'
 import { short } from '../relay/block-sender.js'
 import { nodeLinkBytesPerSecond, nodeSubnet } from '../topology/node-network.js'
+import type { ImagePart } from '../wire/image-parts.js'
 import { printable, type Join } from '../wire/messages.js'
 import { PROTOCOL_VERSION } from '../wire/protocol.js'
 import { isFinished, type Member } from './member.js'
@@ -15,8 +16,11 @@ import type { Session } from './session.js'
 
 export interface Refusal { code: ErrorCode, reason: string }
 
+/** A target a node names for one image of a session of several. */
+export interface NamedTarget { name: string, path: string, size: number, growable: boolean }
+
 /** Why `join` (from `peer`) is refused, or undefined to admit it. */
-export function checkJoin (join: Join, peer: string, session: Session, limits: { nodes: number, token: string }): Refusal | undefined {
+export function checkJoin (join: Join, peer: string, session: Session, limits: { nodes: number, token: string, parts?: readonly ImagePart[] }): Refusal | undefined {
   if (join.protocolVersion !== PROTOCOL_VERSION) {
     return { code: 'VERSION', reason: `node speaks ringcast protocol ${join.protocolVersion}, this coordinator speaks ${PROTOCOL_VERSION}; run the same ringcast version on both` }
   }
@@ -31,11 +35,51 @@ export function checkJoin (join: Join, peer: string, session: Session, limits: {
     const present = session.all.filter(m => m.state !== 'failed').length
     if (present >= limits.nodes) return { code: 'REFUSED', reason: `the session is full (${limits.nodes} node(s))` }
   }
+  const parts = limits.parts ?? []
+  if (parts.length > 0) return checkTargets(targetsOf(join), parts)
+  if (join.targets.length > 0) {
+    return { code: 'USAGE', reason: `this session sends one image, but the node named targets for ${targetsOf(join).map(t => t.name).join(', ')}; give one --target PATH` }
+  }
   const imageSize = session.params.imageSize
   if (!join.targetGrowable && join.targetSize < imageSize) {
     return { code: 'TARGET_TOO_SMALL', reason: `target ${printable(join.targetPath)} holds ${join.targetSize} bytes but the image is ${imageSize}` }
   }
   return undefined
+}
+
+/** A session of several images: one target per image, by name, each large enough; no target for an image the session lacks. */
+function checkTargets (targets: NamedTarget[], parts: readonly ImagePart[]): Refusal | undefined {
+  const names = parts.map(p => p.name).join(', ')
+  if (targets.length === 0) {
+    return { code: 'USAGE', reason: `this session sends ${parts.length} images (${names}); name a target for each: --target NAME=PATH` }
+  }
+  const byName = new Map<string, NamedTarget>()
+  for (const t of targets) {
+    if (byName.has(t.name)) return { code: 'USAGE', reason: `the node names two targets for image ${t.name}` }
+    byName.set(t.name, t)
+  }
+  const unknown = targets.filter(t => !parts.some(p => p.name === t.name))
+  if (unknown.length > 0) return { code: 'USAGE', reason: `this session sends no image named ${unknown.map(t => t.name).join(', ')} (it sends ${names})` }
+  const missing = parts.filter(p => !byName.has(p.name))
+  if (missing.length > 0) return { code: 'USAGE', reason: `the node has no target for image${missing.length > 1 ? 's' : ''} ${missing.map(p => p.name).join(', ')} (this session sends ${names}); add --target NAME=PATH for each` }
+  for (const p of parts) {
+    const t = byName.get(p.name)!
+    if (!t.growable && t.size < p.size) {
+      return { code: 'TARGET_TOO_SMALL', reason: `target ${t.path} for image ${p.name} holds ${t.size} bytes but the image is ${p.size}` }
+    }
+  }
+  return undefined
+}
+
+/** A Join's named targets, printable (what a node says is shown, never trusted as text). */
+export function targetsOf (join: Join): NamedTarget[] {
+  return join.targets.map(t => ({ name: printable(t.name ?? '', 64), path: printable(t.path ?? '', 4096), size: Number(t.size ?? 0), growable: t.growable === true }))
+}
+
+/** How a node's target(s) appear in logs and the report: the path, or NAME=PATH for each. */
+export function describeTargets (join: Join): string {
+  if (join.targets.length === 0) return printable(join.targetPath, 4096)
+  return targetsOf(join).map(t => `${t.name}=${t.path}`).join(' ')
 }
 
 /**
@@ -53,7 +97,7 @@ export function newMember (join: Join, channel: Channel, previous: Member | unde
     dialAddrs,
     dataHosts: [...new Set(dialAddrs.map(a => multiaddrHost(a)).filter(h => h !== undefined))],
     dataPort: join.dataPort,
-    targetPath: printable(join.targetPath, 4096),
+    targetPath: describeTargets(join),
     channel,
     state: 'waiting',
     position: previous?.position ?? -1,

@@ -1,6 +1,7 @@
 // Coordinator configuration: defaults + one validator. Units are in the names.
 
 import { RingcastError } from '../errors.js'
+import { imagesProblem, type NamedImage } from '../image/image-set.js'
 import type { Topology } from '../topology/plan.js'
 import { REWIRE_DEFAULTS, type RewirePolicy } from '../topology/rewire.js'
 import { MAX_BLOCK_BYTES, MIN_BLOCK_BYTES } from '../wire/protocol.js'
@@ -17,7 +18,8 @@ export interface NodeFacts {
 }
 
 export interface CoordinatorConfig {
-  imagePath: string
+  /** The image to clone, or several by name (serve NAME=IMAGE ...), sent one after another in one session. */
+  images: NamedImage[]
   /** Start as soon as this many nodes have joined. */
   nodes: number
   /** Start with whoever joined once this passes, if at least minNodes did. */
@@ -61,7 +63,7 @@ export interface CoordinatorConfig {
   compressionLevel: number
 }
 
-export const DEFAULTS: Omit<CoordinatorConfig, 'imagePath' | 'keyPath' | 'token'> = {
+export const DEFAULTS: Omit<CoordinatorConfig, 'images' | 'keyPath' | 'token'> = {
   nodes: Number.POSITIVE_INFINITY,
   // Long enough for a rack to PXE-boot; --nodes usually ends the wait earlier.
   waitTimeoutMs: 300_000,
@@ -99,6 +101,8 @@ export function rewirePolicyOf (c: CoordinatorConfig): RewirePolicy {
 
 export function validateConfig (c: CoordinatorConfig): CoordinatorConfig {
   const fail = (msg: string): never => { throw new RingcastError('USAGE', msg) }
+  const images = imagesProblem(c.images)
+  if (images !== undefined) fail(images)
   if (!(c.nodes >= 1)) fail(`--nodes must be at least 1 (got ${c.nodes})`)
   if (!Number.isFinite(c.waitTimeoutMs) || c.waitTimeoutMs < 0) fail('--wait-timeout must be a non-negative duration')
   if (!Number.isInteger(c.minNodes) || c.minNodes < 1) fail(`--min-nodes must be at least 1 (got ${c.minNodes})`)

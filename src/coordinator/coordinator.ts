@@ -23,7 +23,7 @@
 import { randomBytes } from 'node:crypto'
 import { systemClock, sleepOrWake, type Cancel, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
-import { openImage, type ImageSource } from '../image/image-file.js'
+import { openSessionSource, type SessionSource } from '../image/image-set.js'
 import type { Channel } from '../net/channel.js'
 import { closeWithReason, readControl, sendControl } from '../net/control-stream.js'
 import { ed25519Seed, loadOrCreateKey } from '../net/identity.js'
@@ -95,7 +95,7 @@ export class Coordinator {
 
   private constructor (
     readonly config: CoordinatorConfig,
-    readonly image: ImageSource,
+    readonly image: SessionSource,
     readonly net: Network,
     signingSeed: Uint8Array,
     policy: ContentPolicy,
@@ -112,9 +112,16 @@ export class Coordinator {
     }, 'USAGE', 'the command line')
     this.session = new Session(params, net.peerId, config.dataPlane)
     const limiter = config.maxRateBytesPerSecond > 0 ? new RateLimiter(config.maxRateBytesPerSecond, undefined, clock.now, clock.sleep) : undefined
-    this.hashes = new SourceHashes(image.path, params, new SourceSigner(signingSeed, params), clock.now, policy)
+    this.hashes = new SourceHashes(image.segments, params, new SourceSigner(signingSeed, params), clock.now, policy)
     this.hashes.end().then(
-      end => hooks.log(`${end.digestKind === DIGEST_BATCHES_SHA256 ? 'clone digest (used blocks)' : 'image sha256'} ${toHex(end.imageSha256)} (hashed and signed in ${((this.hashes.elapsedMs ?? 0) / 1000).toFixed(1)} s; ${describeTotals(this.hashes.totals)})`),
+      end => {
+        const several = image.parts.length > 0
+        hooks.log(`${several ? 'session digest (of the signed hash batches)' : end.digestKind === DIGEST_BATCHES_SHA256 ? 'clone digest (used blocks)' : 'image sha256'} ${toHex(end.imageSha256)} (hashed and signed in ${((this.hashes.elapsedMs ?? 0) / 1000).toFixed(1)} s; ${describeTotals(this.hashes.totals)})`)
+        for (const [i, p] of image.parts.entries()) {
+          const sha = this.hashes.imageSha256s[i]
+          hooks.log(`image ${p.name}: ${p.size} bytes, ${sha === undefined ? 'sha256 not known (its unused blocks were not read)' : `sha256 ${toHex(sha)}`}; ${describeTotals(this.hashes.segmentTotals[i]!)}`)
+        }
+      },
       err => hooks.log(`hashing the image failed: ${errorMessage(err)}`))
     this.feeds = new SourceFeeds(this.session, net, image, this.hashes, limiter, {
       log: hooks.log,
@@ -135,7 +142,7 @@ export class Coordinator {
 
   static async start (input: CoordinatorConfig, hooks: CoordinatorHooks, parts: CoordinatorParts = {}): Promise<Coordinator> {
     const config = validateConfig(input)
-    const image = await openImage(config.imagePath, { spoolDir: config.spoolDir, log: hooks.log })
+    const image = await openSessionSource(config.images, config.blockSizeBytes, { spoolDir: config.spoolDir, log: hooks.log })
     try {
       let net = parts.net
       let seed = parts.signingSeed
@@ -146,7 +153,7 @@ export class Coordinator {
         net = await NetNode.start({ privateKey: key, listen: config.listen })
       }
       if (seed === undefined) throw new RingcastError('INTERNAL', 'a coordinator on a given network needs the signing seed of its identity')
-      const policy = await contentPolicyFor(image.path, image.size, config.raw, hooks.log)
+      const policy = await contentPolicyFor(image, config.blockSizeBytes, config.raw, hooks.log)
       if (config.compressionLevel > 0) {
         await initCompression()
         hooks.log(`compressing blocks on the wire with zstd level ${config.compressionLevel} where it saves at least 1/32 of a block`)
@@ -199,7 +206,11 @@ export class Coordinator {
     const members = s.all
     const end = await this.hashes.end().catch(() => undefined)
     const report = buildReport({
-      image: this.config.imagePath,
+      image: this.config.images.map(i => i.name === '' ? i.path : `${i.name}=${i.path}`).join(' '),
+      parts: this.image.parts.map((p, i) => {
+        const sha = this.hashes.imageSha256s[i]
+        return { name: p.name, source: this.config.images[i]!.path, offset: p.offset, bytes: p.size, sha256: sha === undefined ? undefined : toHex(sha), contentBytes: { ...this.hashes.segmentTotals[i]! } }
+      }),
       imageBytes: this.image.size,
       sha256: end?.imageSha256 ?? new Uint8Array(32),
       digestKind: end?.digestKind,
@@ -235,7 +246,7 @@ export class Coordinator {
       await closeWithReason(channel, 'PROTOCOL', errorMessage(err))
       return
     }
-    const refusal = checkJoin(join, channel.remotePeer, s, { nodes: this.config.nodes, token: this.token })
+    const refusal = checkJoin(join, channel.remotePeer, s, { nodes: this.config.nodes, token: this.token, parts: this.image.parts })
     if (refusal !== undefined) {
       this.hooks.log(`refused ${join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer)} from ${channel.remoteAddr}: ${refusal.reason}`)
       await closeWithReason(channel, refusal.code, refusal.reason)
@@ -257,7 +268,8 @@ export class Coordinator {
         imageSize: s.params.imageSize,
         blockSize: s.params.blockSize,
         windowBytes: s.params.windowBytes,
-        dataPlane: dataPlaneToWire(s.dataPlane)
+        dataPlane: dataPlaneToWire(s.dataPlane),
+        parts: [...this.image.parts]
       }
     }).catch(() => {})
     this.hooks.log(previous !== undefined

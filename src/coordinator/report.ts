@@ -48,13 +48,36 @@ export interface NodeReport {
   peakInflightBytes?: number
 }
 
+/** One image of a session of several (serve NAME=IMAGE ...). */
+export interface PartReport {
+  name: string
+  /** The image as serve was given it. */
+  source: string
+  /** Where it starts in the session's stream of blocks. */
+  offset: number
+  bytes: number
+  /** What sha256sum of the image prints; none where unused blocks were not read. */
+  sha256?: string
+  /** Its bytes by what the source did with them. */
+  contentBytes: ContentTotals
+}
+
 export interface SessionReport {
+  /** The image as serve was given it; for several, NAME=IMAGE for each. */
   image: string
+  /** A session of several images: each of them, in the order they travel (empty for one image). */
+  parts: PartReport[]
+  /** Bytes of the session's stream: the image, or all of them with their block padding. */
   imageBytes: number
   /** The digest END vouched for: the image's SHA-256, or with unused blocks skipped the SHA-256 of the signed batches (see digestKind). */
   sha256: string
-  /** 'sha256': what sha256sum of the image prints; 'used-blocks': the clone of an ext file system's used blocks. */
-  digestKind: 'sha256' | 'used-blocks'
+  /**
+   * 'sha256': what sha256sum of the image prints; 'used-blocks': the clone
+   * of an ext file system's used blocks; 'images': a session of several
+   * images (each one's own sha256 is in `parts`). The last two are the
+   * SHA-256 of the source's signed hash batches.
+   */
+  digestKind: 'sha256' | 'used-blocks' | 'images'
   /** Image bytes by what the source did with them: sent, skipped as all zeros, skipped as unused by the file system. */
   contentBytes: ContentTotals
   blockBytes: number
@@ -70,7 +93,7 @@ export interface SessionReport {
 
 const MB = 1_000_000
 
-export function buildReport (args: { image: string, imageBytes: number, sha256: Uint8Array, digestKind?: number, contentBytes?: ContentTotals, blockBytes: number, startedAt: number, endedAt: number, members: Member[], allowFailures?: number }): SessionReport {
+export function buildReport (args: { image: string, parts?: PartReport[], imageBytes: number, sha256: Uint8Array, digestKind?: number, contentBytes?: ContentTotals, blockBytes: number, startedAt: number, endedAt: number, members: Member[], allowFailures?: number }): SessionReport {
   const nodes = args.members.map((m): NodeReport => {
     const status: NodeStatus = m.state === 'done' && m.verified === true ? 'OK' : m.state === 'done' ? 'MISMATCH' : 'FAILED'
     const outcome: NodeOutcome = status === 'FAILED' ? 'failed' : status === 'MISMATCH' ? 'mismatch' : m.restarts > 0 ? 'verified after resume' : m.joinedLate ? 'verified late' : 'verified'
@@ -101,9 +124,10 @@ export function buildReport (args: { image: string, imageBytes: number, sha256: 
   const verified = nodes.filter(n => n.status === 'OK').length
   return {
     image: args.image,
+    parts: args.parts ?? [],
     imageBytes: args.imageBytes,
     sha256: toHex(args.sha256),
-    digestKind: args.digestKind === DIGEST_BATCHES_SHA256 ? 'used-blocks' : 'sha256',
+    digestKind: (args.parts ?? []).length > 0 ? 'images' : args.digestKind === DIGEST_BATCHES_SHA256 ? 'used-blocks' : 'sha256',
     contentBytes: args.contentBytes ?? { data: args.imageBytes, zero: 0, free: 0 },
     blockBytes: args.blockBytes,
     seconds: round((args.endedAt - args.startedAt) / 1000, 3),
@@ -127,8 +151,12 @@ export function formatReport (r: SessionReport): string {
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i]!.length)))
   const line = (cells: string[]): string => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i]!)).join('  ')
+  const digest = `${r.digestKind === 'sha256' ? 'sha256' : 'clone digest (used blocks)'} ${r.sha256}`
   return [
-    `image ${r.image}: ${r.imageBytes} bytes, ${r.digestKind === 'sha256' ? 'sha256' : 'clone digest (used blocks)'} ${r.sha256}; ${describeTotals(r.contentBytes)}`,
+    r.parts.length === 0
+      ? `image ${r.image}: ${r.imageBytes} bytes, ${digest}; ${describeTotals(r.contentBytes)}`
+      : [`${r.parts.length} images in one session, ${r.imageBytes} bytes in all, session digest ${r.sha256}:`,
+          ...r.parts.map(p => `  ${p.name} ${p.source}: ${p.bytes} bytes${p.sha256 !== undefined ? `, sha256 ${p.sha256}` : ''}; ${describeTotals(p.contentBytes)}`)].join('\n'),
     line(head),
     ...rows.map(line),
     `${r.verified} of ${r.nodes.length} node(s) verified in ${r.seconds.toFixed(1)} s` +

@@ -8,6 +8,7 @@
 // size), e.g. 4 MiB for a 128 GiB image in 1 MiB blocks.
 
 import { extFreeMap } from '../image/ext-free.js'
+import type { ImageSegment, ImageSource } from '../image/image-file.js'
 import { ImageDigest } from '../image/image-digest.js'
 import type { BatchSource } from '../relay/hash-index.js'
 import type { SourceManifest } from '../relay/image-streamer.js'
@@ -25,24 +26,31 @@ export interface ContentPolicy {
 }
 
 /**
- * What the source sends of the image at `path`: with `raw`, every block;
- * else every block but all-zero ones, and of an ext2/3/4 file system only
- * the blocks it uses (ext-free.ts). Says which in one line to `log`.
+ * What the source sends of `image`: with `raw`, every block; else every
+ * block but all-zero ones, and of an ext2/3/4 file system only the blocks it
+ * uses (ext-free.ts), found for each of the session's images by itself. Says
+ * which in one line per image to `log`.
  */
-export async function contentPolicyFor (path: string, imageSize: number, raw: boolean, log: (line: string) => void): Promise<ContentPolicy> {
+export async function contentPolicyFor (image: Pick<ImageSource, 'segments' | 'size'>, blockSize: number, raw: boolean, log: (line: string) => void): Promise<ContentPolicy> {
   if (raw) {
-    log('sending every block of the image (--raw)')
+    log(`sending every block of the image${image.segments.length > 1 ? 's' : ''} (--raw)`)
     return { skipZeros: false, free: [] }
   }
-  const map = await extFreeMap(path, imageSize)
-  if (map.kind === 'ext') {
-    log(`${map.partitions === 0 ? 'ext file system' : `ext file systems in ${map.partitions} of the disk image's partitions`}: sending only the blocks in use (${map.freeBytes} of ${imageSize} bytes free, from dumpe2fs) and no all-zero block; --raw sends every byte`)
-    return { skipZeros: true, free: map.ranges }
+  const free: Array<[number, number]> = []
+  for (const segment of image.segments) {
+    const which = image.segments.length > 1 ? `image ${segment.name}: ` : ''
+    const map = await extFreeMap(segment.path, segment.size)
+    if (map.kind === 'ext') {
+      log(`${which}${map.partitions === 0 ? 'ext file system' : `ext file systems in ${map.partitions} of the disk image's partitions`}: sending only the blocks in use (${map.freeBytes} of ${segment.size} bytes free, from dumpe2fs) and no all-zero block; --raw sends every byte`)
+      // Free up to the image's end: free through the padding of its last block too (image-parts.ts).
+      const paddedEnd = segment.offset + Math.min(Math.ceil(segment.size / blockSize) * blockSize, image.size - segment.offset)
+      for (const [start, end] of map.ranges) free.push([segment.offset + start, end === segment.size ? paddedEnd : segment.offset + end])
+    } else {
+      log(`${which}sending every block that is not all zeros${map.why !== undefined ? ` (no used-blocks map: ${map.why})` : ''}; --raw sends every byte`)
+    }
   }
-  log(`sending every block that is not all zeros${map.why !== undefined ? ` (no used-blocks map: ${map.why})` : ''}; --raw sends every byte`)
-  return { skipZeros: true, free: [] }
+  return { skipZeros: true, free }
 }
-
 
 export class SourceHashes implements BatchSource, SourceManifest {
   private readonly batches: HashBatch[] = []
@@ -51,18 +59,23 @@ export class SourceHashes implements BatchSource, SourceManifest {
   private readonly perBatch: number
   private readonly blocks: number
   private readonly batchesDigest = new BatchesDigest()
+  private readonly segments: readonly ImageSegment[]
   private signedEnd?: Promise<SignedEnd>
   private hashed = false
   private failure?: Error
   /** Image bytes by content, counted as batches arrive. */
   readonly totals: ContentTotals = { data: 0, zero: 0, free: 0 }
+  /** The same for each image of a session of several (none for one). */
+  readonly segmentTotals: ContentTotals[]
 
-  constructor (imagePath: string, private readonly params: SessionParams, private readonly signer: SourceSigner, now: () => number,
+  constructor (segments: readonly ImageSegment[], private readonly params: SessionParams, private readonly signer: SourceSigner, now: () => number,
     policy: ContentPolicy = { skipZeros: false, free: [] }) {
     this.perBatch = batchBlocks(params.blockSize)
     this.blocks = blockCount(params)
+    this.segments = segments.length > 1 ? segments : []
+    this.segmentTotals = this.segments.map(() => ({ data: 0, zero: 0, free: 0 }))
     this.digest = new ImageDigest({
-      path: imagePath,
+      segments,
       size: params.imageSize,
       blockSize: params.blockSize,
       batchBlocks: this.perBatch,
@@ -92,6 +105,11 @@ export class SourceHashes implements BatchSource, SourceManifest {
   /** DIGEST_IMAGE_SHA256 or DIGEST_BATCHES_SHA256, once the pass is done. */
   async digestKind (): Promise<number> {
     return (await this.end()).digestKind
+  }
+
+  /** For a session of several images, each one's SHA-256 once hashed (what sha256sum of it prints; undefined where some of its blocks are FREE). */
+  get imageSha256s (): Array<Uint8Array | undefined> {
+    return this.digest.segmentSha256
   }
 
   get elapsedMs (): number | undefined {
@@ -147,9 +165,11 @@ export class SourceHashes implements BatchSource, SourceManifest {
     for (const [i, content] of batch.contents.entries()) {
       const offset = (batch.index * this.perBatch + i) * blockSize
       const bytes = Math.min(blockSize, imageSize - offset)
-      if (content === CONTENT_ZERO) this.totals.zero += bytes
-      else if (content === CONTENT_FREE) this.totals.free += bytes
-      else this.totals.data += bytes
+      add(this.totals, content, bytes)
+      // A block is one image's: its padding is not counted there.
+      const which = this.segments.findIndex(s => offset < s.offset + s.size)
+      const seg = this.segments[which]
+      if (seg !== undefined) add(this.segmentTotals[which]!, content, Math.min(bytes, seg.offset + seg.size - offset))
     }
   }
 
@@ -158,4 +178,10 @@ export class SourceHashes implements BatchSource, SourceManifest {
     this.waiters = []
     for (const w of waiters) w()
   }
+}
+
+function add (t: ContentTotals, content: number, bytes: number): void {
+  if (content === CONTENT_ZERO) t.zero += bytes
+  else if (content === CONTENT_FREE) t.free += bytes
+  else t.data += bytes
 }

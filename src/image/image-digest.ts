@@ -6,6 +6,7 @@
 // died starts mid-way), so neither can come from any one feed; this pass
 // also overlaps the wait for nodes, and runs well ahead of any feed.
 
+import type { ImageSegment } from './image-file.js'
 import { Worker } from 'node:worker_threads'
 import { RingcastError } from '../errors.js'
 
@@ -14,11 +15,12 @@ const WORKER_URL = new URL(import.meta.url.includes('/dist/') ? './digest-worker
 
 type WorkerMessage =
   | { kind: 'batch', index: number, hashes: Uint8Array, contents: Uint8Array }
-  | { kind: 'done', sha256: Uint8Array | null }
+  | { kind: 'done', sha256: Uint8Array | null, segments: Array<Uint8Array | null> }
   | { kind: 'error', message: string }
 
 export interface ImageDigestOptions {
-  path: string
+  /** Where the image's bytes come from (image-file.ts); zeros between them. */
+  segments: readonly ImageSegment[]
   size: number
   blockSize: number
   /** Blocks per batch of hashes handed to `onBatch`. */
@@ -35,6 +37,8 @@ export interface ImageDigestOptions {
 export class ImageDigest {
   private readonly result = Promise.withResolvers<Uint8Array | undefined>()
   private readonly worker: Worker
+  /** With several segments, each one's SHA-256 once the pass is done (undefined where it had FREE blocks). */
+  segmentSha256: Array<Uint8Array | undefined> = []
   /** Milliseconds the pass took, once done. */
   elapsedMs?: number
 
@@ -42,14 +46,15 @@ export class ImageDigest {
     const now = options.now ?? Date.now
     const started = now()
     this.result.promise.catch(() => {})
-    const { path, size, blockSize, batchBlocks, skipZeros, free } = options
-    this.worker = new Worker(WORKER_URL, { workerData: { path, size, blockSize, batchBlocks, skipZeros, free } })
+    const { segments, size, blockSize, batchBlocks, skipZeros, free } = options
+    this.worker = new Worker(WORKER_URL, { workerData: { segments, size, blockSize, batchBlocks, skipZeros, free } })
     this.worker.unref()
     this.worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'batch') {
         options.onBatch(m.index, new Uint8Array(m.hashes), new Uint8Array(m.contents))
       } else if (m.kind === 'done') {
         this.elapsedMs = now() - started
+        this.segmentSha256 = m.segments.map(h => h === null ? undefined : new Uint8Array(h))
         this.result.resolve(m.sha256 === null ? undefined : new Uint8Array(m.sha256))
       } else {
         this.result.reject(new RingcastError('IMAGE_UNREADABLE', `hashing the image failed: ${m.message}`))

@@ -7,10 +7,22 @@ import { RingcastError } from '../errors.js'
 import { blockDeviceSize } from '../storage/block-device.js'
 import { compressionOf, spool } from './spool.js'
 
+/** Where a stretch of a source's bytes comes from: [offset, offset + size) of the source is the file at `path`. */
+export interface ImageSegment {
+  /** The image's name in a session of several (NAME=IMAGE), else ''. */
+  name: string
+  path: string
+  offset: number
+  size: number
+}
+
 export interface ImageSource {
+  /** The file read (for a session of several images, the first's). */
   readonly path: string
   readonly name: string
   readonly size: number
+  /** Where its bytes come from; bytes between segments read as zeros (image-set.ts). */
+  readonly segments: readonly ImageSegment[]
   /** Read exactly `length` bytes at `offset` into `into` (or a new buffer). */
   read: (offset: number, length: number, into?: Uint8Array) => Promise<Uint8Array>
   close: () => Promise<void>
@@ -74,6 +86,7 @@ export async function openImageFile (path: string): Promise<ImageSource> {
       path,
       name: basename(path),
       size,
+      segments: [{ name: '', path, offset: 0, size }],
       async read (offset, length, into) {
         const buf = into ?? Buffer.allocUnsafe(length)
         let filled = 0

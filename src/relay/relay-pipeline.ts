@@ -23,7 +23,7 @@
 import { systemClock, type Clock } from '../clock.js'
 import { REWIRE_DEFAULTS } from '../topology/rewire.js'
 import { RingcastError, UpstreamLieError, isRingcastError } from '../errors.js'
-import type { Target } from '../storage/target.js'
+import type { ImageTarget } from '../storage/target.js'
 import type { SessionParams } from '../wire/session-params.js'
 import type { BlockReceiver, Received } from './block-receiver.js'
 import type { BlockSender } from './block-sender.js'
@@ -103,7 +103,7 @@ export class RelayPipeline implements BlockStore {
   readonly imageSize: number
 
   constructor (
-    private readonly target: Target,
+    private readonly target: ImageTarget,
     private readonly params: SessionParams,
     private readonly options: PipelineOptions = { replayBytes: 0 }
   ) {

@@ -271,11 +271,12 @@ export function journalMismatch (loaded: JournalHeader, wanted: JournalHeader): 
  * prefix of `blocks`. Stops at the first block that is short or differs.
  * `onVerified` sees each verified block's bytes in order; they are reused after it returns.
  */
-export async function verifyAgainstJournal (targetPath: string, blocks: JournalBlock[], onVerified: (bytes: Uint8Array) => void): Promise<JournalBlock[]> {
+export async function verifyAgainstJournal (target: JournalTarget, blocks: JournalBlock[], onVerified: (bytes: Uint8Array) => void): Promise<JournalBlock[]> {
   if (blocks.length === 0) return []
-  let handle: FileHandle
+  const targetPath = typeof target === 'string' ? target : target.map(p => p.path).join(', ')
+  let reader: TargetReader
   try {
-    handle = await open(targetPath, 'r')
+    reader = await openTargetReader(target)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw new RingcastError('JOURNAL', `cannot open target ${targetPath} to check it against the resume journal: ${errorMessage(err)}`, { cause: err })
@@ -287,13 +288,13 @@ export async function verifyAgainstJournal (targetPath: string, blocks: JournalB
       if (block.offset !== end) return blocks.slice(0, i)
       if (block.content === CONTENT_FREE) { end += block.length; continue }
       if (block.content === CONTENT_ZERO) {
-        if (!(await readsZero(handle, buffer, block, targetPath))) return blocks.slice(0, i)
+        if (!(await readsZero(reader, buffer, block, targetPath))) return blocks.slice(0, i)
         end += block.length
         continue
       }
       const bytes = buffer.subarray(0, block.length)
       // Only read errors become JOURNAL errors; whatever onVerified throws passes through untouched.
-      const got = await readAt(handle, bytes, block.offset).catch((err: unknown) => {
+      const got = await reader.readAt(bytes, block.offset).catch((err: unknown) => {
         throw new RingcastError('JOURNAL', `reading target ${targetPath} at ${block.offset} to check it against the resume journal failed: ${errorMessage(err)}`, { cause: err })
       })
       if (got < block.length || !createHash('sha256').update(bytes).digest().equals(block.hash)) return blocks.slice(0, i)
@@ -302,17 +303,72 @@ export async function verifyAgainstJournal (targetPath: string, blocks: JournalB
     }
     return blocks.slice()
   } finally {
-    await handle.close().catch(() => {})
+    await reader.close()
+  }
+}
+
+/**
+ * What a journal's offsets are offsets of: one target file or device, or
+ * for a session of several images each image's target, holding the
+ * session's bytes [offset, offset + size) (src/wire/image-parts.ts).
+ */
+export type JournalTarget = string | ReadonlyArray<{ path: string, offset: number, size: number }>
+
+interface TargetReader {
+  /** Fill `into` from `position`; fewer bytes than asked where the target ends (or a part's file is missing). */
+  readAt: (into: Uint8Array, position: number) => Promise<number>
+  close: () => Promise<void>
+}
+
+async function openTargetReader (target: JournalTarget): Promise<TargetReader> {
+  if (typeof target === 'string') {
+    const handle = await open(target, 'r')
+    return { readAt: async (into, position) => await readAt(handle, into, position), close: async () => { await handle.close().catch(() => {}) } }
+  }
+  // Several: a missing file reads as nothing (its blocks do not check); padding between parts reads as zeros.
+  const handles: Array<FileHandle | undefined> = []
+  for (const part of target) {
+    handles.push(await open(part.path, 'r').catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      for (const h of handles) void h?.close().catch(() => {})
+      throw err
+    }))
+  }
+  return {
+    async readAt (into, position) {
+      const end = position + into.byteLength
+      let done = 0
+      for (const [i, part] of target.entries()) {
+        const next = target[i + 1]?.offset ?? part.offset + part.size
+        const from = Math.max(position + done, part.offset)
+        if (from >= Math.min(end, next) || from !== position + done) continue
+        const h = handles[i]
+        let at = from
+        if (at < part.offset + part.size) {
+          if (h === undefined) return done
+          const to = Math.min(end, part.offset + part.size)
+          const got = await readAt(h, into.subarray(at - position, to - position), at - part.offset)
+          done += got
+          if (at + got < to) return done
+          at = to
+        }
+        const padEnd = Math.min(end, next)
+        into.fill(0, at - position, padEnd - position)
+        done = padEnd - position
+      }
+      return done
+    },
+    async close () { await Promise.all(handles.map(async h => { await h?.close().catch(() => {}) })) }
   }
 }
 
 const isRun = (b: JournalBlock): boolean => b.content === CONTENT_ZERO || b.content === CONTENT_FREE
 
 /** Whether the target reads all zeros over `run`. */
-async function readsZero (handle: FileHandle, buffer: Buffer, run: JournalBlock, targetPath: string): Promise<boolean> {
+async function readsZero (reader: TargetReader, buffer: Buffer, run: JournalBlock, targetPath: string): Promise<boolean> {
   for (let at = run.offset; at < run.offset + run.length;) {
     const bytes = buffer.subarray(0, Math.min(buffer.byteLength, run.offset + run.length - at))
-    const got = await readAt(handle, bytes, at).catch((err: unknown) => {
+    const got = await reader.readAt(bytes, at).catch((err: unknown) => {
       throw new RingcastError('JOURNAL', `reading target ${targetPath} at ${at} to check it against the resume journal failed: ${errorMessage(err)}`, { cause: err })
     })
     if (got < bytes.byteLength || bytes.some(b => b !== 0)) return false

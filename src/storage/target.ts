@@ -111,7 +111,20 @@ export async function discardBlockDevice (info: TargetInfo, from: number, to: nu
     : `warning: could not discard ${info.path} (${outcome}); the clone goes on, and its free blocks keep their old data`)
 }
 
-export class Target {
+/** What a node writes the session's bytes to: one Target, or one per image (target-set.ts). */
+export interface ImageTarget {
+  write: (offset: number, chunks: readonly Uint8Array[]) => Promise<void>
+  /** Make [offset, offset + length) read as zeros; returns the bytes actually written. */
+  zero: (offset: number, length: number) => Promise<number>
+  read: (offset: number, length: number) => Promise<Buffer>
+  /** Sizes set and everything fsynced, once the last block is written. */
+  finish: (imageSize: number) => Promise<void>
+  /** Whether the next reads come off the disk (see Target.dropCache). */
+  dropCache: () => Promise<boolean>
+  close: () => Promise<void>
+}
+
+export class Target implements ImageTarget {
   /** Bytes written since the last background sync started. */
   private unsynced = 0
   private syncing?: Promise<void>

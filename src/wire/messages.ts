@@ -195,6 +195,8 @@ function checkNumbers (what: string, body: Record<string, unknown>): void {
       if (typeof v === 'number' && !Number.isSafeInteger(v)) {
         throw new ProtocolError(`${what}.${field} = ${v} is not a safe integer`)
       }
+      // Nested messages (a Plan's downstreams, a Join's targets, a Welcome's parts) are held to the same rule.
+      if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) checkNumbers(`${what}.${field}`, v as Record<string, unknown>)
     }
   }
 }
@@ -215,8 +217,8 @@ export function describe (message: Control | BlockHeader | Ack): string {
   const b = message.body as unknown as Record<string, unknown>
   const str = (v: unknown): string => printable(String(v))
   switch (message.kind) {
-    case 'join': return `join name=${str(b.name)} target=${str(b.targetPath)} size=${String(b.targetSize)} v${String(b.protocolVersion)}`
-    case 'welcome': return `welcome image=${str(b.imageName)} size=${String(b.imageSize)} block=${String(b.blockSize)}`
+    case 'join': return `join name=${str(b.name)} target=${str(b.targetPath)} size=${String(b.targetSize)}${(b.targets as Array<{ name: string, path: string }>).map(t => ` ${str(t.name)}=${str(t.path)}`).join('')} v${String(b.protocolVersion)}`
+    case 'welcome': return `welcome image=${str(b.imageName)} size=${String(b.imageSize)} block=${String(b.blockSize)}${(b.parts as Array<{ name: string }>).length > 0 ? ` parts=${(b.parts as Array<{ name: string }>).map(p => str(p.name)).join(',')}` : ''}`
     case 'refuse': return `refuse ${fromWireCode(b.code as number, 'REFUSED')}: ${str(b.reason)}`
     case 'plan': return `plan #${String(b.position)}/${String(b.chainLength)} up=${String(b.upstreamPeer).slice(-8)} down=${(b.downstreams as Array<{ peer: string }>).map(d => String(d.peer).slice(-8)).join(',') || '-'}`
     case 'progress': return `progress written=${String(b.writtenThrough)} received=${String(b.bytesReceived)}`

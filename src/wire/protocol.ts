@@ -10,11 +10,13 @@
  * hash of their own; the source's signed HASHES batches and signed END do,
  * and Done is proven by a Challenge. 5: each signed batch says what every
  * block holds (data, zero, free) and blocks that are not data travel as SKIP
- * frames with no payload; credit counts payload, not offsets. The protocol
+ * frames with no payload; credit counts payload, not offsets. 6: a session
+ * may carry several images (Welcome.parts), a node names a target for each
+ * (Join.targets). The protocol
  * ids stay, so a mismatch reaches that check instead of failing in libp2p's
  * protocol negotiation with an opaque error.
  */
-export const PROTOCOL_VERSION = 5
+export const PROTOCOL_VERSION = 6
 
 export const CONTROL_PROTOCOL = '/ringcast/control/1.0.0'
 export const BLOCKS_PROTOCOL = '/ringcast/blocks/1.0.0'

@@ -100,4 +100,36 @@ describe('block device targets', needs('blockDevice'), () => {
     expect(file.exit).toBe(2)
     expect(file.stderr).toMatch(/--discard is for block devices; .*plain\.img is a file/)
   })
+
+  it('several images in one session, each onto its own device (a partition each, as after sgdisk): --discard trims each, every device holds its image', async () => {
+    const boot = w.path('multi-boot.img')
+    await writeRandomFile(boot, 3 * MiB + 12_345)
+    const root = w.path('multi-root.img')
+    await writeRandomFile(root, 6 * MiB)
+    const devices: string[] = []
+    for (const name of ['boot', 'root']) {
+      const backing = w.path(`multi-${name}.backing`)
+      await writeRandomFile(backing, 8 * MiB)
+      devices.push(sh('losetup', '-f', '--show', backing))
+      loops.push(devices[devices.length - 1]!)
+    }
+    // Inside the zero padding of boot's last 256 KiB block, past its image: old data that must stay.
+    const pastBoot = 3 * MiB + 16_384
+    const oldPastBoot = await sha256Range(devices[0]!, pastBoot, 4096)
+    const session = await startSession(w, [`boot=${boot}`, `root=${root}`], ['--nodes', '1', '--block-size', '256KiB'])
+    try {
+      const node = session.startNode({ name: 'disk', target: [`boot=${devices[0]!}`, `root=${devices[1]!}`], args: ['--discard'] })
+      const { exit, report } = await session.finish()
+      expect(exit, session.coordinator.stderr()).toBe(0)
+      expect(report.nodes.map(n => n.status)).toEqual(['OK'])
+      expect(await node.exited).toBe(0)
+      expect(node.stderr().match(/discarded \d+ bytes of \S+ from 0 \(--discard\)/g)).toHaveLength(2)
+      expect(await sha256Range(devices[0]!, 0, 3 * MiB + 12_345)).toBe(await sha256Range(boot, 0, 3 * MiB + 12_345))
+      expect(await sha256Range(devices[1]!, 0, 6 * MiB)).toBe(await sha256Range(root, 0, 6 * MiB))
+      // The padding of boot's last block went nowhere: past its image the device is as it was (--discard trims the image's range only).
+      expect(await sha256Range(devices[0]!, pastBoot, 4096)).toBe(oldPastBoot)
+    } finally {
+      session.kill()
+    }
+  })
 })

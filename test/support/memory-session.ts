@@ -101,7 +101,7 @@ export async function startMemorySession (options: MemorySessionOptions): Promis
   const token = randomBytes(12).toString('hex')
   coordinator = await Coordinator.start({
     ...DEFAULTS,
-    imagePath,
+    images: [{ name: '', path: imagePath }],
     keyPath: join(dir, 'coordinator.key'),
     token,
     nodes: options.nodes.length,
@@ -144,7 +144,7 @@ export async function startMemorySession (options: MemorySessionOptions): Promis
     const config: AgentConfig = {
       coordinator: joinAddr,
       token,
-      targetPath,
+      targets: [{ name: '', path: targetPath }],
       create: false,
       name: spec.name,
       listen: ['/ip4/0.0.0.0/tcp/0'],

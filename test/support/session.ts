@@ -37,7 +37,8 @@ export async function makeTarget (w: Workdir, name: string, bytes: number): Prom
 
 export interface NodeSpec {
   name: string
-  target: string
+  /** One --target, or several (NAME=PATH each, for a session of several images). */
+  target: string | string[]
   /** Extra join flags, e.g. ['--create']. */
   args?: string[]
   token?: string
@@ -56,10 +57,10 @@ export interface Session {
   kill: () => void
 }
 
-/** `wrapper` prefixes the coordinator's command (e.g. a shell that pipes its standard input). */
-export async function startSession (w: Workdir, image: string, serveArgs: string[], wrapper?: string[]): Promise<Session> {
+/** `image`: one image, or several (NAME=IMAGE each); `wrapper` prefixes the coordinator's command (e.g. a shell that pipes its standard input). */
+export async function startSession (w: Workdir, image: string | string[], serveArgs: string[], wrapper?: string[]): Promise<Session> {
   const token = randomBytes(12).toString('hex')
-  const coordinator = await startCoordinator([image, '--listen', '/ip4/127.0.0.1/tcp/0', '--key', w.path('coordinator.key'),
+  const coordinator = await startCoordinator([...[image].flat(), '--listen', '/ip4/127.0.0.1/tcp/0', '--key', w.path('coordinator.key'),
     '--token', token, '--json', ...serveArgs], { wrapper })
   const nodes: RingcastProcess[] = []
   const session: Session = {
@@ -68,7 +69,7 @@ export async function startSession (w: Workdir, image: string, serveArgs: string
     token,
     nodes,
     startNode (spec) {
-      const proc = spawnRingcast(spec.name, ['join', coordinator.joinAddr, '--token', spec.token ?? token, '--target', spec.target,
+      const proc = spawnRingcast(spec.name, ['join', coordinator.joinAddr, '--token', spec.token ?? token, ...[spec.target].flat().flatMap(t => ['--target', t]),
         '--name', spec.name, '--listen', '/ip4/127.0.0.1/tcp/0', ...(spec.args ?? [])], { wrapper: spec.wrapper })
       nodes.push(proc)
       return proc

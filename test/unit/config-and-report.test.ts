@@ -6,7 +6,7 @@ import { expectUsage } from '../support/expect-usage.js'
 
 const config = (over: Partial<CoordinatorConfig> = {}): CoordinatorConfig => ({
   ...DEFAULTS,
-  imagePath: '/srv/images/disk.img',
+  images: [{ name: '', path: '/srv/images/disk.img' }],
   keyPath: '/tmp/ringcast.key',
   token: '',
   ...over

@@ -56,6 +56,9 @@ export namespace ringcast {
         /** Join dataPort. */
         dataPort: number;
 
+        /** Join targets. */
+        targets: ringcast.NamedTarget.$Properties[];
+
         /**
          * Creates a new Join instance using the specified properties.
          * @param [properties] Properties to set
@@ -128,12 +131,105 @@ export namespace ringcast {
             /** Join dataPort */
             dataPort?: (number|null);
 
+            /** Join targets */
+            targets?: (ringcast.NamedTarget.$Properties[]|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a Join. */
         type $Shape = ringcast.Join.$Properties;
+    }
+
+    /**
+     * Properties of a NamedTarget.
+     * @deprecated Use ringcast.NamedTarget.$Properties instead.
+     */
+    interface INamedTarget extends ringcast.NamedTarget.$Properties {
+    }
+
+    /** Represents a NamedTarget. */
+    class NamedTarget {
+
+        /**
+         * Constructs a new NamedTarget.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.NamedTarget.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** NamedTarget name. */
+        name: string;
+
+        /** NamedTarget path. */
+        path: string;
+
+        /** NamedTarget size. */
+        size: number;
+
+        /** NamedTarget growable. */
+        growable: boolean;
+
+        /**
+         * Creates a new NamedTarget instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns NamedTarget instance
+         */
+        static create(properties: ringcast.NamedTarget.$Shape): ringcast.NamedTarget & ringcast.NamedTarget.$Shape;
+        static create(properties?: ringcast.NamedTarget.$Properties): ringcast.NamedTarget;
+
+        /**
+         * Encodes the specified NamedTarget message. Does not implicitly {@link ringcast.NamedTarget.verify|verify} messages.
+         * @param message NamedTarget message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.NamedTarget.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a NamedTarget message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.NamedTarget & ringcast.NamedTarget.$Shape} NamedTarget
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.NamedTarget & ringcast.NamedTarget.$Shape;
+
+        /**
+         * Gets the type url for NamedTarget
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace NamedTarget {
+
+        /** Properties of a NamedTarget. */
+        interface $Properties {
+
+            /** NamedTarget name */
+            name?: (string|null);
+
+            /** NamedTarget path */
+            path?: (string|null);
+
+            /** NamedTarget size */
+            size?: (number|null);
+
+            /** NamedTarget growable */
+            growable?: (boolean|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a NamedTarget. */
+        type $Shape = ringcast.NamedTarget.$Properties;
     }
 
     /** DataPlane enum. */
@@ -188,6 +284,9 @@ export namespace ringcast {
 
         /** Welcome dataPlane. */
         dataPlane: ringcast.DataPlane;
+
+        /** Welcome parts. */
+        parts: ringcast.ImagePart.$Properties[];
 
         /**
          * Creates a new Welcome instance using the specified properties.
@@ -246,12 +345,99 @@ export namespace ringcast {
             /** Welcome dataPlane */
             dataPlane?: (ringcast.DataPlane|null);
 
+            /** Welcome parts */
+            parts?: (ringcast.ImagePart.$Properties[]|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a Welcome. */
         type $Shape = ringcast.Welcome.$Properties;
+    }
+
+    /**
+     * Properties of an ImagePart.
+     * @deprecated Use ringcast.ImagePart.$Properties instead.
+     */
+    interface IImagePart extends ringcast.ImagePart.$Properties {
+    }
+
+    /** Represents an ImagePart. */
+    class ImagePart {
+
+        /**
+         * Constructs a new ImagePart.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.ImagePart.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ImagePart name. */
+        name: string;
+
+        /** ImagePart offset. */
+        offset: number;
+
+        /** ImagePart size. */
+        size: number;
+
+        /**
+         * Creates a new ImagePart instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ImagePart instance
+         */
+        static create(properties: ringcast.ImagePart.$Shape): ringcast.ImagePart & ringcast.ImagePart.$Shape;
+        static create(properties?: ringcast.ImagePart.$Properties): ringcast.ImagePart;
+
+        /**
+         * Encodes the specified ImagePart message. Does not implicitly {@link ringcast.ImagePart.verify|verify} messages.
+         * @param message ImagePart message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.ImagePart.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an ImagePart message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.ImagePart & ringcast.ImagePart.$Shape} ImagePart
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.ImagePart & ringcast.ImagePart.$Shape;
+
+        /**
+         * Gets the type url for ImagePart
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ImagePart {
+
+        /** Properties of an ImagePart. */
+        interface $Properties {
+
+            /** ImagePart name */
+            name?: (string|null);
+
+            /** ImagePart offset */
+            offset?: (number|null);
+
+            /** ImagePart size */
+            size?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an ImagePart. */
+        type $Shape = ringcast.ImagePart.$Properties;
     }
 
     /** ErrorCode enum. */

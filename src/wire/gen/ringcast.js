@@ -33,6 +33,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [prefixLength] Join prefixLength
          * @property {number|null} [linkBitsPerSecond] Join linkBitsPerSecond
          * @property {number|null} [dataPort] Join dataPort
+         * @property {Array.<ringcast.NamedTarget.$Properties>|null} [targets] Join targets
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -59,6 +60,7 @@ export const ringcast = $root.ringcast = (() => {
          */
         const Join = function (properties) {
             this.listenAddrs = [];
+            this.targets = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -154,6 +156,14 @@ export const ringcast = $root.ringcast = (() => {
         Join.prototype.dataPort = 0;
 
         /**
+         * Join targets.
+         * @member {Array.<ringcast.NamedTarget.$Properties>} targets
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.targets = $util.emptyArray;
+
+        /**
          * Creates a new Join instance using the specified properties.
          * @function create
          * @memberof ringcast.Join
@@ -208,6 +218,9 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.linkBitsPerSecond);
             if (message.dataPort != null && $Object.hasOwnProperty.call(message, "dataPort") && message.dataPort !== 0)
                 writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.dataPort);
+            if (message.targets != null && message.targets.length)
+                for (let i = 0; i < message.targets.length; ++i)
+                    $root.ringcast.NamedTarget.encode(message.targets[i], writer.uint32(/* id 12, wireType 2 =*/98).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -350,6 +363,14 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.dataPort;
                         continue;
                     }
+                case 12: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.targets && message.targets.length))
+                            message.targets = [];
+                        message.targets.push($root.ringcast.NamedTarget.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -384,6 +405,232 @@ export const ringcast = $root.ringcast = (() => {
         return Join;
     })();
 
+    ringcast.NamedTarget = (function() {
+
+        /**
+         * Properties of a NamedTarget.
+         * @typedef {Object} ringcast.NamedTarget.$Properties
+         * @property {string|null} [name] NamedTarget name
+         * @property {string|null} [path] NamedTarget path
+         * @property {number|null} [size] NamedTarget size
+         * @property {boolean|null} [growable] NamedTarget growable
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a NamedTarget.
+         * @memberof ringcast
+         * @interface INamedTarget
+         * @augments ringcast.NamedTarget.$Properties
+         * @deprecated Use ringcast.NamedTarget.$Properties instead.
+         */
+
+        /**
+         * Shape of a NamedTarget.
+         * @typedef {ringcast.NamedTarget.$Properties} ringcast.NamedTarget.$Shape
+         */
+
+        /**
+         * Constructs a new NamedTarget.
+         * @memberof ringcast
+         * @classdesc Represents a NamedTarget.
+         * @constructor
+         * @param {ringcast.NamedTarget.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const NamedTarget = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * NamedTarget name.
+         * @member {string} name
+         * @memberof ringcast.NamedTarget
+         * @instance
+         */
+        NamedTarget.prototype.name = "";
+
+        /**
+         * NamedTarget path.
+         * @member {string} path
+         * @memberof ringcast.NamedTarget
+         * @instance
+         */
+        NamedTarget.prototype.path = "";
+
+        /**
+         * NamedTarget size.
+         * @member {number} size
+         * @memberof ringcast.NamedTarget
+         * @instance
+         */
+        NamedTarget.prototype.size = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * NamedTarget growable.
+         * @member {boolean} growable
+         * @memberof ringcast.NamedTarget
+         * @instance
+         */
+        NamedTarget.prototype.growable = false;
+
+        /**
+         * Creates a new NamedTarget instance using the specified properties.
+         * @function create
+         * @memberof ringcast.NamedTarget
+         * @static
+         * @param {ringcast.NamedTarget.$Properties=} [properties] Properties to set
+         * @returns {ringcast.NamedTarget} NamedTarget instance
+         * @type {{
+         *   (properties: ringcast.NamedTarget.$Shape): ringcast.NamedTarget & ringcast.NamedTarget.$Shape;
+         *   (properties?: ringcast.NamedTarget.$Properties): ringcast.NamedTarget;
+         * }}
+         */
+        NamedTarget.create = function(properties) {
+            return new NamedTarget(properties);
+        };
+
+        /**
+         * Encodes the specified NamedTarget message. Does not implicitly {@link ringcast.NamedTarget.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.NamedTarget
+         * @static
+         * @param {ringcast.NamedTarget.$Properties} message NamedTarget message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        NamedTarget.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+            if (message.path != null && $Object.hasOwnProperty.call(message, "path") && message.path !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.path);
+            if (message.size != null && $Object.hasOwnProperty.call(message, "size") && (typeof message.size === "object" ? message.size.low || message.size.high : message.size !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.size);
+            if (message.growable != null && $Object.hasOwnProperty.call(message, "growable") && message.growable !== false)
+                writer.uint32(/* id 4, wireType 0 =*/32).bool(message.growable);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a NamedTarget message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.NamedTarget
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.NamedTarget & ringcast.NamedTarget.$Shape} NamedTarget
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        NamedTarget.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.NamedTarget();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.name = value;
+                        else
+                            delete message.name;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.path = value;
+                        else
+                            delete message.path;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.size = value;
+                        else
+                            delete message.size;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.growable = value;
+                        else
+                            delete message.growable;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for NamedTarget
+         * @function getTypeUrl
+         * @memberof ringcast.NamedTarget
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        NamedTarget.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.NamedTarget";
+        };
+
+        return NamedTarget;
+    })();
+
     /**
      * DataPlane enum.
      * @name ringcast.DataPlane
@@ -413,6 +660,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [blockSize] Welcome blockSize
          * @property {number|null} [windowBytes] Welcome windowBytes
          * @property {ringcast.DataPlane|null} [dataPlane] Welcome dataPlane
+         * @property {Array.<ringcast.ImagePart.$Properties>|null} [parts] Welcome parts
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -438,6 +686,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         const Welcome = function (properties) {
+            this.parts = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -493,6 +742,14 @@ export const ringcast = $root.ringcast = (() => {
         Welcome.prototype.dataPlane = 0;
 
         /**
+         * Welcome parts.
+         * @member {Array.<ringcast.ImagePart.$Properties>} parts
+         * @memberof ringcast.Welcome
+         * @instance
+         */
+        Welcome.prototype.parts = $util.emptyArray;
+
+        /**
          * Creates a new Welcome instance using the specified properties.
          * @function create
          * @memberof ringcast.Welcome
@@ -536,6 +793,9 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.windowBytes);
             if (message.dataPlane != null && $Object.hasOwnProperty.call(message, "dataPlane") && message.dataPlane !== 0)
                 writer.uint32(/* id 6, wireType 0 =*/48).int32(message.dataPlane);
+            if (message.parts != null && message.parts.length)
+                for (let i = 0; i < message.parts.length; ++i)
+                    $root.ringcast.ImagePart.encode(message.parts[i], writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -634,6 +894,14 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.dataPlane;
                         continue;
                     }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.parts && message.parts.length))
+                            message.parts = [];
+                        message.parts.push($root.ringcast.ImagePart.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -666,6 +934,212 @@ export const ringcast = $root.ringcast = (() => {
         };
 
         return Welcome;
+    })();
+
+    ringcast.ImagePart = (function() {
+
+        /**
+         * Properties of an ImagePart.
+         * @typedef {Object} ringcast.ImagePart.$Properties
+         * @property {string|null} [name] ImagePart name
+         * @property {number|null} [offset] ImagePart offset
+         * @property {number|null} [size] ImagePart size
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an ImagePart.
+         * @memberof ringcast
+         * @interface IImagePart
+         * @augments ringcast.ImagePart.$Properties
+         * @deprecated Use ringcast.ImagePart.$Properties instead.
+         */
+
+        /**
+         * Shape of an ImagePart.
+         * @typedef {ringcast.ImagePart.$Properties} ringcast.ImagePart.$Shape
+         */
+
+        /**
+         * Constructs a new ImagePart.
+         * @memberof ringcast
+         * @classdesc Represents an ImagePart.
+         * @constructor
+         * @param {ringcast.ImagePart.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const ImagePart = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ImagePart name.
+         * @member {string} name
+         * @memberof ringcast.ImagePart
+         * @instance
+         */
+        ImagePart.prototype.name = "";
+
+        /**
+         * ImagePart offset.
+         * @member {number} offset
+         * @memberof ringcast.ImagePart
+         * @instance
+         */
+        ImagePart.prototype.offset = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * ImagePart size.
+         * @member {number} size
+         * @memberof ringcast.ImagePart
+         * @instance
+         */
+        ImagePart.prototype.size = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Creates a new ImagePart instance using the specified properties.
+         * @function create
+         * @memberof ringcast.ImagePart
+         * @static
+         * @param {ringcast.ImagePart.$Properties=} [properties] Properties to set
+         * @returns {ringcast.ImagePart} ImagePart instance
+         * @type {{
+         *   (properties: ringcast.ImagePart.$Shape): ringcast.ImagePart & ringcast.ImagePart.$Shape;
+         *   (properties?: ringcast.ImagePart.$Properties): ringcast.ImagePart;
+         * }}
+         */
+        ImagePart.create = function(properties) {
+            return new ImagePart(properties);
+        };
+
+        /**
+         * Encodes the specified ImagePart message. Does not implicitly {@link ringcast.ImagePart.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.ImagePart
+         * @static
+         * @param {ringcast.ImagePart.$Properties} message ImagePart message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ImagePart.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+            if (message.offset != null && $Object.hasOwnProperty.call(message, "offset") && (typeof message.offset === "object" ? message.offset.low || message.offset.high : message.offset !== 0))
+                writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.offset);
+            if (message.size != null && $Object.hasOwnProperty.call(message, "size") && (typeof message.size === "object" ? message.size.low || message.size.high : message.size !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.size);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an ImagePart message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.ImagePart
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.ImagePart & ringcast.ImagePart.$Shape} ImagePart
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ImagePart.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.ImagePart();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.name = value;
+                        else
+                            delete message.name;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.offset = value;
+                        else
+                            delete message.offset;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.size = value;
+                        else
+                            delete message.size;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for ImagePart
+         * @function getTypeUrl
+         * @memberof ringcast.ImagePart
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        ImagePart.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.ImagePart";
+        };
+
+        return ImagePart;
     })();
 
     /**
