@@ -4,10 +4,10 @@
 // skip.ts skips, with the reason, the tests whose needs are still unmet.
 // Tools that ship in Essential packages (coreutils: stat, mkdir) are not listed.
 
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
-/** Each tool a test starts, and the Debian package it comes in. */
+/** Each tool a test starts (or, as an absolute path, a file it reads), and the Debian package it comes in. */
 export const PACKAGE_OF = {
   ip: 'iproute2',
   tc: 'iproute2',
@@ -27,7 +27,14 @@ export const PACKAGE_OF = {
   xz: 'xz-utils',
   setpriv: 'util-linux',
   blkdiscard: 'util-linux',
-  unshare: 'util-linux'
+  unshare: 'util-linux',
+  dnsmasq: 'dnsmasq-base',
+  curl: 'curl',
+  busybox: 'busybox-static',
+  ss: 'iproute2',
+  // Files, not commands: where Debian's ipxe package puts its loaders.
+  '/usr/lib/ipxe/undionly.kpxe': 'ipxe',
+  '/usr/lib/ipxe/ipxe.efi': 'ipxe'
 } as const
 
 export type Tool = keyof typeof PACKAGE_OF
@@ -57,7 +64,9 @@ export const NEEDS = {
   // archive.test.ts: tar and cpio archives made with the real tools
   archives: { tests: 'the archive-target tests', tools: ['zstd', 'cpio'] },
   // gpt.test.ts: a GPT disk image onto a larger loop device, checked with sgdisk -v
-  gpt: { tests: 'the whole-disk GPT test', root: 'it makes loop devices', tools: ['losetup', 'sgdisk'] }
+  gpt: { tests: 'the whole-disk GPT test', root: 'it makes loop devices', tools: ['losetup', 'sgdisk'] },
+  // boot-services.test.ts: dnsmasq's proxy-DHCP and TFTP in a namespace lab, fetched by curl and busybox udhcpc
+  bootServices: { tests: 'the boot-service tests', root: 'they build network namespaces', tools: ['ip', 'ss', 'dnsmasq', 'curl', 'busybox', '/usr/lib/ipxe/undionly.kpxe', '/usr/lib/ipxe/ipxe.efi'] }
 } satisfies Record<string, Needs>
 
 export type NeedsName = keyof typeof NEEDS
@@ -75,6 +84,7 @@ function executableIn (dir: string, command: string): boolean {
 
 /** Is `command` an executable on PATH (where the tests' execFile and spawn look)? */
 export function onPath (command: string): boolean {
+  if (command.startsWith('/')) return existsSync(command)
   return (process.env.PATH ?? '').split(delimiter).some(dir => dir !== '' && executableIn(dir, command))
 }
 
