@@ -10,7 +10,9 @@
 // (docs/runtime-facts.md, "V8's young generation on Node 22 and 24").
 import '../src/net/shim.js'
 import { Command, CommanderError } from 'commander'
-import { hostname, homedir } from 'node:os'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { hostname, homedir, tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
 import { runAgent } from '../src/agent/agent.js'
 import { DEFAULTS, type NodeFacts } from '../src/coordinator/config.js'
@@ -18,6 +20,9 @@ import { Coordinator } from '../src/coordinator/coordinator.js'
 import { formatReport } from '../src/coordinator/report.js'
 import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { runDemo } from './demo.js'
+import { listNodes, setNode } from './nodes.js'
+import { bootOptionsOf, DEFAULT_BOOTENV_DIR, lateOutcomes, lingerUntilBooted, nodesToClone, startBoot } from './boot-mode.js'
+import type { BootService } from '../src/boot/boot-service.js'
 import { DEFAULT_COMPRESSION_LEVEL, MAX_COMPRESSION_LEVEL } from '../src/relay/compression.js'
 import { DATA_PLANE_KINDS, type DataPlaneKind } from '../src/wire/session-params.js'
 import { splitNamed } from '../src/wire/image-parts.js'
@@ -48,9 +53,13 @@ const program = new Command()
  * one, so ./a=b stays a path). Mixing the two, or two of one name, is a
  * usage error here, before anything starts.
  */
-function namedArgs (args: string[]): Array<{ name: string, path: string }> {
+function namedArgs (args: string[], literalAlone: boolean): Array<{ name: string, path: string }> {
   const named = args.map(a => ({ arg: a, split: splitNamed(a) }))
-  if (named.length === 1) return [named[0]!.split ?? { name: '', path: named[0]!.arg }]
+  // Alone, a name is never used: the argument is a path as it stands (serve disk=2024.img), unless only NAME=PATH names a file.
+  if (named.length === 1) {
+    const { arg, split } = named[0]!
+    return [split !== undefined && !literalAlone && !existsSync(arg) && existsSync(split.path) ? split : { name: '', path: arg }]
+  }
   const plain = named.find(n => n.split === undefined)
   if (plain !== undefined) throw new RingcastError('USAGE', `${plain.arg} has no name: with several images or targets, write NAME=PATH for each`)
   const seen = new Set<string>()
@@ -93,21 +102,33 @@ program.command('serve')
   .option('--spool-dir <dir>', 'where an image from standard input (-) or a compressed one (.gz, .zst, .xz) is decompressed and kept, sparse, while it is served (default: the temporary directory)')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
+  .option('--boot-nodes <file>', 'boot the nodes in FILE from the network (PXE): proxy-DHCP, TFTP and per-node iPXE scripts; each node in state clone gets the cloning environment, each verified one then boots its disk (see ringcast nodes)')
+  .option('--boot-interface <name>', 'with --boot-nodes: the interface the nodes PXE-boot on (proxy-DHCP answers there only; the boot files are served on its address)')
+  .option('--boot-port <port>', 'with --boot-nodes: the boot HTTP server\'s port', '8080')
+  .option('--bootenv <dir>', 'with --boot-nodes: the cloning environment, vmlinuz and initrd.img (ringcast bootenv build)', DEFAULT_BOOTENV_DIR)
+  .option('--admit <policy>', 'with --boot-nodes: a MAC that PXE-boots and is not in the nodes file is registered, and cloned only with any', 'known')
+  .option('--boot-target <device>', 'with --boot-nodes: the device a node without a target of its own gets')
+  .option('--boot-cmdline <param>', 'with --boot-nodes: one more kernel parameter for the cloning environment, e.g. console=ttyS0,115200 (repeatable)', collect)
+  .option('--boot-linger <duration>', 'with --boot-nodes: after the session, keep serving until every verified node has booted its clone, at most this long', '10m')
+  .option('--no-proxy-dhcp', 'with --boot-nodes: no proxy-DHCP (the site\'s DHCP server already sends PXE clients to this host\'s TFTP and boot.ipxe)')
   .option('--json', 'print the final report as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
   .option('--debug', 'print stack traces')
   .action(async (imageArgs: string[], o: Record<string, string | string[] | boolean | undefined>, command: Command) => {
     const view = createProgressView('serve', { quiet: o.quiet === true })
-    const images = namedArgs(imageArgs)
+    const images = namedArgs(imageArgs, false)
     const topology = parseTopologyFlag(o.topology as string)
     for (const flag of ['linkRate', 'sourceRate'] as const) {
       if (command.getOptionValueSource(flag) === 'cli' && topology.kind !== 'auto') {
         view.log(`warning: --${flag === 'linkRate' ? 'link' : 'source'}-rate only informs --topology auto; this session plans ${o.topology as string} and ignores it`)
       }
     }
+    const bootOptions = bootOptionsOf(o, command)
+    const toClone = o.nodes === undefined && bootOptions !== undefined ? await nodesToClone(bootOptions, images) : 0
+    let boot: BootService | undefined
     const coordinator = await Coordinator.start({
       images,
-      nodes: o.nodes === undefined ? DEFAULTS.nodes : parseCount(o.nodes as string, '--nodes'),
+      nodes: o.nodes !== undefined ? parseCount(o.nodes as string, '--nodes') : toClone > 0 ? toClone : DEFAULTS.nodes,
       waitTimeoutMs: parseDuration(o.waitTimeout as string, '--wait-timeout'),
       minNodes: parseCount(o.minNodes as string, '--min-nodes'),
       allowFailures: parseNonNegative(o.allowFailures as string, '--allow-failures'),
@@ -129,7 +150,8 @@ program.command('serve')
       token: (o.token as string | undefined) ?? ''
     }, {
       log: view.log,
-      progress: p => view.update(p.slowestBytes, p.imageBytes)
+      progress: p => view.update(p.slowestBytes, p.imageBytes),
+      nodes: bootOptions === undefined ? undefined : lateOutcomes(() => boot)
     })
     // Stopping fails every node, which can end run() before stop() resolves:
     // the exit status is the signal's either way.
@@ -137,9 +159,14 @@ program.command('serve')
     onSignal(signal => {
       interrupted = signal
       process.stderr.write(`ringcast: stopped by ${signal}; the session is over and its nodes are told so (they keep what they verified)\n`)
-      void coordinator.stop().then(() => process.exit(exitCodeForSignal(signal)))
+      void Promise.all([boot?.stop(), coordinator.stop()]).then(() => process.exit(exitCodeForSignal(signal)))
     })
+    const bootWork = bootOptions === undefined ? undefined : await mkdtemp(joinPath(tmpdir(), 'ringcast-boot-'))
     try {
+      if (bootOptions !== undefined) {
+        boot = await startBoot(bootOptions, coordinator, images, bootWork!, view.log)
+        if (toClone > 0 && o.nodes === undefined) view.log(`boot: waiting for the ${toClone} node(s) the nodes file has in clone for this session`)
+      }
       const addr = coordinator.joinAddrs[0] ?? '<address>'
       // The one line an operator copies to every node (stderr: stdout is the report).
       const targets = images.length === 1 ? '--target <device-or-file>' : images.map(i => `--target ${i.name}=<device-or-file>`).join(' ')
@@ -148,8 +175,11 @@ program.command('serve')
       view.stop()
       process.stdout.write(o.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
       process.exitCode = interrupted !== undefined ? exitCodeForSignal(interrupted) : report.ok ? EXIT.OK : EXIT.CLONE_FAILED
+      if (boot !== undefined && interrupted === undefined) await lingerUntilBooted(boot, bootOptions!.lingerMs, view.log)
     } finally {
       view.stop()
+      await boot?.stop()
+      if (bootWork !== undefined) await rm(bootWork, { recursive: true, force: true })
       await coordinator.stop()
     }
   })
@@ -185,7 +215,7 @@ program.command('join')
       const result = await runAgent({
         coordinator: coordinatorAddr,
         token: o.token as string,
-        targets: namedArgs(o.target as string[]),
+        targets: namedArgs(o.target as string[], true),
         create: o.create === true,
         name: o.name as string,
         listen: (o.listen as string[] | undefined) ?? ['/ip4/0.0.0.0/tcp/0'],
@@ -263,6 +293,24 @@ program.command('plan')
       json: o.json === true
     })
     process.stdout.write(`${o.json === true ? formatPlanJson(out) : formatPlanText(out)}\n`)
+  })
+
+const nodesCommand = program.command('nodes')
+  .description('list the boot inventory: each node\'s MAC, image, target and state (registered, clone, cloning, verified, local)')
+  .option('-f, --file <path>', 'the nodes file (as given to serve --boot-nodes)', 'nodes.json')
+  .option('--json', 'print JSON')
+  .option('--debug', 'print stack traces')
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    process.stdout.write(`${await listNodes(o.file as string, o.json === true)}\n`)
+  })
+nodesCommand.command('set')
+  .description('set a node to clone (install it at its next network boot) or local (boot its own disk)')
+  .argument('<name>', 'the node, by name')
+  .argument('<state>', 'clone or local')
+  .option('--debug', 'print stack traces')
+  .action(async (name: string, state: string) => {
+    const node = await setNode(nodesCommand.opts().file as string, name, state)
+    process.stdout.write(`${node.name}: ${node.state}\n`)
   })
 
 /** join --data-port: 0 to 65535. */

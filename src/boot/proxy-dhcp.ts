@@ -92,6 +92,8 @@ export class ProxyDhcp {
   private stopping = false
   private restarts = 0
   private lastLine = ''
+  /** However this process ends, dnsmasq ends with it (a SIGTERM on exit; 'exit' handlers must be synchronous). */
+  private readonly onExit = (): void => { this.child?.kill('SIGTERM') }
 
   private constructor (private readonly config: ProxyDhcpConfig, private readonly confPath: string) {}
 
@@ -110,12 +112,19 @@ export class ProxyDhcp {
     const confPath = join(config.workDir, 'dnsmasq.conf')
     await writeFile(confPath, dnsmasqConfig(config))
     const proxy = new ProxyDhcp(config, confPath)
-    await proxy.launch(true)
+    process.once('exit', proxy.onExit)
+    try {
+      await proxy.launch(true)
+    } catch (err) {
+      process.removeListener('exit', proxy.onExit)
+      throw err
+    }
     return proxy
   }
 
   async stop (): Promise<void> {
     this.stopping = true
+    process.removeListener('exit', this.onExit)
     const child = this.child
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))

@@ -63,6 +63,17 @@ export interface CoordinatorHooks {
   log: (line: string) => void
   /** Called about twice a second while blocks move. */
   progress?: (p: ProgressSnapshot) => void
+  /** Nodes the coordinator boots (serve --boot-nodes): their own tokens, and what becomes of each. */
+  nodes?: NodeOutcomes
+}
+
+/** What the boot service (src/boot/boot-service.ts) takes from a session, by node name. */
+export interface NodeOutcomes {
+  /** Whether `token` is node `name`'s own single-use one (spending it). */
+  redeem: (name: string, token: string) => boolean
+  joined: (name: string) => void
+  verified: (name: string) => void
+  failed: (name: string, reason: string) => void
 }
 
 /** What a running session looks like, for a progress bar. */
@@ -131,7 +142,11 @@ export class Coordinator {
     this.verdicts = new Verdicts(this.session, image, this.hashes, clock, {
       log: hooks.log,
       fail: (m, code, reason) => this.fail(m, code, reason),
-      judged: () => this.wake?.()
+      judged: m => {
+        if (m.verified === true) hooks.nodes?.verified(m.name)
+        else hooks.nodes?.failed(m.name, m.reason ?? 'its copy was not verified')
+        this.wake?.()
+      }
     })
     this.rewiring = new Rewiring(this.session, {
       log: hooks.log,
@@ -246,7 +261,7 @@ export class Coordinator {
       await closeWithReason(channel, 'PROTOCOL', errorMessage(err))
       return
     }
-    const refusal = checkJoin(join, channel.remotePeer, s, { nodes: this.config.nodes, token: this.token, parts: this.image.parts })
+    const refusal = checkJoin(join, channel.remotePeer, s, { nodes: this.config.nodes, token: this.token, parts: this.image.parts, redeem: this.hooks.nodes?.redeem })
     if (refusal !== undefined) {
       this.hooks.log(`refused ${join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer)} from ${channel.remoteAddr}: ${refusal.reason}`)
       await closeWithReason(channel, refusal.code, refusal.reason)
@@ -257,6 +272,7 @@ export class Coordinator {
     if (stillRunning(previous)) this.fail(previous, 'RESTARTED', 'the node restarted and joined again')
     const member = newMember(join, channel, previous, s, this.clock.now())
     s.members.set(member.peerId, member)
+    this.hooks.nodes?.joined(member.name)
     // Joined (or re-joined) mid-session: splice it in now, in the same tick
     // as any fail() above, so the run never sees every member finished.
     const splice = s.started ? this.spliceIn(member) : undefined
@@ -382,6 +398,7 @@ export class Coordinator {
     if (writtenThrough !== undefined) m.writtenThrough = Math.min(writtenThrough, this.image.size)
     m.finishedAt = this.clock.now()
     this.hooks.log(`${m.name} failed: ${m.reason}`)
+    this.hooks.nodes?.failed(m.name, m.reason)
     m.feed?.close(`${m.name} failed`)
     // A hung node may wake up later: tell it its part is over.
     void closeWithReason(m.channel, code, `this node was declared failed: ${m.reason}`)

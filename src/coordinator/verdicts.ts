@@ -31,7 +31,7 @@ export interface VerdictActions {
   log: (line: string) => void
   fail: (m: Member, code: ErrorCode, reason: string) => void
   /** A node was judged: the coordinator may be waiting for the last one. */
-  judged: () => void
+  judged: (m: Member) => void
 }
 
 export class Verdicts {
@@ -108,6 +108,6 @@ export class Verdicts {
     m.reason = reason
     this.actions.log(`${m.name}: ${verified ? `verified${m.readBack === true ? ' (and read back whole by the node)' : ''}` : `NOT verified: ${reason ?? ''}`}`)
     await sendControl(m.channel, { verdict: { verified, sourceSha256: source ?? new Uint8Array(), reason: reason ?? '' } }).catch(() => {})
-    this.actions.judged()
+    this.actions.judged(m)
   }
 }

@@ -36,7 +36,11 @@ export class TargetSet implements ImageTarget {
 
   async zero (offset: number, length: number): Promise<number> {
     let written = 0
-    for (const { part, target, from, to } of this.overlapping(offset, length)) written += await target.zero(from - part.offset, to - from)
+    for (const { part, target, from, to } of this.overlapping(offset, length)) {
+      written += await target.zero(from - part.offset, to - from)
+      // The next write goes to another target, and would not extend this one past its zero tail (review of cde7b7d).
+      if (to === part.offset + part.size) await target.extendTo(part.size)
+    }
     return written
   }
 

@@ -186,6 +186,20 @@ export class Target implements ImageTarget {
     return written
   }
 
+  /**
+   * A file at least `size` bytes long (holes past what was written): for a
+   * target whose image ends in ZERO blocks, so that a resume check reads its
+   * zeros rather than its end (target-set.ts). Block devices have their size.
+   */
+  async extendTo (size: number): Promise<void> {
+    if (this.info.kind !== 'file') return
+    try {
+      if ((await this.handle.stat()).size < size) await this.handle.truncate(size)
+    } catch (err) {
+      throw writeError(this.info.path, `growing the file to ${size} bytes`, err)
+    }
+  }
+
   /** Write all of `chunks`, in order, starting at `offset` (one writev, no copy). */
   async write (offset: number, chunks: readonly Uint8Array[]): Promise<void> {
     let pending = chunks.filter(c => c.byteLength > 0)

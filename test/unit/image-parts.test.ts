@@ -114,6 +114,27 @@ describe("a node's targets for several images", () => {
     expect((await stat(join(dir, 'a'))).size).toBe(B + 7)
   })
 
+  it('an image ending in ZERO blocks on a fresh file still resumes past it (regression: its file stayed short, and the check stopped there)', async () => {
+    const ps = layParts([{ name: 'a', size: 2 * B }, { name: 'b', size: 2 * B }], B).parts
+    for (const p of ps) await writeFile(join(dir, p.name), '')
+    const set = await TargetSet.open(ps.map(part => ({ part, info: info(part.name).info })))
+    const data = randomBytes(B)
+    const tail = randomBytes(2 * B)
+    await set.write(0, [data])
+    await set.zero(B, B)
+    await set.write(2 * B, [tail])
+    await set.close()
+    const hash = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest()
+    const blocks: JournalBlock[] = [
+      { offset: 0, length: B, hash: hash(data) },
+      { offset: B, length: B, hash: new Uint8Array(32), content: 1 },
+      { offset: 2 * B, length: B, hash: hash(tail.subarray(0, B)) },
+      { offset: 3 * B, length: B, hash: hash(tail.subarray(B)) }
+    ]
+    const target = ps.map(p => ({ path: join(dir, p.name), offset: p.offset, size: p.size }))
+    expect(await verifyAgainstJournal(target, blocks, () => {})).toHaveLength(4)
+  })
+
   it('sliceChunks takes any stretch of chunks laid end to end, without copying', () => {
     const chunks = [Buffer.from('abc'), Buffer.from(''), Buffer.from('defg'), Buffer.from('h')]
     expect(Buffer.concat(sliceChunks(chunks, 2, 4)).toString()).toBe('cdef')
