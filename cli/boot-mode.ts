@@ -80,7 +80,8 @@ export function lateOutcomes (service: () => BootService | undefined): NodeOutco
     redeem: (name, token) => service()?.redeem(name, token) ?? false,
     joined: name => service()?.joined(name),
     verified: name => service()?.verified(name),
-    failed: (name, reason) => service()?.failed(name, reason)
+    failed: (name, reason) => service()?.failed(name, reason),
+    identityOf: async name => await service()?.identityOf(name)
   }
 }
 

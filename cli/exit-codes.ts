@@ -22,6 +22,12 @@ export const EXIT = {
    * the journal), unlike CLONE_FAILED.
    */
   COORDINATOR_GONE: 6,
+  /**
+   * join --identity: the copy is verified (it stays on the target), but an
+   * identity hook failed or the built-in one found no ext root to edit, so
+   * the node must not boot its clone as it is.
+   */
+  IDENTITY_FAILED: 7,
   INTERNAL: 70,
   /** Stopped by SIGINT (128 + 2), as shells report it. */
   SIGINT: 130,
@@ -42,6 +48,8 @@ export function exitCodeFor (code: ErrorCode): number {
       return EXIT.UNREACHABLE
     case 'COORDINATOR_GONE':
       return EXIT.COORDINATOR_GONE
+    case 'IDENTITY_FAILED':
+      return EXIT.IDENTITY_FAILED
     // This copy (or, for serve, some copy) is not verified.
     case 'INTEGRITY': case 'TARGET_WRITE_FAILED': case 'PROTOCOL': case 'PEER_GONE': case 'STALLED':
     case 'RESTARTED': case 'NO_NODES': case 'CLONE_FAILED': case 'JOURNAL':

@@ -19,6 +19,7 @@ import { DEFAULTS, type NodeFacts } from '../src/coordinator/config.js'
 import { Coordinator } from '../src/coordinator/coordinator.js'
 import { formatReport } from '../src/coordinator/report.js'
 import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
+import { addBootenvCommand } from './bootenv.js'
 import { runDemo } from './demo.js'
 import { listNodes, setNode } from './nodes.js'
 import { bootOptionsOf, DEFAULT_BOOTENV_DIR, lateOutcomes, lingerUntilBooted, nodesToClone, startBoot } from './boot-mode.js'
@@ -31,6 +32,7 @@ import { formatPlanJson, formatPlanText, planFromOptions } from './plan.js'
 import { parseTopology, type Topology } from '../src/topology/plan.js'
 import { EXIT, exitCodeFor, exitCodeForSignal } from './exit-codes.js'
 import { createProgressView } from './progress.js'
+import { webModeOf } from './web-mode.js'
 import { parseCount, parseDuration, parseNonNegative, parseRate, parseSize } from './units.js'
 
 let debug = process.argv.includes('--debug')
@@ -111,6 +113,7 @@ program.command('serve')
   .option('--boot-cmdline <param>', 'with --boot-nodes: one more kernel parameter for the cloning environment, e.g. console=ttyS0,115200 (repeatable)', collect)
   .option('--boot-linger <duration>', 'with --boot-nodes: after the session, keep serving until every verified node has booted its clone, at most this long', '10m')
   .option('--no-proxy-dhcp', 'with --boot-nodes: no proxy-DHCP (the site\'s DHCP server already sends PXE clients to this host\'s TFTP and boot.ipxe)')
+  .option('--web <address>', 'serve a live view of the session at ADDRESS:PORT (or PORT, on 127.0.0.1): the topology, each node\'s state, progress and rate, failures as they happen, the report')
   .option('--json', 'print the final report as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
   .option('--debug', 'print stack traces')
@@ -124,6 +127,7 @@ program.command('serve')
       }
     }
     const bootOptions = bootOptionsOf(o, command)
+    const web = webModeOf(o.web as string | undefined, view.log)
     const toClone = o.nodes === undefined && bootOptions !== undefined ? await nodesToClone(bootOptions, images) : 0
     let boot: BootService | undefined
     const coordinator = await Coordinator.start({
@@ -149,7 +153,7 @@ program.command('serve')
       keyPath: o.key as string,
       token: (o.token as string | undefined) ?? ''
     }, {
-      log: view.log,
+      log: web === undefined ? view.log : line => { view.log(line); web.log(line) },
       progress: p => view.update(p.slowestBytes, p.imageBytes),
       nodes: bootOptions === undefined ? undefined : lateOutcomes(() => boot)
     })
@@ -159,10 +163,11 @@ program.command('serve')
     onSignal(signal => {
       interrupted = signal
       process.stderr.write(`ringcast: stopped by ${signal}; the session is over and its nodes are told so (they keep what they verified)\n`)
-      void Promise.all([boot?.stop(), coordinator.stop()]).then(() => process.exit(exitCodeForSignal(signal)))
+      void Promise.all([boot?.stop(), coordinator.stop(), web?.close()]).then(() => process.exit(exitCodeForSignal(signal)))
     })
     const bootWork = bootOptions === undefined ? undefined : await mkdtemp(joinPath(tmpdir(), 'ringcast-boot-'))
     try {
+      await web?.listen(coordinator)
       if (bootOptions !== undefined) {
         boot = await startBoot(bootOptions, coordinator, images, bootWork!, view.log)
         if (toClone > 0 && o.nodes === undefined) view.log(`boot: waiting for the ${toClone} node(s) the nodes file has in clone for this session`)
@@ -172,6 +177,7 @@ program.command('serve')
       const targets = images.length === 1 ? '--target <device-or-file>' : images.map(i => `--target ${i.name}=<device-or-file>`).join(' ')
       process.stderr.write(`join with: ringcast join ${addr} --token ${coordinator.token} ${targets}\n`)
       const report = await coordinator.run()
+      web?.report(report)
       view.stop()
       process.stdout.write(o.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
       process.exitCode = interrupted !== undefined ? exitCodeForSignal(interrupted) : report.ok ? EXIT.OK : EXIT.CLONE_FAILED
@@ -181,6 +187,7 @@ program.command('serve')
       await boot?.stop()
       if (bootWork !== undefined) await rm(bootWork, { recursive: true, force: true })
       await coordinator.stop()
+      await web?.close()
     }
   })
 
@@ -201,6 +208,7 @@ program.command('join')
   .option('--data-port <port>', 'TCP port for the block streams from the upstream (the data plane; default: any free port, on the --listen address)', '0')
   .option('--discard', "block devices: discard (TRIM) the target's blocks before writing, so the blocks a used-blocks clone leaves free hold nothing rather than old data")
   .option('--verify-readback', "after the final fsync, re-read the whole target and check every block against the source's signed hashes and the image's sha256 (a device's buffer cache is flushed first)")
+  .option('--identity <hook>', 'once the copy is verified, give the clone its own identity before it counts as done: builtin (host name, a fresh /etc/machine-id and new SSH host keys, in its ext2/3/4 root, with debugfs) or the path of an executable run with the node\'s name, host name, target(s) and inventory fields in its environment (repeatable, run in order; see docs/identity.md)', collect)
   .option('--json', 'print the result as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
   .option('--debug', 'print stack traces')
@@ -226,12 +234,13 @@ program.command('join')
         journalPath: o.journal === false ? null : o.journal as string | undefined,
         verifyReadback: o.verifyReadback === true,
         discard: o.discard === true,
-        dataPort: parsePort(o.dataPort as string)
+        dataPort: parsePort(o.dataPort as string),
+        identity: o.identity as string[] | undefined
       }, { log: view.log, progress: view.update })
       view.stop()
       process.stdout.write(o.json === true
         ? `${JSON.stringify({ verified: true, ...result }, null, 2)}\n`
-        : `${result.name}: verified ${result.images.length > 0 ? `${result.images.length} images (${result.images.map(i => `${i.name}: ${i.bytes} bytes to ${i.target}`).join(', ')}), ` : ''}${result.bytesWritten} bytes${result.resumedFrom > 0 ? ` (resumed at ${result.resumedFrom}, received ${result.bytesReceived} after the restart)` : ''}, ${result.images.length > 0 ? 'session digest' : 'sha256'} ${result.sha256}\n`)
+        : `${result.name}: verified ${result.images.length > 0 ? `${result.images.length} images (${result.images.map(i => `${i.name}: ${i.bytes} bytes to ${i.target}`).join(', ')}), ` : ''}${result.bytesWritten} bytes${result.resumedFrom > 0 ? ` (resumed at ${result.resumedFrom}, received ${result.bytesReceived} after the restart)` : ''}, ${result.images.length > 0 ? 'session digest' : 'sha256'} ${result.sha256}${result.identity !== undefined ? '; identity set' : ''}\n`)
     } finally {
       view.stop()
     }
@@ -312,6 +321,8 @@ nodesCommand.command('set')
     const node = await setNode(nodesCommand.opts().file as string, name, state)
     process.stdout.write(`${node.name}: ${node.state}\n`)
   })
+
+addBootenvCommand(program)
 
 /** join --data-port: 0 to 65535. */
 function parsePort (value: string): number {

@@ -34,7 +34,8 @@ export const ERROR_CODES = [
   'JOURNAL', // the resume journal cannot be read or written
   'INTERRUPTED', // stopped by SIGINT or SIGTERM
   'INTERNAL', // a bug
-  'ARCHIVE_REFUSED' // an archive target's entries would land outside its directory, or are of a kind not unpacked
+  'ARCHIVE_REFUSED', // an archive target's entries would land outside its directory, or are of a kind not unpacked
+  'IDENTITY_FAILED' // the copy is verified, but its identity step (join --identity) failed: the node does not flip to its disk
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

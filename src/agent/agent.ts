@@ -18,8 +18,12 @@
 //   6. Send Done, then stay until the downstreams have everything and the
 //      coordinator's Verdict arrived. Exit status follows the verdict; a
 //      verified copy removes its journal.
+//   7. With --identity, over a verified copy only (and once no downstream
+//      reads the target any more): the identity step (src/identity/), then
+//      IdentityDone, and wait for the coordinator to hang up, its
+//      acknowledgement. A failed step exits IDENTITY_FAILED; the copy stays.
 
-import { systemClock, type Clock } from '../clock.js'
+import { sleepOrWake, systemClock, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, isRingcastError } from '../errors.js'
 import { multiaddrHost } from '../net/control-stream.js'
 import { ephemeralKey, loadOrCreateKey } from '../net/identity.js'
@@ -49,6 +53,9 @@ import { journalPathFor, journalRecorder, loadResumeState, openJournal } from '.
 import { checkParts } from '../wire/image-parts.js'
 import { describeTargets, discardTargets, finishVerifiedCopy, inspectTargets, joinTargetFields, journalTargetOf, matchParts, openTargets, type NamedPath, type OpenTargets, type PlannedTarget } from './targets.js'
 import { initCompression } from '../relay/compression.js'
+import { checkHookPath } from '../identity/hook-runner.js'
+import { identityOfVerdict, runIdentityStep, type IdentityStep } from '../identity/identity-step.js'
+import type { Verdict } from '../wire/messages.js'
 
 export interface AgentConfig {
   /** Coordinator multiaddr, ending in /p2p/<peer id>. */
@@ -76,6 +83,8 @@ export interface AgentConfig {
   dataPort?: number
   /** Discard the device's blocks the clone does not define (free ones) before writing (block devices only). */
   discard?: boolean
+  /** join --identity: hooks run over the verified copy, in order: `builtin` or executables' paths. None: no identity step. */
+  identity?: string[]
 }
 
 export interface AgentHooks {
@@ -88,6 +97,8 @@ export interface AgentParts {
   /** The network (default: a libp2p node with the configured key, on the configured addresses). */
   net?: Network
   clock?: Clock
+  /** What runs the identity step (default: runIdentityStep, real processes); tests put a stand-in here. */
+  runIdentity?: (step: IdentityStep) => Promise<string[]>
 }
 
 export interface AgentResult {
@@ -103,7 +114,16 @@ export interface AgentResult {
   elapsedMs: number
   peakRssBytes: number
   peakInflightBytes: number
+  /** With --identity: what each hook did (the step succeeded, or this is not returned). */
+  identity?: string[]
 }
+
+/**
+ * After IdentityDone, how long the coordinator has to record it and hang up
+ * (its acknowledgement). Past it the node exits as its step went, saying
+ * that the coordinator may not know.
+ */
+const IDENTITY_ACK_TIMEOUT_MS = 30_000
 
 /**
  * After losing an upstream, how long to wait for the coordinator to name and
@@ -121,6 +141,7 @@ export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: A
     throw new RingcastError('USAGE', `coordinator address ${config.coordinator} must end in /p2p/<peer id>; copy it from the join command that serve printed`)
   }
   const planned = await inspectTargets(config.targets, config.create)
+  const identityHooks = await Promise.all((config.identity ?? []).map(checkHookPath))
   // Any upstream may send compressed blocks (serve --compress).
   await initCompression()
   if (config.discard === true && !planned.some(p => p.info.kind === 'block')) {
@@ -131,7 +152,7 @@ export async function runAgent (config: AgentConfig, hooks: AgentHooks, parts: A
     const key = config.keyPath === undefined ? await ephemeralKey() : (await loadOrCreateKey(config.keyPath)).key
     net = await NetNode.start({ privateKey: key, listen: config.listen })
   }
-  const agent = new Agent(config, hooks, net, parts.clock ?? systemClock)
+  const agent = new Agent({ ...config, identity: identityHooks }, hooks, net, parts.clock ?? systemClock, parts.runIdentity ?? runIdentityStep)
   try {
     return await agent.run(planned)
   } finally {
@@ -144,7 +165,7 @@ class Agent {
   private params?: SessionParams
   private journalWarned = false
 
-  constructor (private readonly config: AgentConfig, private readonly hooks: AgentHooks, private readonly net: Network, private readonly clock: Clock) {
+  constructor (private readonly config: AgentConfig, private readonly hooks: AgentHooks, private readonly net: Network, private readonly clock: Clock, private readonly runIdentity: (step: IdentityStep) => Promise<string[]>) {
     this.plans = new PlanFollower(clock, hooks.log)
   }
 
@@ -186,7 +207,8 @@ class Agent {
       listenAddrs: this.net.addrs,
       prefixLength: out?.prefixLength ?? 0,
       linkBitsPerSecond: out?.linkBitsPerSecond ?? 0,
-      dataPort: data.port
+      dataPort: data.port,
+      identity: (this.config.identity ?? []).length > 0
     })
     dataPlane = dataPlaneFromWire(welcome.dataPlane)
     if (dataPlane !== 'libp2p') data.mode = dataPlane
@@ -215,6 +237,8 @@ class Agent {
     })
     let open: OpenTargets | undefined
     let journal: Journal | undefined
+    /** IdentityDone went out: the coordinator has this node's last word, no Failed after it. */
+    let identityReported = false
     try {
       const header: JournalHeader = { sessionId: params.sessionId, imageSize: params.imageSize, blockSize: params.blockSize, targetPath: describeTargets(matched) }
       const journalPath = journalPathFor(this.config.journalPath, matched[0]!.planned.info)
@@ -273,6 +297,17 @@ class Agent {
       })
       await journal?.remove().catch(() => {})
       journal = undefined
+      let identity: string[] | undefined
+      if ((this.config.identity ?? []).length > 0) {
+        // Nothing reads the target any more (every downstream has all, the
+        // coordinator attaches none to a finished node): close it, so a
+        // device is no longer ours alone, and edit it.
+        await open.target.close()
+        const step = await this.identityStep(open, verdict, result.sourceDigest, link)
+        identityReported = true
+        if (step.failure !== undefined) throw step.failure
+        identity = step.done
+      }
       return {
         name: this.config.name,
         bytesWritten: params.imageSize,
@@ -282,10 +317,11 @@ class Agent {
         images: matched.length > 1 ? matched.map(m => ({ name: m.part.name, target: m.planned.unpackInto ?? m.planned.info.path, bytes: m.part.size })) : [],
         elapsedMs: result.elapsedMs,
         peakRssBytes: rss,
-        peakInflightBytes: pipeline.peakInflightBytes
+        peakInflightBytes: pipeline.peakInflightBytes,
+        identity
       }
     } catch (err) {
-      if (!link.sessionOver && !(isRingcastError(err, 'INTEGRITY') && link.verdictArrived)) {
+      if (!link.sessionOver && !identityReported && !(isRingcastError(err, 'INTEGRITY') && link.verdictArrived)) {
         const code = isRingcastError(err) ? err.code : 'INTERNAL'
         await link.send({ failed: { code: toWireCode(code), reason: errorMessage(err), writtenThrough: pipeline?.writtenThrough ?? 0 } }).catch(() => {})
       }
@@ -297,6 +333,50 @@ class Agent {
       await open?.target.close()
       await link.channel.closeWrite().catch(() => {})
     }
+  }
+
+  /**
+   * The identity step over the verified copy, IdentityDone with its outcome,
+   * and the coordinator's acknowledgement (it hangs up). Never throws for the
+   * step itself: its failure is returned, to be thrown once it is reported.
+   */
+  private async identityStep (open: OpenTargets, verdict: Verdict, digest: Uint8Array, link: ControlLink): Promise<{ done?: string[], failure?: RingcastError }> {
+    const { hooks: log, clock } = this
+    const pieces = open.pieces
+    const several = pieces.length > 1
+    let done: string[] | undefined
+    let failure: RingcastError | undefined
+    try {
+      done = await this.runIdentity({
+        hooks: this.config.identity ?? [],
+        context: {
+          nodeName: this.config.name,
+          identity: identityOfVerdict(verdict),
+          targets: pieces.map(p => ({ name: several ? p.part.name : '', path: p.planned.unpackInto ?? p.planned.info.path })),
+          imageSha256: toHex(digest)
+        },
+        // A file target was cut to its image's size at the end; a device is its whole size.
+        fsTargets: pieces.filter(p => p.planned.unpackInto === undefined).map(p => ({ path: p.planned.info.path, size: p.planned.info.kind === 'file' ? p.part.size : p.planned.info.size })),
+        log: log.log
+      })
+    } catch (err) {
+      failure = isRingcastError(err, 'IDENTITY_FAILED') ? err : new RingcastError('IDENTITY_FAILED', `the identity step failed: ${errorMessage(err)}`, { cause: err })
+      log.log(`identity step failed: ${failure.message}`)
+    }
+    const outcome = failure === undefined ? { done } : { failure: new RingcastError('IDENTITY_FAILED', `this copy is verified (it stays on the target), but its identity step failed: ${failure.message}`) }
+    try {
+      await link.send({ identityDone: { ok: failure === undefined, reason: failure?.message ?? '' } })
+    } catch (err) {
+      // A failed step exits as such; a step that worked but was never recorded leaves the node unflipped.
+      if (failure !== undefined) return outcome
+      throw new RingcastError('COORDINATOR_GONE', `this copy is verified and its identity set, but the coordinator could not be told (${errorMessage(err)}): its network boot still says clone`)
+    }
+    const wait = sleepOrWake(clock, IDENTITY_ACK_TIMEOUT_MS)
+    const hungUp = await Promise.race([link.hungUp(), wait.slept.then(() => undefined)])
+    wait.wake()
+    if (hungUp === undefined) log.log(`warning: the coordinator did not acknowledge this node's IdentityDone within ${IDENTITY_ACK_TIMEOUT_MS / 1000} s; it may not have recorded the outcome`)
+    else if (link.refused) log.log(`warning: after IdentityDone, ${hungUp.message}`)
+    return outcome
   }
 
   private makePipeline (target: ImageTarget, params: SessionParams, journal: Journal | undefined, link: ControlLink): RelayPipeline {

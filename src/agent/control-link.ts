@@ -32,6 +32,8 @@ export class ControlLink {
   /** The coordinator hung up (or refused us mid-session): nothing it asked for stands. */
   sessionOver = false
   verdictArrived = false
+  /** The coordinator ended our part with a Refuse (not a plain hang-up). */
+  refused = false
   /** Told of every Plan, in order. */
   onPlan?: (plan: Plan) => void
   /** Told once, when the session is over for this node, with why. */
@@ -108,6 +110,15 @@ export class ControlLink {
     await this.channel.closed
   }
 
+  /**
+   * Resolves once the coordinator has hung up (closed its end, refused us,
+   * or the stream failed), with what that would mean before a verdict.
+   * After IdentityDone a plain hang-up is the coordinator's acknowledgement.
+   */
+  async hungUp (): Promise<RingcastError> {
+    return await this.over.promise
+  }
+
   /** Plan, Verdict, Refuse from the coordinator, until it hangs up. */
   private async follow (): Promise<void> {
     // The coordinator hung up or vanished: this copy is not verified, but it
@@ -128,6 +139,7 @@ export class ControlLink {
           this.verdictArrived = true
           this.verdict.resolve(msg.body)
         } else if (msg.kind === 'refuse') {
+          this.refused = true
           code = midSessionCode(fromWireCode(msg.body.code, 'REFUSED'))
           reason = `the coordinator ended this node's part: ${printable(msg.body.reason)}`
           break

@@ -5,7 +5,8 @@
 //
 //   its boot script fetched      clone/cloning -> clone (a fresh token), verified -> local
 //   admitted with its token      clone -> cloning
-//   its copy verified            cloning -> verified   (its next boot is from its disk)
+//   its copy verified            cloning -> verified   (its next boot is from its disk;
+//                                                       with join --identity only once its identity is set)
 //   failed, or not verified      cloning -> clone      (its next boot clones again)
 
 import { BootHttp, type AdmitPolicy } from './boot-http.js'
@@ -75,6 +76,12 @@ export class BootService {
   /** A Join's token is `name`'s own single-use one (spent by this call). */
   redeem (name: string, token: string): boolean {
     return this.tokens.redeem(name, token)
+  }
+
+  /** The admin's own fields of node `name` in the nodes file as it is now (for its identity hooks); undefined when it is not listed. */
+  async identityOf (name: string): Promise<Record<string, string> | undefined> {
+    const node = (await this.store.read(true)).nodes.find(n => n.name === name)
+    return node === undefined ? undefined : { ...node.fields }
   }
 
   joined (name: string): void { this.record(name, { kind: 'joined' }) }

@@ -37,6 +37,8 @@ export function chainScript (baseUrl: string): string {
   return [
     '#!ipxe',
     `chain ${baseUrl}/node/\${netX/mac:hexhyp}.ipxe || goto failed`,
+    // A node script that ends in exit (boot locally) returns here: end too, without the failure's words.
+    'exit',
     ':failed',
     'echo ringcast: the boot server did not answer; booting from the local disk',
     'exit',

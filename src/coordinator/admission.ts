@@ -111,6 +111,7 @@ export function newMember (join: Join, channel: Channel, previous: Member | unde
     downstreamPeers: [],
     depth: 0,
     background: false,
+    wantsIdentity: join.identity === true,
     joinedLate: previous?.joinedLate ?? session.started,
     restarts: previous === undefined ? 0 : previous.restarts + 1,
     hadBeforeRestart: previous?.writtenThrough,

@@ -18,7 +18,11 @@
 //      late or restarted node is spliced in at a tail. Every Done is
 //      checked against the image's SHA-256 (a worker computes it while nodes
 //      join) and then proven by a read-back challenge (verdicts.ts).
-//   4. When every member is finished the report is built and returned.
+//   4. A verified node that asked for the identity step (join --identity)
+//      gets its host name and inventory fields with its Verdict and is
+//      finished only with its IdentityDone (identity-steps.ts); only then
+//      is it verified for network boot.
+//   5. When every member is finished the report is built and returned.
 
 import { randomBytes } from 'node:crypto'
 import { systemClock, sleepOrWake, type Cancel, type Clock } from '../clock.js'
@@ -47,10 +51,12 @@ import { isFinished, type Member } from './member.js'
 import { buildReport, describeTotals, type SessionReport } from './report.js'
 import { Rewiring } from './rewiring.js'
 import { Session } from './session.js'
+import { snapshotOf, type SessionSnapshot } from './snapshot.js'
 import { SourceFeeds } from './source-feed.js'
 import { contentPolicyFor, SourceHashes, type ContentPolicy } from './source-hashes.js'
 import { initCompression } from '../relay/compression.js'
 import { Verdicts } from './verdicts.js'
+import { IdentitySteps } from './identity-steps.js'
 
 /** A connected peer has this long to send its Join. */
 const JOIN_TIMEOUT_MS = 15_000
@@ -72,8 +78,11 @@ export interface NodeOutcomes {
   /** Whether `token` is node `name`'s own single-use one (spending it). */
   redeem: (name: string, token: string) => boolean
   joined: (name: string) => void
+  /** Its copy is verified (and, if it asked for one, its identity step succeeded): it may boot its clone. */
   verified: (name: string) => void
   failed: (name: string, reason: string) => void
+  /** Its own inventory fields, for its identity hooks (RINGCAST_FIELD_<NAME>); undefined: none. */
+  identityOf?: (name: string) => Promise<Record<string, string> | undefined>
 }
 
 /** What a running session looks like, for a progress bar. */
@@ -98,6 +107,7 @@ export class Coordinator {
   private readonly rewiring: Rewiring
   private readonly feeds: SourceFeeds
   private readonly verdicts: Verdicts
+  private readonly identitySteps: IdentitySteps
   private readonly policy: RewirePolicy
   private startedAt = 0
   private wake?: () => void
@@ -139,14 +149,21 @@ export class Coordinator {
       failed: (m, reason) => this.fail(m, 'PEER_GONE', reason),
       imageUnreadable: reason => { for (const n of this.session.all) this.fail(n, 'IMAGE_UNREADABLE', reason) }
     }, clock, config.compressionLevel)
+    this.identitySteps = new IdentitySteps(this.session, clock, {
+      log: hooks.log,
+      fieldsOf: hooks.nodes?.identityOf === undefined ? undefined : async name => await hooks.nodes!.identityOf!(name),
+      set: m => { hooks.nodes?.verified(m.name); this.wake?.() },
+      failed: (m, reason) => { hooks.nodes?.failed(m.name, reason); this.wake?.() }
+    })
     this.verdicts = new Verdicts(this.session, image, this.hashes, clock, {
       log: hooks.log,
       fail: (m, code, reason) => this.fail(m, code, reason),
       judged: m => {
-        if (m.verified === true) hooks.nodes?.verified(m.name)
-        else hooks.nodes?.failed(m.name, m.reason ?? 'its copy was not verified')
+        // A node that asked for the identity step is verified for boot only by its IdentityDone.
+        if (m.verified === true) { if (m.wantsIdentity !== true) hooks.nodes?.verified(m.name) } else hooks.nodes?.failed(m.name, m.reason ?? 'its copy was not verified')
         this.wake?.()
-      }
+      },
+      identityFor: async m => await this.identitySteps.forVerdict(m)
     })
     this.rewiring = new Rewiring(this.session, {
       log: hooks.log,
@@ -187,6 +204,11 @@ export class Coordinator {
     const isLoopback = (a: string): boolean => a.startsWith('/ip4/127.') || a.startsWith('/ip6/::1/')
     const addrs = this.net.addrs
     return [...addrs.filter(a => !isLoopback(a)), ...addrs.filter(isLoopback)]
+  }
+
+  /** What the session looks like now: every member's state, feed and bytes (the live view, src/web/). */
+  snapshot (): SessionSnapshot {
+    return snapshotOf(this.session, { imageBytes: this.image.size, expectedNodes: this.config.nodes, elapsedMs: this.clock.now() - this.startedAt })
   }
 
   async run (): Promise<SessionReport> {
@@ -363,6 +385,11 @@ export class Coordinator {
             break
           case 'failed':
             this.fail(m, fromWireCode(msg.body.code, 'INTERNAL'), printable(msg.body.reason), msg.body.writtenThrough)
+            // After a verified Verdict (an archive it could not unpack, say): its identity step will not come.
+            this.identitySteps.abandon(m, `it gave up after its copy was verified: ${printable(msg.body.reason)}`)
+            break
+          case 'identityDone':
+            this.identitySteps.onIdentityDone(m, msg.body)
             break
           default:
             throw new RingcastError('PROTOCOL', `unexpected ${msg.kind} from a node`)
@@ -370,9 +397,11 @@ export class Coordinator {
       }
     } catch (err) {
       if (!isFinished(m)) this.fail(m, 'PROTOCOL', errorMessage(err))
+      this.identitySteps.abandon(m, `its control stream was closed: ${errorMessage(err)}`)
       await closeWithReason(m.channel, 'PROTOCOL', errorMessage(err))
       return
     }
+    this.identitySteps.abandon(m, 'the node left before it reported its identity step')
     if (!isFinished(m)) {
       if (!this.session.started) {
         this.session.members.delete(m.peerId)
@@ -394,6 +423,7 @@ export class Coordinator {
     m.verified = undefined
     m.state = 'failed'
     m.failCode = code
+    this.identitySteps.cancel(m, `the node failed: ${reason}`)
     m.reason = `${reason}${reason.includes(' at ') ? '' : ` (at ${writtenThrough ?? m.writtenThrough} of ${this.image.size} bytes)`}`
     if (writtenThrough !== undefined) m.writtenThrough = Math.min(writtenThrough, this.image.size)
     m.finishedAt = this.clock.now()
@@ -496,6 +526,7 @@ export class Coordinator {
   /** Fail nodes that went silent; report progress. */
   private tick (): void {
     const now = this.clock.now()
+    this.identitySteps.tick(now)
     for (const m of this.session.all) {
       if (m.state !== 'running') continue
       if (this.verdicts.checkDeadline(m, now)) continue

@@ -61,6 +61,10 @@ export interface Member {
   readBack?: boolean
   /** The coordinator is re-reading a block this node says the source sent wrong. */
   checkingSource?: boolean
+  /** Its Join asked for the identity step (join --identity): after a verified Verdict it is finished only with its IdentityDone. */
+  wantsIdentity?: boolean
+  /** That step, once its verified Verdict went out (identity-steps.ts). */
+  identity?: IdentityStepState
   /** Outcome fields, set when the node finishes or fails. */
   digest?: Uint8Array
   verified?: boolean
@@ -72,4 +76,20 @@ export interface Member {
   peakInflightBytes?: number
 }
 
+/**
+ * waiting: its Verdict (with its identity) is out, its IdentityDone is not in
+ * by `deadline`; set / failed: recorded, with why not. `problem`: the
+ * coordinator could not give it its identity (the step fails whatever the
+ * node says).
+ */
+export interface IdentityStepState {
+  state: 'waiting' | 'set' | 'failed'
+  deadline: number
+  reason?: string
+  problem?: string
+}
+
 export const isFinished = (m: Member): boolean => m.state === 'done' || m.state === 'failed'
+
+/** Finished, and no identity step outstanding: the session may end without it. */
+export const isSettled = (m: Member): boolean => isFinished(m) && m.identity?.state !== 'waiting'

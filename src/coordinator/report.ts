@@ -46,6 +46,13 @@ export interface NodeReport {
   reason?: string
   peakRssBytes?: number
   peakInflightBytes?: number
+  /**
+   * A node that asked for the identity step (join --identity): whether its
+   * identity was set, and if not why. Absent for a node that did not ask.
+   * A node whose copy verified but whose identity was not set is `OK` (the
+   * copy stands) but does not make the session ok.
+   */
+  identity?: { set: boolean, reason?: string }
 }
 
 /** One image of a session of several (serve NAME=IMAGE ...). */
@@ -85,9 +92,11 @@ export interface SessionReport {
   nodes: NodeReport[]
   verified: number
   failed: number
+  /** Nodes whose copy verified but whose identity step did not succeed: they count against allowedFailures too. */
+  identityFailed: number
   /** Failures the operator accepted (--allow-failures). */
   allowedFailures: number
-  /** True when at least one node verified and no more than allowedFailures did not. */
+  /** True when at least one node verified and no more than allowedFailures did not (copy or identity). */
   ok: boolean
 }
 
@@ -118,10 +127,12 @@ export function buildReport (args: { image: string, parts?: PartReport[], imageB
       code: status === 'FAILED' ? m.failCode ?? 'INTERNAL' : status === 'MISMATCH' ? 'INTEGRITY' : undefined,
       reason: m.reason,
       peakRssBytes: m.peakRssBytes,
-      peakInflightBytes: m.peakInflightBytes
+      peakInflightBytes: m.peakInflightBytes,
+      identity: identityOf(m)
     }
   })
   const verified = nodes.filter(n => n.status === 'OK').length
+  const identityFailed = nodes.filter(n => n.status === 'OK' && n.identity?.set === false).length
   return {
     image: args.image,
     parts: args.parts ?? [],
@@ -134,9 +145,20 @@ export function buildReport (args: { image: string, parts?: PartReport[], imageB
     nodes,
     verified,
     failed: nodes.length - verified,
+    identityFailed,
     allowedFailures: args.allowFailures ?? 0,
-    ok: verified > 0 && nodes.length - verified <= (args.allowFailures ?? 0)
+    ok: verified > 0 && nodes.length - verified + identityFailed <= (args.allowFailures ?? 0)
   }
+}
+
+/** What the report says of a node's identity step. */
+function identityOf (m: Member): NodeReport['identity'] {
+  if (m.wantsIdentity !== true) return undefined
+  const step = m.identity
+  if (step?.state === 'set') return { set: true }
+  if (step?.state === 'failed') return { set: false, reason: step.reason }
+  if (step?.state === 'waiting') return { set: false, reason: 'its IdentityDone had not come when the session ended' }
+  return { set: false, reason: 'its copy was not verified' }
 }
 
 export function formatReport (r: SessionReport): string {
@@ -147,7 +169,7 @@ export function formatReport (r: SessionReport): string {
     shortAddr(n.address),
     String(n.bytes),
     n.mbPerSecond.toFixed(1),
-    n.status === 'OK' ? `OK ${okText(n)}` : n.status === 'MISMATCH' ? `MISMATCH ${n.reason ?? ''}` : `FAILED ${n.reason ?? ''}`
+    n.status === 'OK' ? `OK ${okText(n)}${identityText(n)}` : n.status === 'MISMATCH' ? `MISMATCH ${n.reason ?? ''}` : `FAILED ${n.reason ?? ''}`
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i]!.length)))
   const line = (cells: string[]): string => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i]!)).join('  ')
@@ -160,8 +182,15 @@ export function formatReport (r: SessionReport): string {
     line(head),
     ...rows.map(line),
     `${r.verified} of ${r.nodes.length} node(s) verified in ${r.seconds.toFixed(1)} s` +
-      (r.failed === 0 ? '' : ` — ${r.failed} did not${r.ok ? ` (accepted: --allow-failures ${r.allowedFailures})` : ''}`)
+      (r.failed === 0 ? '' : ` — ${r.failed} did not${r.ok ? ` (accepted: --allow-failures ${r.allowedFailures})` : ''}`) +
+      (r.identityFailed === 0 ? '' : `; identity not set on ${r.identityFailed} of them`)
   ].join('\n')
+}
+
+/** After a verified row: how its identity step went, for a node that asked for one. */
+function identityText (n: NodeReport): string {
+  if (n.identity === undefined) return ''
+  return n.identity.set ? '; identity set' : `; identity NOT set: ${n.identity.reason ?? ''}`
 }
 
 function okText (n: NodeReport): string {

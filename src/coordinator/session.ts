@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto'
 import type { DataPlaneKind, SessionParams } from '../wire/session-params.js'
-import { isFinished, type Member } from './member.js'
+import { isSettled, type Member } from './member.js'
 
 export class Session {
   /** Every admitted node, by peer id, including failed and finished ones. */
@@ -43,8 +43,9 @@ export class Session {
     return [...this.members.values()]
   }
 
+  /** Every member finished, and none still owes its IdentityDone. */
   get everyoneFinished (): boolean {
-    return this.all.every(isFinished)
+    return this.all.every(isSettled)
   }
 
   /** Whether `m` is fed by the source (not by another node). */

@@ -10,7 +10,9 @@
 //
 // The challenge's expected answers are read from the source's image while
 // the node reads its target (read-back.ts). Every verdict is sent to the
-// node, and never over a node that failed meanwhile.
+// node, and never over a node that failed meanwhile. A verified node that
+// asked for the identity step gets its host name and inventory fields in
+// its Verdict (identity-steps.ts says what, and follows the step).
 
 import type { Clock } from '../clock.js'
 import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
@@ -32,6 +34,8 @@ export interface VerdictActions {
   fail: (m: Member, code: ErrorCode, reason: string) => void
   /** A node was judged: the coordinator may be waiting for the last one. */
   judged: (m: Member) => void
+  /** A verified node that asked for the identity step: what its Verdict carries for it (identity-steps.ts). */
+  identityFor?: (m: Member) => Promise<{ hostname: string, fields: Array<{ name: string, value: string }> }>
 }
 
 export class Verdicts {
@@ -107,7 +111,8 @@ export class Verdicts {
     m.verified = verified
     m.reason = reason
     this.actions.log(`${m.name}: ${verified ? `verified${m.readBack === true ? ' (and read back whole by the node)' : ''}` : `NOT verified: ${reason ?? ''}`}`)
-    await sendControl(m.channel, { verdict: { verified, sourceSha256: source ?? new Uint8Array(), reason: reason ?? '' } }).catch(() => {})
+    const identity = verified && m.wantsIdentity === true ? await this.actions.identityFor?.(m) : undefined
+    await sendControl(m.channel, { verdict: { verified, sourceSha256: source ?? new Uint8Array(), reason: reason ?? '', hostname: identity?.hostname ?? '', fields: identity?.fields ?? [] } }).catch(() => {})
     this.actions.judged(m)
   }
 }

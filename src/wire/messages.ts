@@ -20,6 +20,7 @@ export type Failed = ringcast.Failed
 export type Verdict = ringcast.Verdict
 export type Challenge = ringcast.Challenge
 export type Proof = ringcast.Proof
+export type IdentityDone = ringcast.IdentityDone
 
 /** The control messages, by the name of their oneof field. */
 export interface ControlBodies {
@@ -33,6 +34,7 @@ export interface ControlBodies {
   verdict: Verdict
   challenge: Challenge
   proof: Proof
+  identityDone: IdentityDone
 }
 export type ControlKind = keyof ControlBodies
 
@@ -42,7 +44,7 @@ export type Control = { [K in ControlKind]: { kind: K, body: ControlBodies[K] } 
 /** What callers pass to encode: plain objects, all fields optional. */
 export type ControlInput = { [K in ControlKind]: { [P in K]: ringcast.ControlMessage.$Properties[P] } }[ControlKind]
 
-const CONTROL_KINDS: readonly ControlKind[] = ['join', 'welcome', 'refuse', 'plan', 'progress', 'done', 'failed', 'verdict', 'challenge', 'proof']
+const CONTROL_KINDS: readonly ControlKind[] = ['join', 'welcome', 'refuse', 'plan', 'progress', 'done', 'failed', 'verdict', 'challenge', 'proof', 'identityDone']
 
 /** Encode one control message as a length-prefixed frame. */
 export function encodeControl (message: ControlInput): Uint8Array {
@@ -224,8 +226,9 @@ export function describe (message: Control | BlockHeader | Ack): string {
     case 'progress': return `progress written=${String(b.writtenThrough)} received=${String(b.bytesReceived)}`
     case 'done': return `done bytes=${String(b.bytesWritten)} sha256=${hex(b.sha256 as Uint8Array)}`
     case 'failed': return `failed ${fromWireCode(b.code as number, 'INTERNAL')}: ${str(b.reason)} at ${String(b.writtenThrough)}`
-    case 'verdict': return `verdict ${b.verified === true ? 'verified' : `not verified: ${str(b.reason)}`}`
+    case 'verdict': return `verdict ${b.verified === true ? 'verified' : `not verified: ${str(b.reason)}`}${b.hostname !== '' ? ` hostname=${str(b.hostname)} fields=${(b.fields as unknown[]).length}` : ''}`
     case 'challenge': return `challenge ${(b.blocks as number[]).length} block(s)`
     case 'proof': return `proof ${(b.hashes as Uint8Array[]).length} hash(es)${b.error !== '' ? ` error="${str(b.error)}"` : ''}`
+    case 'identityDone': return `identityDone ${b.ok === true ? 'ok' : `failed: ${str(b.reason)}`}`
   }
 }

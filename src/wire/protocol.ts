@@ -12,11 +12,13 @@
  * block holds (data, zero, free) and blocks that are not data travel as SKIP
  * frames with no payload; credit counts payload, not offsets. 6: a session
  * may carry several images (Welcome.parts), a node names a target for each
- * (Join.targets). The protocol
+ * (Join.targets). 7: a node may ask for the identity step (Join.identity):
+ * its verified Verdict then carries its host name and inventory fields, and
+ * it answers IdentityDone before it counts as finished. The protocol
  * ids stay, so a mismatch reaches that check instead of failing in libp2p's
  * protocol negotiation with an opaque error.
  */
-export const PROTOCOL_VERSION = 6
+export const PROTOCOL_VERSION = 7
 
 export const CONTROL_PROTOCOL = '/ringcast/control/1.0.0'
 export const BLOCKS_PROTOCOL = '/ringcast/blocks/1.0.0'

@@ -15,7 +15,8 @@ import { join } from 'node:path'
 import { onTestFinished } from 'vitest'
 import { runAgent, type AgentConfig, type AgentResult } from '../../src/agent/agent.js'
 import { DEFAULTS, type CoordinatorConfig } from '../../src/coordinator/config.js'
-import { Coordinator } from '../../src/coordinator/coordinator.js'
+import { Coordinator, type NodeOutcomes } from '../../src/coordinator/coordinator.js'
+import type { IdentityStep } from '../../src/identity/identity-step.js'
 import type { SessionReport } from '../../src/coordinator/report.js'
 import { FakeClock } from './fake-clock.js'
 import { MemoryNetwork, type MemoryNode } from './memory-network.js'
@@ -27,6 +28,10 @@ export interface MemoryNodeSpec {
   name: string
   /** join --max-write-rate: a slow disk. */
   maxWriteRateBytesPerSecond?: number
+  /** join --identity: its hooks (with `runIdentity`, names only: nothing is run but that). */
+  identity?: string[]
+  /** What runs its identity step in place of real hooks. */
+  runIdentity?: (step: IdentityStep) => Promise<string[]>
 }
 
 export interface MemorySessionOptions {
@@ -38,6 +43,8 @@ export interface MemorySessionOptions {
   coordinator?: Partial<CoordinatorConfig>
   /** The image's bytes (default: random). */
   makeImage?: (bytes: number) => Buffer
+  /** serve --boot-nodes: what the boot service is told of each node (and gives for its identity). */
+  nodeOutcomes?: NodeOutcomes
 }
 
 export interface MemoryAgent {
@@ -113,7 +120,8 @@ export async function startMemorySession (options: MemorySessionOptions): Promis
       log.push({ at: clock.now(), line })
       if (line.startsWith('image sha256') || line.startsWith('clone digest')) hashed.resolve()
       if (line.startsWith('hashing the image failed')) hashed.reject(new Error(line))
-    }
+    },
+    nodes: options.nodeOutcomes
   }, { net: coordinatorNode, signingSeed: coordinatorNode.seed, clock: coordinatorNode.clock })
   // The image digest comes from a worker thread, outside fake time: wait for
   // it in real time (tens of ms), so fake time does not run on meanwhile.
@@ -152,7 +160,8 @@ export async function startMemorySession (options: MemorySessionOptions): Promis
       connectTimeoutMs: 60_000,
       replayBytes: 16 * 1_048_576,
       maxWriteRateBytesPerSecond: spec.maxWriteRateBytesPerSecond ?? 0,
-      journalPath: undefined
+      journalPath: undefined,
+      identity: spec.identity
     }
     const agent: MemoryAgent = {
       name: spec.name,
@@ -164,7 +173,7 @@ export async function startMemorySession (options: MemorySessionOptions): Promis
       result: runAgent(config, {
         log: line => agentLog.push({ at: clock.now(), line }),
         progress: written => { agent.written = written }
-      }, { net, clock: net.clock })
+      }, { net, clock: net.clock, runIdentity: spec.runIdentity })
     }
     agent.result.then(() => { agent.settled = true }, () => { agent.settled = true })
     agents.push(agent)

@@ -21,6 +21,7 @@ export const PACKAGE_OF = {
   'fsck.ext4': 'e2fsprogs',
   dumpe2fs: 'e2fsprogs',
   debugfs: 'e2fsprogs',
+  'ssh-keygen': 'openssh-client',
   zstd: 'zstd',
   sgdisk: 'gdisk',
   cpio: 'cpio',
@@ -32,9 +33,19 @@ export const PACKAGE_OF = {
   curl: 'curl',
   busybox: 'busybox-static',
   ss: 'iproute2',
+  'qemu-system-x86_64': 'qemu-system-x86',
+  extlinux: 'extlinux',
+  partx: 'util-linux',
+  'dpkg-deb': 'dpkg',
+  'apt-get': 'apt',
+  '/usr/lib/syslinux/mbr/mbr.bin': 'syslinux-common',
+  // qemu's iPXE ROM for its virtio NIC: what a VM PXE-boots with.
+  '/usr/lib/ipxe/qemu/efi-virtio.rom': 'ipxe-qemu',
   // Files, not commands: where Debian's ipxe package puts its loaders.
   '/usr/lib/ipxe/undionly.kpxe': 'ipxe',
-  '/usr/lib/ipxe/ipxe.efi': 'ipxe'
+  '/usr/lib/ipxe/ipxe.efi': 'ipxe',
+  // The browser the web-view test drives (playwright-core brings none of its own).
+  '/usr/bin/chromium': 'chromium'
 } as const
 
 export type Tool = keyof typeof PACKAGE_OF
@@ -63,10 +74,16 @@ export const NEEDS = {
   compressors: { tests: 'the compressed-source tests', tools: ['zstd', 'xz'] },
   // archive.test.ts: tar and cpio archives made with the real tools
   archives: { tests: 'the archive-target tests', tools: ['zstd', 'cpio'] },
+  // identity.test.ts: a disk image with an ext4 partition (mkfs.ext4 -E offset), given its identity by debugfs, checked with e2fsck
+  identity: { tests: 'the identity-step tests', tools: ['mkfs.ext4', 'fsck.ext4', 'debugfs', 'ssh-keygen'] },
   // gpt.test.ts: a GPT disk image onto a larger loop device, checked with sgdisk -v
   gpt: { tests: 'the whole-disk GPT test', root: 'it makes loop devices', tools: ['losetup', 'sgdisk'] },
   // boot-services.test.ts: dnsmasq's proxy-DHCP and TFTP in a namespace lab, fetched by curl and busybox udhcpc
-  bootServices: { tests: 'the boot-service tests', root: 'they build network namespaces', tools: ['ip', 'ss', 'dnsmasq', 'curl', 'busybox', '/usr/lib/ipxe/undionly.kpxe', '/usr/lib/ipxe/ipxe.efi'] }
+  bootServices: { tests: 'the boot-service tests', root: 'they build network namespaces', tools: ['ip', 'ss', 'dnsmasq', 'curl', 'busybox', '/usr/lib/ipxe/undionly.kpxe', '/usr/lib/ipxe/ipxe.efi'] },
+  // test/e2e/boot.test.ts and npm run demo:boot: VMs that PXE-boot in a namespace lab, a golden disk made with a loop device
+  vm: { tests: 'the virtual-machine boot tests', root: 'they build namespaces, tap interfaces and loop devices', tools: ['ip', 'dnsmasq', 'curl', 'qemu-system-x86_64', '/usr/lib/ipxe/qemu/efi-virtio.rom', 'extlinux', '/usr/lib/syslinux/mbr/mbr.bin', 'partx', 'losetup', 'mount', 'umount', 'mkfs.ext4', 'debugfs', 'ssh-keygen', 'dpkg-deb', 'apt-get'] },
+  // web-view.test.ts: serve --web watched in Debian's headless chromium
+  browser: { tests: 'the web-view browser test', tools: ['/usr/bin/chromium'] }
 } satisfies Record<string, Needs>
 
 export type NeedsName = keyof typeof NEEDS

@@ -158,6 +158,8 @@ const CONTROL_EXAMPLES: Array<{ input: ControlInput, uint64: string[] }> = [
   },
   { input: { failed: { code: ringcast.ErrorCode.TARGET_WRITE_FAILED, reason: 'no space left on the device', writtenThrough: GIB5 } }, uint64: ['writtenThrough'] },
   { input: { verdict: { verified: true, sourceSha256: HASH, reason: '' } }, uint64: [] },
+  { input: { verdict: { verified: true, sourceSha256: HASH, reason: '', hostname: 'node-a', fields: [{ name: 'role', value: 'compute' }, { name: 'rack', value: '7' }] } }, uint64: [] },
+  { input: { identityDone: { ok: false, reason: 'identity hook /etc/ringcast/hook exited with status 3' } }, uint64: [] },
   { input: { challenge: { nonce: SESSION, blocks: [0, 7, GIB5 / 4096] } }, uint64: [] },
   { input: { proof: { hashes: [HASH, SIGNATURE.subarray(0, 32)], error: '' } }, uint64: [] }
 ]
@@ -187,7 +189,7 @@ suite('control messages', () => {
 
   it('covers every control message kind', () => {
     expect(CONTROL_EXAMPLES.map(e => kindOf(e.input)).sort())
-      .toEqual(['challenge', 'done', 'failed', 'join', 'plan', 'progress', 'proof', 'refuse', 'verdict', 'welcome'])
+      .toEqual(['challenge', 'done', 'failed', 'identityDone', 'join', 'plan', 'progress', 'proof', 'refuse', 'verdict', 'verdict', 'welcome'])
   })
 
   it('decodes unset uint64 fields as the number 0', async () => {

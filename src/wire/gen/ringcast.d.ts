@@ -59,6 +59,9 @@ export namespace ringcast {
         /** Join targets. */
         targets: ringcast.NamedTarget.$Properties[];
 
+        /** Join identity. */
+        identity: boolean;
+
         /**
          * Creates a new Join instance using the specified properties.
          * @param [properties] Properties to set
@@ -133,6 +136,9 @@ export namespace ringcast {
 
             /** Join targets */
             targets?: (ringcast.NamedTarget.$Properties[]|null);
+
+            /** Join identity */
+            identity?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -522,7 +528,10 @@ export namespace ringcast {
         INTERNAL = 25,
 
         /** ARCHIVE_REFUSED value */
-        ARCHIVE_REFUSED = 26
+        ARCHIVE_REFUSED = 26,
+
+        /** IDENTITY_FAILED value */
+        IDENTITY_FAILED = 27
     }
 
     /**
@@ -1327,6 +1336,12 @@ export namespace ringcast {
         /** Verdict reason. */
         reason: string;
 
+        /** Verdict hostname. */
+        hostname: string;
+
+        /** Verdict fields. */
+        fields: ringcast.IdentityField.$Properties[];
+
         /**
          * Creates a new Verdict instance using the specified properties.
          * @param [properties] Properties to set
@@ -1375,12 +1390,174 @@ export namespace ringcast {
             /** Verdict reason */
             reason?: (string|null);
 
+            /** Verdict hostname */
+            hostname?: (string|null);
+
+            /** Verdict fields */
+            fields?: (ringcast.IdentityField.$Properties[]|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a Verdict. */
         type $Shape = ringcast.Verdict.$Properties;
+    }
+
+    /**
+     * Properties of an IdentityField.
+     * @deprecated Use ringcast.IdentityField.$Properties instead.
+     */
+    interface IIdentityField extends ringcast.IdentityField.$Properties {
+    }
+
+    /** Represents an IdentityField. */
+    class IdentityField {
+
+        /**
+         * Constructs a new IdentityField.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.IdentityField.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** IdentityField name. */
+        name: string;
+
+        /** IdentityField value. */
+        value: string;
+
+        /**
+         * Creates a new IdentityField instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns IdentityField instance
+         */
+        static create(properties: ringcast.IdentityField.$Shape): ringcast.IdentityField & ringcast.IdentityField.$Shape;
+        static create(properties?: ringcast.IdentityField.$Properties): ringcast.IdentityField;
+
+        /**
+         * Encodes the specified IdentityField message. Does not implicitly {@link ringcast.IdentityField.verify|verify} messages.
+         * @param message IdentityField message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.IdentityField.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an IdentityField message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.IdentityField & ringcast.IdentityField.$Shape} IdentityField
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.IdentityField & ringcast.IdentityField.$Shape;
+
+        /**
+         * Gets the type url for IdentityField
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace IdentityField {
+
+        /** Properties of an IdentityField. */
+        interface $Properties {
+
+            /** IdentityField name */
+            name?: (string|null);
+
+            /** IdentityField value */
+            value?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an IdentityField. */
+        type $Shape = ringcast.IdentityField.$Properties;
+    }
+
+    /**
+     * Properties of an IdentityDone.
+     * @deprecated Use ringcast.IdentityDone.$Properties instead.
+     */
+    interface IIdentityDone extends ringcast.IdentityDone.$Properties {
+    }
+
+    /** Represents an IdentityDone. */
+    class IdentityDone {
+
+        /**
+         * Constructs a new IdentityDone.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.IdentityDone.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** IdentityDone ok. */
+        ok: boolean;
+
+        /** IdentityDone reason. */
+        reason: string;
+
+        /**
+         * Creates a new IdentityDone instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns IdentityDone instance
+         */
+        static create(properties: ringcast.IdentityDone.$Shape): ringcast.IdentityDone & ringcast.IdentityDone.$Shape;
+        static create(properties?: ringcast.IdentityDone.$Properties): ringcast.IdentityDone;
+
+        /**
+         * Encodes the specified IdentityDone message. Does not implicitly {@link ringcast.IdentityDone.verify|verify} messages.
+         * @param message IdentityDone message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.IdentityDone.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an IdentityDone message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.IdentityDone & ringcast.IdentityDone.$Shape} IdentityDone
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.IdentityDone & ringcast.IdentityDone.$Shape;
+
+        /**
+         * Gets the type url for IdentityDone
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace IdentityDone {
+
+        /** Properties of an IdentityDone. */
+        interface $Properties {
+
+            /** IdentityDone ok */
+            ok?: (boolean|null);
+
+            /** IdentityDone reason */
+            reason?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an IdentityDone. */
+        type $Shape = ringcast.IdentityDone.$Properties;
     }
 
     /**
@@ -1432,8 +1609,11 @@ export namespace ringcast {
         /** ControlMessage proof. */
         proof?: (ringcast.Proof.$Properties|null);
 
+        /** ControlMessage identityDone. */
+        identityDone?: (ringcast.IdentityDone.$Properties|null);
+
         /** ControlMessage body. */
-        body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof");
+        body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof"|"identityDone");
 
         /**
          * Creates a new ControlMessage instance using the specified properties.
@@ -1504,8 +1684,11 @@ export namespace ringcast {
             /** ControlMessage proof */
             proof?: (ringcast.Proof.$Properties|null);
 
+            /** ControlMessage identityDone */
+            identityDone?: (ringcast.IdentityDone.$Properties|null);
+
             /** ControlMessage body */
-            body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof");
+            body?: ("join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof"|"identityDone");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1523,9 +1706,10 @@ export namespace ringcast {
           verdict?: ringcast.Verdict.$Shape|null;
           challenge?: ringcast.Challenge.$Shape|null;
           proof?: ringcast.Proof.$Shape|null;
+          identityDone?: ringcast.IdentityDone.$Shape|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null; challenge?: null; proof?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape; challenge?: null; proof?: null }|{ body?: "challenge"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge: ringcast.Challenge.$Shape; proof?: null }|{ body?: "proof"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof: ringcast.Proof.$Shape })
+          ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape; challenge?: null; proof?: null; identityDone?: null }|{ body?: "challenge"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge: ringcast.Challenge.$Shape; proof?: null; identityDone?: null }|{ body?: "proof"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof: ringcast.Proof.$Shape; identityDone?: null }|{ body?: "identityDone"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone: ringcast.IdentityDone.$Shape })
         );
     }
 

@@ -34,6 +34,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [linkBitsPerSecond] Join linkBitsPerSecond
          * @property {number|null} [dataPort] Join dataPort
          * @property {Array.<ringcast.NamedTarget.$Properties>|null} [targets] Join targets
+         * @property {boolean|null} [identity] Join identity
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -164,6 +165,14 @@ export const ringcast = $root.ringcast = (() => {
         Join.prototype.targets = $util.emptyArray;
 
         /**
+         * Join identity.
+         * @member {boolean} identity
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.identity = false;
+
+        /**
          * Creates a new Join instance using the specified properties.
          * @function create
          * @memberof ringcast.Join
@@ -221,6 +230,8 @@ export const ringcast = $root.ringcast = (() => {
             if (message.targets != null && message.targets.length)
                 for (let i = 0; i < message.targets.length; ++i)
                     $root.ringcast.NamedTarget.encode(message.targets[i], writer.uint32(/* id 12, wireType 2 =*/98).fork(), _depth + 1).ldelim();
+            if (message.identity != null && $Object.hasOwnProperty.call(message, "identity") && message.identity !== false)
+                writer.uint32(/* id 13, wireType 0 =*/104).bool(message.identity);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -369,6 +380,15 @@ export const ringcast = $root.ringcast = (() => {
                         if (!(message.targets && message.targets.length))
                             message.targets = [];
                         message.targets.push($root.ringcast.NamedTarget.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 13: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.identity = value;
+                        else
+                            delete message.identity;
                         continue;
                     }
                 }
@@ -1173,6 +1193,7 @@ export const ringcast = $root.ringcast = (() => {
      * @property {number} INTERRUPTED=24 INTERRUPTED value
      * @property {number} INTERNAL=25 INTERNAL value
      * @property {number} ARCHIVE_REFUSED=26 ARCHIVE_REFUSED value
+     * @property {number} IDENTITY_FAILED=27 IDENTITY_FAILED value
      */
     ringcast.ErrorCode = (function() {
         const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -1203,6 +1224,7 @@ export const ringcast = $root.ringcast = (() => {
         values[valuesById[24] = "INTERRUPTED"] = 24;
         values[valuesById[25] = "INTERNAL"] = 25;
         values[valuesById[26] = "ARCHIVE_REFUSED"] = 26;
+        values[valuesById[27] = "IDENTITY_FAILED"] = 27;
         return values;
     })();
 
@@ -3213,6 +3235,8 @@ export const ringcast = $root.ringcast = (() => {
          * @property {boolean|null} [verified] Verdict verified
          * @property {Uint8Array|null} [sourceSha256] Verdict sourceSha256
          * @property {string|null} [reason] Verdict reason
+         * @property {string|null} [hostname] Verdict hostname
+         * @property {Array.<ringcast.IdentityField.$Properties>|null} [fields] Verdict fields
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3238,6 +3262,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         const Verdict = function (properties) {
+            this.fields = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -3267,6 +3292,22 @@ export const ringcast = $root.ringcast = (() => {
          * @instance
          */
         Verdict.prototype.reason = "";
+
+        /**
+         * Verdict hostname.
+         * @member {string} hostname
+         * @memberof ringcast.Verdict
+         * @instance
+         */
+        Verdict.prototype.hostname = "";
+
+        /**
+         * Verdict fields.
+         * @member {Array.<ringcast.IdentityField.$Properties>} fields
+         * @memberof ringcast.Verdict
+         * @instance
+         */
+        Verdict.prototype.fields = $util.emptyArray;
 
         /**
          * Creates a new Verdict instance using the specified properties.
@@ -3306,6 +3347,11 @@ export const ringcast = $root.ringcast = (() => {
                 writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.sourceSha256);
             if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
                 writer.uint32(/* id 3, wireType 2 =*/26).string(message.reason);
+            if (message.hostname != null && $Object.hasOwnProperty.call(message, "hostname") && message.hostname !== "")
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.hostname);
+            if (message.fields != null && message.fields.length)
+                for (let i = 0; i < message.fields.length; ++i)
+                    $root.ringcast.IdentityField.encode(message.fields[i], writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3377,6 +3423,23 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.reason;
                         continue;
                     }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.hostname = value;
+                        else
+                            delete message.hostname;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.fields && message.fields.length))
+                            message.fields = [];
+                        message.fields.push($root.ringcast.IdentityField.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -3411,6 +3474,378 @@ export const ringcast = $root.ringcast = (() => {
         return Verdict;
     })();
 
+    ringcast.IdentityField = (function() {
+
+        /**
+         * Properties of an IdentityField.
+         * @typedef {Object} ringcast.IdentityField.$Properties
+         * @property {string|null} [name] IdentityField name
+         * @property {string|null} [value] IdentityField value
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an IdentityField.
+         * @memberof ringcast
+         * @interface IIdentityField
+         * @augments ringcast.IdentityField.$Properties
+         * @deprecated Use ringcast.IdentityField.$Properties instead.
+         */
+
+        /**
+         * Shape of an IdentityField.
+         * @typedef {ringcast.IdentityField.$Properties} ringcast.IdentityField.$Shape
+         */
+
+        /**
+         * Constructs a new IdentityField.
+         * @memberof ringcast
+         * @classdesc Represents an IdentityField.
+         * @constructor
+         * @param {ringcast.IdentityField.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const IdentityField = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * IdentityField name.
+         * @member {string} name
+         * @memberof ringcast.IdentityField
+         * @instance
+         */
+        IdentityField.prototype.name = "";
+
+        /**
+         * IdentityField value.
+         * @member {string} value
+         * @memberof ringcast.IdentityField
+         * @instance
+         */
+        IdentityField.prototype.value = "";
+
+        /**
+         * Creates a new IdentityField instance using the specified properties.
+         * @function create
+         * @memberof ringcast.IdentityField
+         * @static
+         * @param {ringcast.IdentityField.$Properties=} [properties] Properties to set
+         * @returns {ringcast.IdentityField} IdentityField instance
+         * @type {{
+         *   (properties: ringcast.IdentityField.$Shape): ringcast.IdentityField & ringcast.IdentityField.$Shape;
+         *   (properties?: ringcast.IdentityField.$Properties): ringcast.IdentityField;
+         * }}
+         */
+        IdentityField.create = function(properties) {
+            return new IdentityField(properties);
+        };
+
+        /**
+         * Encodes the specified IdentityField message. Does not implicitly {@link ringcast.IdentityField.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.IdentityField
+         * @static
+         * @param {ringcast.IdentityField.$Properties} message IdentityField message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        IdentityField.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+            if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.value);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an IdentityField message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.IdentityField
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.IdentityField & ringcast.IdentityField.$Shape} IdentityField
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        IdentityField.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.IdentityField();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.name = value;
+                        else
+                            delete message.name;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.value = value;
+                        else
+                            delete message.value;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for IdentityField
+         * @function getTypeUrl
+         * @memberof ringcast.IdentityField
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        IdentityField.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.IdentityField";
+        };
+
+        return IdentityField;
+    })();
+
+    ringcast.IdentityDone = (function() {
+
+        /**
+         * Properties of an IdentityDone.
+         * @typedef {Object} ringcast.IdentityDone.$Properties
+         * @property {boolean|null} [ok] IdentityDone ok
+         * @property {string|null} [reason] IdentityDone reason
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an IdentityDone.
+         * @memberof ringcast
+         * @interface IIdentityDone
+         * @augments ringcast.IdentityDone.$Properties
+         * @deprecated Use ringcast.IdentityDone.$Properties instead.
+         */
+
+        /**
+         * Shape of an IdentityDone.
+         * @typedef {ringcast.IdentityDone.$Properties} ringcast.IdentityDone.$Shape
+         */
+
+        /**
+         * Constructs a new IdentityDone.
+         * @memberof ringcast
+         * @classdesc Represents an IdentityDone.
+         * @constructor
+         * @param {ringcast.IdentityDone.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const IdentityDone = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * IdentityDone ok.
+         * @member {boolean} ok
+         * @memberof ringcast.IdentityDone
+         * @instance
+         */
+        IdentityDone.prototype.ok = false;
+
+        /**
+         * IdentityDone reason.
+         * @member {string} reason
+         * @memberof ringcast.IdentityDone
+         * @instance
+         */
+        IdentityDone.prototype.reason = "";
+
+        /**
+         * Creates a new IdentityDone instance using the specified properties.
+         * @function create
+         * @memberof ringcast.IdentityDone
+         * @static
+         * @param {ringcast.IdentityDone.$Properties=} [properties] Properties to set
+         * @returns {ringcast.IdentityDone} IdentityDone instance
+         * @type {{
+         *   (properties: ringcast.IdentityDone.$Shape): ringcast.IdentityDone & ringcast.IdentityDone.$Shape;
+         *   (properties?: ringcast.IdentityDone.$Properties): ringcast.IdentityDone;
+         * }}
+         */
+        IdentityDone.create = function(properties) {
+            return new IdentityDone(properties);
+        };
+
+        /**
+         * Encodes the specified IdentityDone message. Does not implicitly {@link ringcast.IdentityDone.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.IdentityDone
+         * @static
+         * @param {ringcast.IdentityDone.$Properties} message IdentityDone message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        IdentityDone.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.ok != null && $Object.hasOwnProperty.call(message, "ok") && message.ok !== false)
+                writer.uint32(/* id 1, wireType 0 =*/8).bool(message.ok);
+            if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.reason);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an IdentityDone message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.IdentityDone
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.IdentityDone & ringcast.IdentityDone.$Shape} IdentityDone
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        IdentityDone.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.IdentityDone();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.ok = value;
+                        else
+                            delete message.ok;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.reason = value;
+                        else
+                            delete message.reason;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for IdentityDone
+         * @function getTypeUrl
+         * @memberof ringcast.IdentityDone
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        IdentityDone.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.IdentityDone";
+        };
+
+        return IdentityDone;
+    })();
+
     ringcast.ControlMessage = (function() {
 
         /**
@@ -3426,7 +3861,8 @@ export const ringcast = $root.ringcast = (() => {
          * @property {ringcast.Verdict.$Properties|null} [verdict] ControlMessage verdict
          * @property {ringcast.Challenge.$Properties|null} [challenge] ControlMessage challenge
          * @property {ringcast.Proof.$Properties|null} [proof] ControlMessage proof
-         * @property {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof"} [body] ControlMessage body
+         * @property {ringcast.IdentityDone.$Properties|null} [identityDone] ControlMessage identityDone
+         * @property {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof"|"identityDone"} [body] ControlMessage body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3451,9 +3887,10 @@ export const ringcast = $root.ringcast = (() => {
          *   verdict?: ringcast.Verdict.$Shape|null;
          *   challenge?: ringcast.Challenge.$Shape|null;
          *   proof?: ringcast.Proof.$Shape|null;
+         *   identityDone?: ringcast.IdentityDone.$Shape|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null; challenge?: null; proof?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null; challenge?: null; proof?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape; challenge?: null; proof?: null }|{ body?: "challenge"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge: ringcast.Challenge.$Shape; proof?: null }|{ body?: "proof"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof: ringcast.Proof.$Shape })
+         *   ({ body?: undefined; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "join"; join: ringcast.Join.$Shape; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "welcome"; join?: null; welcome: ringcast.Welcome.$Shape; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "refuse"; join?: null; welcome?: null; refuse: ringcast.Refuse.$Shape; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "plan"; join?: null; welcome?: null; refuse?: null; plan: ringcast.Plan.$Shape; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "progress"; join?: null; welcome?: null; refuse?: null; plan?: null; progress: ringcast.Progress.$Shape; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "done"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done: ringcast.Done.$Shape; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "failed"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed: ringcast.Failed.$Shape; verdict?: null; challenge?: null; proof?: null; identityDone?: null }|{ body?: "verdict"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict: ringcast.Verdict.$Shape; challenge?: null; proof?: null; identityDone?: null }|{ body?: "challenge"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge: ringcast.Challenge.$Shape; proof?: null; identityDone?: null }|{ body?: "proof"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof: ringcast.Proof.$Shape; identityDone?: null }|{ body?: "identityDone"; join?: null; welcome?: null; refuse?: null; plan?: null; progress?: null; done?: null; failed?: null; verdict?: null; challenge?: null; proof?: null; identityDone: ringcast.IdentityDone.$Shape })
          * )} ringcast.ControlMessage.$Shape
          */
 
@@ -3552,17 +3989,25 @@ export const ringcast = $root.ringcast = (() => {
          */
         ControlMessage.prototype.proof = null;
 
+        /**
+         * ControlMessage identityDone.
+         * @member {ringcast.IdentityDone.$Properties|null|undefined} identityDone
+         * @memberof ringcast.ControlMessage
+         * @instance
+         */
+        ControlMessage.prototype.identityDone = null;
+
         // OneOf field names bound to virtual getters and setters
         let $oneOfFields;
 
         /**
          * ControlMessage body.
-         * @member {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof"|undefined} body
+         * @member {"join"|"welcome"|"refuse"|"plan"|"progress"|"done"|"failed"|"verdict"|"challenge"|"proof"|"identityDone"|undefined} body
          * @memberof ringcast.ControlMessage
          * @instance
          */
         $Object.defineProperty(ControlMessage.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["join", "welcome", "refuse", "plan", "progress", "done", "failed", "verdict", "challenge", "proof"]),
+            get: $util.oneOfGetter($oneOfFields = ["join", "welcome", "refuse", "plan", "progress", "done", "failed", "verdict", "challenge", "proof", "identityDone"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -3618,6 +4063,8 @@ export const ringcast = $root.ringcast = (() => {
                 $root.ringcast.Challenge.encode(message.challenge, writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
             if (message.proof != null && $Object.hasOwnProperty.call(message, "proof"))
                 $root.ringcast.Proof.encode(message.proof, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
+            if (message.identityDone != null && $Object.hasOwnProperty.call(message, "identityDone"))
+                $root.ringcast.IdentityDone.encode(message.identityDone, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3730,6 +4177,13 @@ export const ringcast = $root.ringcast = (() => {
                             break;
                         message.proof = $root.ringcast.Proof.decode(reader, reader.size(), $undefined, _depth + 1, message.proof);
                         message.body = "proof";
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 2)
+                            break;
+                        message.identityDone = $root.ringcast.IdentityDone.decode(reader, reader.size(), $undefined, _depth + 1, message.identityDone);
+                        message.body = "identityDone";
                         continue;
                     }
                 }
