@@ -10,8 +10,14 @@ import type { Session } from './session.js'
 /** waiting: nodes are joining; running: the plan went out; done: every member finished, the report is being built. */
 export type SessionPhase = 'waiting' | 'running' | 'done'
 
-/** A member as a person reads it: `done` split by its verdict, `running` with its read-back challenge out as `proving`. */
-export type MemberPhase = 'waiting' | 'running' | 'proving' | 'verified' | 'mismatch' | 'failed'
+/**
+ * A member as a person reads it: `done` split by its verdict, `running` with
+ * its read-back challenge out as `proving`, a verified copy whose identity
+ * step (join --identity) is still running as `identity`, and one whose step
+ * failed as `failed` (its copy stands, but the node is not done: a booted
+ * node stays in clone).
+ */
+export type MemberPhase = 'waiting' | 'running' | 'proving' | 'identity' | 'verified' | 'mismatch' | 'failed'
 
 export interface MemberSnapshot {
   peerId: string
@@ -37,6 +43,8 @@ export interface MemberSnapshot {
   /** Why it failed or did not verify. */
   reason?: string
   code?: ErrorCode
+  /** Its identity step, when it asked for one and its copy verified. */
+  identity?: 'waiting' | 'set' | 'failed'
 }
 
 export interface SessionSnapshot {
@@ -78,13 +86,15 @@ function memberSnapshot (m: Member, s: Session): MemberSnapshot {
     restarts: m.restarts,
     resumedFrom: m.resumedFrom,
     joinedLate: m.joinedLate,
-    reason: m.reason,
-    code: m.failCode
+    reason: m.reason ?? (m.identity?.state === 'failed' ? `identity step failed: ${m.identity.reason ?? m.identity.problem ?? 'no reason given'}` : undefined),
+    code: m.failCode ?? (m.identity?.state === 'failed' ? 'IDENTITY_FAILED' : undefined),
+    identity: m.identity?.state
   }
 }
 
 function phaseOf (m: Member): MemberPhase {
-  if (m.state === 'done') return m.verified === true ? 'verified' : 'mismatch'
+  if (m.state === 'done' && m.verified === true) return m.identity?.state === 'waiting' ? 'identity' : m.identity?.state === 'failed' ? 'failed' : 'verified'
+  if (m.state === 'done') return 'mismatch'
   if (m.state === 'running' && m.proving !== undefined) return 'proving'
   return m.state
 }

@@ -23,7 +23,7 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line
 td.note { white-space: normal; color: #57606a; min-width: 220px; max-width: 420px; overflow-wrap: anywhere; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; color: #fff; background: var(--wait); }
-.state-running, .state-proving { background: var(--run); }
+.state-running, .state-proving, .state-identity { background: var(--run); }
 .state-verified { background: var(--ok); }
 .state-failed, .state-mismatch { background: var(--bad); }
 .phase { padding: 1px 8px; border-radius: 10px; background: #57606a; font-size: 12px; }
@@ -122,7 +122,7 @@ function renderNodes (nodes) {
     el('td', {}, badge(n.state)),
     el('td', {}, bar(pct(n.bytes, snapshot.imageBytes)), ' ', el('span', { class: 'pct' }, pct(n.bytes, snapshot.imageBytes).toFixed(1) + '%')),
     el('td', { class: 'num rate' }, n.state === 'running' ? rate(n.bytesPerSecond) : ''),
-    el('td', { class: 'note' }, n.reason !== undefined ? n.reason : n.background ? 'straggler: served in the background' : n.restarts > 0 ? 'restarted ' + n.restarts + 'x, resumed at ' + bytes(n.resumedFrom) : n.joinedLate ? 'joined late' : '')))
+    el('td', { class: 'note' }, n.reason !== undefined ? n.reason : n.identity === 'set' ? 'identity set' : n.identity === 'waiting' ? 'setting its identity' : n.background ? 'straggler: served in the background' : n.restarts > 0 ? 'restarted ' + n.restarts + 'x, resumed at ' + bytes(n.resumedFrom) : n.joinedLate ? 'joined late' : '')))
   $('node-rows').replaceChildren(...rows)
   if (rows.length === 0) $('node-rows').append(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'no node has joined yet')))
 }

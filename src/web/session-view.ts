@@ -116,7 +116,7 @@ function overallOf (nodes: NodeView[], imageBytes: number): Overall {
   return {
     nodes: nodes.length,
     waiting: count(['waiting']),
-    running: count(['running', 'proving']),
+    running: count(['running', 'proving', 'identity']),
     verified: count(['verified']),
     failed: count(['failed', 'mismatch']),
     bytesWritten: alive.reduce((sum, n) => sum + Math.min(n.bytes, imageBytes), 0),

@@ -13,6 +13,7 @@ import { IDENTITY_DONE_TIMEOUT_MS, IdentitySteps } from '../../src/coordinator/i
 import type { Member } from '../../src/coordinator/member.js'
 import { formatReport, type NodeReport, type SessionReport } from '../../src/coordinator/report.js'
 import { Session } from '../../src/coordinator/session.js'
+import { snapshotOf } from '../../src/coordinator/snapshot.js'
 import { RingcastError } from '../../src/errors.js'
 import { hookEnv } from '../../src/identity/hook-env.js'
 import { runIdentityStep, type IdentityStep } from '../../src/identity/identity-step.js'
@@ -157,6 +158,23 @@ describe('IdentityDone out of turn', () => {
     expect(() => u.steps.onIdentityDone(twice, { ok: false, reason: 'changed my mind' })).toThrow(/a second IdentityDone/)
     expect(twice.identity?.state).toBe('set')
     expect(u.events).toEqual(['set node-a'])
+  })
+
+  it('shows in the live view\'s snapshot: setting its identity, then verified with it set, or failed with why', async () => {
+    const ok = member({ wantsIdentity: true })
+    const bad = member({ peerId: 'peer-b', name: 'node-b', wantsIdentity: true })
+    const plain = member({ peerId: 'peer-c', name: 'node-c' })
+    const t = steps([ok, bad, plain])
+    await t.steps.forVerdict(ok)
+    await t.steps.forVerdict(bad)
+    const session = new Session({ sessionId: new Uint8Array(16), imageSize: 1, blockSize: 4096, windowBytes: 65_536 }, 'source')
+    for (const m of [ok, bad, plain]) session.members.set(m.peerId, m)
+    const phases = (): unknown[] => snapshotOf(session, { imageBytes: 1, expectedNodes: 3, elapsedMs: 0 }).members.map(m => [m.name, m.state, m.identity, m.code])
+    expect(phases()).toEqual([['node-a', 'identity', 'waiting', undefined], ['node-b', 'identity', 'waiting', undefined], ['node-c', 'verified', undefined, undefined]])
+    t.steps.onIdentityDone(ok, { ok: true, reason: '' })
+    t.steps.onIdentityDone(bad, { ok: false, reason: 'no ext root' })
+    expect(phases()).toEqual([['node-a', 'verified', 'set', undefined], ['node-b', 'failed', 'failed', 'IDENTITY_FAILED'], ['node-c', 'verified', undefined, undefined]])
+    expect(snapshotOf(session, { imageBytes: 1, expectedNodes: 3, elapsedMs: 0 }).members[1]!.reason).toMatch(/^identity step failed: .*no ext root/)
   })
 
   it('waits for a node that still feeds a running one before its deadline counts', async () => {
