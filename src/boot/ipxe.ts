@@ -53,6 +53,8 @@ export function cloneScript (b: CloneBoot): string {
     `ringcast.token=${word('the token', b.token)}`,
     `ringcast.target=${word(`node ${b.name}'s target`, b.target)}`,
     `ringcast.name=${word('the node name', b.name)}`,
+    // The NIC it booted from: the environment's init brings up that one (src/bootenv/init-script.ts).
+    `ringcast.mac=${word('the MAC', b.mac)}`,
     ...b.cmdline.map(p => word('kernel parameter', p))
   ]
   return [

@@ -122,7 +122,7 @@ describe('iPXE scripts over the boot HTTP server', () => {
       const first = await get('/node/52-54-00-00-00-01.ipxe')
       expect(first.body).toMatch(/^#!ipxe\n/)
       expect(first.body).toContain(`kernel ${boot.url}/bootenv/vmlinuz initrd=initrd.img ringcast.coordinator=${COORDINATOR} ringcast.token=`)
-      expect(first.body).toContain('ringcast.target=/dev/vda ringcast.name=n1 console=ttyS0,115200')
+      expect(first.body).toMatch(/ringcast\.target=\/dev\/vda ringcast\.name=n1 ringcast\.mac=([0-9a-f]{2}:){5}[0-9a-f]{2} console=ttyS0,115200/)
       const token = /ringcast\.token=([0-9a-f]+)/.exec(first.body)![1]!
       // It joined, and its copy failed: the next boot clones again, with a new token.
       expect(tokens.redeem('n1', token)).toBe(true)
