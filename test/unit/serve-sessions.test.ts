@@ -66,5 +66,7 @@ describe('sessions of serve', () => {
     const two = sessionsOf(images, BOOT, { nodes: false, web: false })
     const doc = JSON.parse(formatOutcomes(two, [{ report: report(true) }, { error: Object.assign(new Error('no node joined within 5 s'), { code: 'NO_NODES', name: 'RingcastError' }) }], true)) as unknown
     expect(doc).toMatchObject({ sessions: [{ name: 'debian12', report: { ok: true } }, { name: 'rocky9', error: { message: 'no node joined within 5 s' } }] })
+    expect(formatOutcomes(two, [{ error: new Error('image unreadable') }, { error: new Error('no node joined within 5 s') }], false))
+      .toBe('session debian12:\nfailed: image unreadable\n\nsession rocky9:\nfailed: no node joined within 5 s\n')
   })
 })
