@@ -39,7 +39,8 @@ export function bootOptionsOf (o: Record<string, unknown>, command: Command): Bo
   }
   if (o.bootInterface === undefined) throw new RingcastError('USAGE', '--boot-nodes needs --boot-interface: the interface the nodes PXE-boot on')
   const port = Number(o.bootPort)
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new RingcastError('USAGE', `--boot-port must be a TCP port (got ${String(o.bootPort)})`)
+  // 0: any free port (the boot line on stderr names it; for tests: a PXE setup needs a port it knows).
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RingcastError('USAGE', `--boot-port must be a TCP port (got ${String(o.bootPort)})`)
   if (o.admit !== 'known' && o.admit !== 'any') throw new RingcastError('USAGE', `--admit must be known or any (got ${String(o.admit)})`)
   const target = o.bootTarget as string | undefined
   if (target !== undefined && !target.startsWith('/')) throw new RingcastError('USAGE', `--boot-target must be an absolute device path (got ${target})`)
@@ -56,28 +57,54 @@ export function bootOptionsOf (o: Record<string, unknown>, command: Command): Bo
   }
 }
 
-/** How many nodes the session waits for when --nodes is not given: those of its image the nodes file has in clone. */
-export async function nodesToClone (options: BootOptions, images: readonly NamedImage[]): Promise<number> {
-  const { nodes } = await new NodesStore(options.nodesFile).read(options.admit === 'any')
-  return nodes.filter(n => n.state === 'clone' && servesImage(n, images)).length
+/**
+ * One session of serve --boot-nodes: its name ('' when serve runs one; else
+ * the NAME of its NAME=IMAGE, which the nodes of its group name as their
+ * "image") and its images.
+ */
+export interface BootSession {
+  name: string
+  images: readonly NamedImage[]
 }
 
 /**
- * Whether a session of `images` is the one for `node`: a node that names no
- * image gets any; one that does gets the session of one image of that name
- * (serve NAME=IMAGE) or file name.
+ * Which of `sessions` is the one for `node` (its index), or why none is.
+ * One session: a node that names no image gets it; one that does gets the
+ * session of one image of that name (serve NAME=IMAGE) or file name, as
+ * before there were several. Several: only the session its image names;
+ * a node that names none could be any, so it gets none.
  */
-export function servesImage (node: BootNode, images: readonly NamedImage[]): boolean {
-  if (node.image === undefined) return true
-  if (images.length !== 1) return false
-  const only = images[0]!
-  return node.image === only.name || node.image === only.path.split('/').pop()
+export function sessionFor (node: BootNode, sessions: readonly BootSession[]): { index: number } | { none: string } {
+  const named = (s: BootSession): boolean => s.images.length === 1 && (node.image === (s.name !== '' ? s.name : s.images[0]!.name) || node.image === s.images[0]!.path.split('/').pop())
+  if (sessions.length === 1) {
+    if (node.image === undefined || named(sessions[0]!)) return { index: 0 }
+    return { none: `no session serves image ${node.image}` }
+  }
+  const all = sessions.map(s => s.name).join(', ')
+  if (node.image === undefined) return { none: `it names no image, and this coordinator serves several (${all}): set its "image" in the nodes file` }
+  const index = sessions.findIndex(s => s.name === node.image)
+  const byFile = index >= 0 ? index : sessions.findIndex(named)
+  return byFile >= 0 ? { index: byFile } : { none: `no session serves image ${node.image} (this coordinator serves ${all})` }
 }
 
-/** The session's hooks for booted nodes, bound to the boot service once it runs (nodes join only after). */
-export function lateOutcomes (service: () => BootService | undefined): NodeOutcomes {
+/** How many nodes each session waits for when --nodes is not given: those of its group the nodes file has in clone; and the nodes in clone no session serves. */
+export async function nodesToClone (options: BootOptions, sessions: readonly BootSession[]): Promise<{ counts: number[], unserved: Array<{ name: string, why: string }> }> {
+  const { nodes } = await new NodesStore(options.nodesFile).read(options.admit === 'any')
+  const counts = sessions.map(() => 0)
+  const unserved: Array<{ name: string, why: string }> = []
+  for (const n of nodes.filter(n => n.state === 'clone')) {
+    const choice = sessionFor(n, sessions)
+    if ('index' in choice) counts[choice.index]!++
+    else unserved.push({ name: n.name, why: choice.none })
+  }
+  return { counts, unserved }
+}
+
+/** A session's hooks for booted nodes, bound to the boot service once it runs (nodes join only after), and to tokens issued for `session` alone. */
+export function lateOutcomes (service: () => BootService | undefined, session: string): NodeOutcomes {
   return {
-    redeem: (name, token) => service()?.redeem(name, token) ?? false,
+    validToken: (name, token) => service()?.validToken(name, token, session) ?? false,
+    redeem: (name, token) => { service()?.redeem(name, token, session) },
     joined: name => service()?.joined(name),
     verified: name => service()?.verified(name),
     failed: (name, reason) => service()?.failed(name, reason),
@@ -85,7 +112,8 @@ export function lateOutcomes (service: () => BootService | undefined): NodeOutco
   }
 }
 
-export async function startBoot (options: BootOptions, coordinator: Coordinator, images: readonly NamedImage[], workDir: string, log: (line: string) => void): Promise<BootService> {
+/** The one boot service for every session: each node is sent to its own session's coordinator. */
+export async function startBoot (options: BootOptions, sessions: ReadonlyArray<BootSession & { coordinator: Coordinator }>, workDir: string, log: (line: string) => void): Promise<BootService> {
   return await BootService.start({
     nodesFile: options.nodesFile,
     interface: options.interface,
@@ -96,8 +124,14 @@ export async function startBoot (options: BootOptions, coordinator: Coordinator,
     cmdline: options.cmdline,
     workDir,
     proxyDhcp: options.proxyDhcp,
-    // The coordinator as the booted nodes reach it: on the boot interface's address.
-    coordinatorFor: node => servesImage(node, images) ? coordinatorOn(coordinator.joinAddrs, options.interface) : undefined,
+    coordinatorFor: node => {
+      const choice = sessionFor(node, sessions)
+      if ('none' in choice) return choice
+      const s = sessions[choice.index]!
+      // The coordinator as the booted nodes reach it: on the boot interface's address.
+      const coordinator = coordinatorOn(s.coordinator.joinAddrs, options.interface)
+      return coordinator === undefined ? { none: `session ${s.name} has no address to join` } : { session: s.name, coordinator }
+    },
     log
   })
 }
@@ -108,7 +142,7 @@ function coordinatorOn (addrs: string[], iface: string): string | undefined {
   return addrs.find(a => a.startsWith(`/ip4/${address}/`)) ?? addrs[0]
 }
 
-/** After the session: serve until every verified node has booted its clone (it is then local), or `lingerMs` passes. */
+/** After the session(s): serve until every verified node (of every session: they share the nodes file) has booted its clone (it is then local), or `lingerMs` passes. */
 export async function lingerUntilBooted (service: BootService, lingerMs: number, log: (line: string) => void): Promise<void> {
   await service.settled()
   const deadline = Date.now() + lingerMs

@@ -11,19 +11,16 @@
 import '../src/net/shim.js'
 import { Command, CommanderError } from 'commander'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { hostname, homedir, tmpdir } from 'node:os'
+import { hostname, homedir } from 'node:os'
 import { join as joinPath } from 'node:path'
 import { runAgent } from '../src/agent/agent.js'
 import { DEFAULTS, type NodeFacts } from '../src/coordinator/config.js'
-import { Coordinator } from '../src/coordinator/coordinator.js'
-import { formatReport } from '../src/coordinator/report.js'
 import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { addBootenvCommand } from './bootenv.js'
 import { runDemo } from './demo.js'
 import { listNodes, setNode } from './nodes.js'
-import { bootOptionsOf, DEFAULT_BOOTENV_DIR, lateOutcomes, lingerUntilBooted, nodesToClone, startBoot } from './boot-mode.js'
-import type { BootService } from '../src/boot/boot-service.js'
+import { bootOptionsOf, DEFAULT_BOOTENV_DIR } from './boot-mode.js'
+import { serveSessions, sessionsOf } from './serve-sessions.js'
 import { DEFAULT_COMPRESSION_LEVEL, MAX_COMPRESSION_LEVEL } from '../src/relay/compression.js'
 import { DATA_PLANE_KINDS, type DataPlaneKind } from '../src/wire/session-params.js'
 import { splitNamed } from '../src/wire/image-parts.js'
@@ -82,12 +79,12 @@ function compressionLevelOf (o: Record<string, unknown>, command: Command): numb
 
 program.command('serve')
   .description('coordinate a session: admit nodes, plan the chain (or tree), stream IMAGE (or several, NAME=IMAGE each, one after another), report')
-  .argument('<image...>', 'image file or block device to clone; a .gz, .zst or .xz file is decompressed, and - reads the image from standard input. Several images in one session: NAME=IMAGE for each (e.g. boot=boot.img root=root.img.zst), and every node names a target for each (join --target NAME=PATH)')
+  .argument('<image...>', 'image file or block device to clone; a .gz, .zst or .xz file is decompressed, and - reads the image from standard input. Several images in one session: NAME=IMAGE for each (e.g. boot=boot.img root=root.img.zst), and every node names a target for each (join --target NAME=PATH). With --boot-nodes, several NAME=IMAGE are one session each instead, run side by side: a boot node whose "image" is NAME joins that one')
   .option('-n, --nodes <count>', 'start as soon as this many nodes have joined')
   .option('--wait-timeout <duration>', 'start with the nodes present after this long', '300s')
   .option('--min-nodes <count>', 'when the wait times out, start only if at least this many joined', '1')
   .option('--allow-failures <count>', 'exit 0 even if up to this many nodes fail', '0')
-  .option('--listen <multiaddr>', 'listen address (repeatable)', collect)
+  .option('--listen <multiaddr>', 'listen address (repeatable); with several sessions (--boot-nodes, NAME=IMAGE each), the Nth (from 0, in argument order) listens on each port + N', collect)
   .option('--block-size <size>', 'block size', '1MiB')
   .option('--window <size>', 'unacknowledged bytes in flight per hop', '8MiB')
   .option('--stall-timeout <duration>', 'fail a running node whose heartbeats have been missing this long (hung, frozen or unplugged)', '30s')
@@ -106,14 +103,14 @@ program.command('serve')
   .option('--token <token>', 'session token nodes must present (generated if omitted)')
   .option('--boot-nodes <file>', 'boot the nodes in FILE from the network (PXE): proxy-DHCP, TFTP and per-node iPXE scripts; each node in state clone gets the cloning environment, each verified one then boots its disk (see ringcast nodes)')
   .option('--boot-interface <name>', 'with --boot-nodes: the interface the nodes PXE-boot on (proxy-DHCP answers there only; the boot files are served on its address)')
-  .option('--boot-port <port>', 'with --boot-nodes: the boot HTTP server\'s port', '8080')
+  .option('--boot-port <port>', 'with --boot-nodes: the boot HTTP server\'s port (0: any free one)', '8080')
   .option('--bootenv <dir>', 'with --boot-nodes: the cloning environment, vmlinuz and initrd.img (ringcast bootenv build)', DEFAULT_BOOTENV_DIR)
   .option('--admit <policy>', 'with --boot-nodes: a MAC that PXE-boots and is not in the nodes file is registered, and cloned only with any', 'known')
   .option('--boot-target <device>', 'with --boot-nodes: the device a node without a target of its own gets')
   .option('--boot-cmdline <param>', 'with --boot-nodes: one more kernel parameter for the cloning environment, e.g. console=ttyS0,115200 (repeatable)', collect)
   .option('--boot-linger <duration>', 'with --boot-nodes: after the session, keep serving until every verified node has booted its clone, at most this long', '10m')
   .option('--no-proxy-dhcp', 'with --boot-nodes: no proxy-DHCP (the site\'s DHCP server already sends PXE clients to this host\'s TFTP and boot.ipxe)')
-  .option('--web <address>', 'serve a live view of the session at ADDRESS:PORT (or PORT, on 127.0.0.1): the topology, each node\'s state, progress and rate, failures as they happen, the report')
+  .option('--web <address>', 'serve a live view of the session at ADDRESS:PORT (or PORT, on 127.0.0.1): the topology, each node\'s state, progress and rate, failures as they happen, the report (one session only: refused with several, --boot-nodes and NAME=IMAGE each)')
   .option('--json', 'print the final report as JSON on stdout')
   .option('-q, --quiet', 'no progress or log lines on stderr')
   .option('--debug', 'print stack traces')
@@ -127,68 +124,39 @@ program.command('serve')
       }
     }
     const bootOptions = bootOptionsOf(o, command)
+    // With --boot-nodes, several NAME=IMAGE are one session each (serve-sessions.ts).
+    const sessions = sessionsOf(images, bootOptions, { nodes: o.nodes !== undefined, web: o.web !== undefined })
     const web = webModeOf(o.web as string | undefined, view.log)
-    const toClone = o.nodes === undefined && bootOptions !== undefined ? await nodesToClone(bootOptions, images) : 0
-    let boot: BootService | undefined
-    const coordinator = await Coordinator.start({
-      images,
-      nodes: o.nodes !== undefined ? parseCount(o.nodes as string, '--nodes') : toClone > 0 ? toClone : DEFAULTS.nodes,
-      waitTimeoutMs: parseDuration(o.waitTimeout as string, '--wait-timeout'),
-      minNodes: parseCount(o.minNodes as string, '--min-nodes'),
-      allowFailures: parseNonNegative(o.allowFailures as string, '--allow-failures'),
-      listen: (o.listen as string[] | undefined) ?? DEFAULTS.listen,
-      blockSizeBytes: parseSize(o.blockSize as string, '--block-size'),
-      windowBytes: parseSize(o.window as string, '--window'),
-      stallTimeoutMs: parseDuration(o.stallTimeout as string, '--stall-timeout'),
-      maxRateBytesPerSecond: parseRate(o.maxRate as string, '--max-rate'),
-      topology,
-      linkRateBytesPerSecond: linkGoodput(o.linkRate as string, '--link-rate'),
-      sourceRateBytesPerSecond: linkGoodput((o.sourceRate ?? o.linkRate) as string, o.sourceRate === undefined ? '--link-rate' : '--source-rate'),
-      stragglerAfterMs: parseDuration(o.stragglerAfter as string, '--straggler-after'),
-      inventory: o.inventory === undefined ? undefined : await loadInventory(o.inventory as string),
-      dataPlane: parseDataPlane(o.dataPlane as string),
-      raw: o.raw === true,
-      compressionLevel: compressionLevelOf(o, command),
-      spoolDir: o.spoolDir as string | undefined,
-      keyPath: o.key as string,
-      token: (o.token as string | undefined) ?? ''
-    }, {
-      log: web === undefined ? view.log : line => { view.log(line); web.log(line) },
-      progress: p => view.update(p.slowestBytes, p.imageBytes),
-      nodes: bootOptions === undefined ? undefined : lateOutcomes(() => boot)
+    process.exitCode = await serveSessions({
+      sessions,
+      nodes: o.nodes !== undefined ? parseCount(o.nodes as string, '--nodes') : undefined,
+      config: {
+        waitTimeoutMs: parseDuration(o.waitTimeout as string, '--wait-timeout'),
+        minNodes: parseCount(o.minNodes as string, '--min-nodes'),
+        allowFailures: parseNonNegative(o.allowFailures as string, '--allow-failures'),
+        listen: (o.listen as string[] | undefined) ?? DEFAULTS.listen,
+        blockSizeBytes: parseSize(o.blockSize as string, '--block-size'),
+        windowBytes: parseSize(o.window as string, '--window'),
+        stallTimeoutMs: parseDuration(o.stallTimeout as string, '--stall-timeout'),
+        maxRateBytesPerSecond: parseRate(o.maxRate as string, '--max-rate'),
+        topology,
+        linkRateBytesPerSecond: linkGoodput(o.linkRate as string, '--link-rate'),
+        sourceRateBytesPerSecond: linkGoodput((o.sourceRate ?? o.linkRate) as string, o.sourceRate === undefined ? '--link-rate' : '--source-rate'),
+        stragglerAfterMs: parseDuration(o.stragglerAfter as string, '--straggler-after'),
+        inventory: o.inventory === undefined ? undefined : await loadInventory(o.inventory as string),
+        dataPlane: parseDataPlane(o.dataPlane as string),
+        raw: o.raw === true,
+        compressionLevel: compressionLevelOf(o, command),
+        spoolDir: o.spoolDir as string | undefined,
+        keyPath: o.key as string,
+        token: (o.token as string | undefined) ?? ''
+      },
+      boot: bootOptions,
+      web,
+      view,
+      json: o.json === true,
+      onSignal
     })
-    // Stopping fails every node, which can end run() before stop() resolves:
-    // the exit status is the signal's either way.
-    let interrupted: 'SIGINT' | 'SIGTERM' | undefined
-    onSignal(signal => {
-      interrupted = signal
-      process.stderr.write(`ringcast: stopped by ${signal}; the session is over and its nodes are told so (they keep what they verified)\n`)
-      void Promise.all([boot?.stop(), coordinator.stop(), web?.close()]).then(() => process.exit(exitCodeForSignal(signal)))
-    })
-    const bootWork = bootOptions === undefined ? undefined : await mkdtemp(joinPath(tmpdir(), 'ringcast-boot-'))
-    try {
-      await web?.listen(coordinator)
-      if (bootOptions !== undefined) {
-        boot = await startBoot(bootOptions, coordinator, images, bootWork!, view.log)
-        if (toClone > 0 && o.nodes === undefined) view.log(`boot: waiting for the ${toClone} node(s) the nodes file has in clone for this session`)
-      }
-      const addr = coordinator.joinAddrs[0] ?? '<address>'
-      // The one line an operator copies to every node (stderr: stdout is the report).
-      const targets = images.length === 1 ? '--target <device-or-file>' : images.map(i => `--target ${i.name}=<device-or-file>`).join(' ')
-      process.stderr.write(`join with: ringcast join ${addr} --token ${coordinator.token} ${targets}\n`)
-      const report = await coordinator.run()
-      web?.report(report)
-      view.stop()
-      process.stdout.write(o.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
-      process.exitCode = interrupted !== undefined ? exitCodeForSignal(interrupted) : report.ok ? EXIT.OK : EXIT.CLONE_FAILED
-      if (boot !== undefined && interrupted === undefined) await lingerUntilBooted(boot, bootOptions!.lingerMs, view.log)
-    } finally {
-      view.stop()
-      await boot?.stop()
-      if (bootWork !== undefined) await rm(bootWork, { recursive: true, force: true })
-      await coordinator.stop()
-      await web?.close()
-    }
   })
 
 program.command('join')

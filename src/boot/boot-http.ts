@@ -28,6 +28,9 @@ import type { NodesStore } from './nodes-store.js'
 
 export type AdmitPolicy = 'known' | 'any'
 
+/** Where a node to be cloned is sent: its session (tokens are bound to it) and that session's coordinator, or why no session serves it. */
+export type SessionChoice = { session: string, coordinator: string } | { none: string }
+
 export interface BootHttpConfig {
   host: string
   port: number
@@ -38,8 +41,8 @@ export interface BootHttpConfig {
   bootenvDir: string
   /** Where a node without a target of its own writes its image. */
   defaultTarget?: string
-  /** The coordinator a node of this image joins, or undefined when no session serves it. */
-  coordinatorFor: (node: BootNode) => string | undefined
+  /** The session a node of this image joins, or why none serves it (cli/boot-mode.ts, sessionFor). */
+  coordinatorFor: (node: BootNode) => SessionChoice
   /** More kernel parameters for the cloning environment (e.g. console=ttyS0,115200). */
   cmdline: string[]
   log: (line: string) => void
@@ -103,15 +106,16 @@ export class BootHttp {
         return localScript(`${node.name} boots from its local disk`)
       case 'clone':
       case 'cloning': {
-        const coordinator = this.config.coordinatorFor(node)
+        const choice = this.config.coordinatorFor(node)
         const target = node.target ?? this.config.defaultTarget
-        if (coordinator === undefined || target === undefined) {
-          const why = coordinator === undefined ? `no session serves image ${node.image ?? '(none named)'}` : 'it has no target device (set "target" in the nodes file, or --boot-target)'
+        if ('none' in choice || target === undefined) {
+          const why = 'none' in choice ? choice.none : 'it has no target device (set "target" in the nodes file, or --boot-target)'
           log(`boot: ${name} is to be cloned, but ${why}; it boots from its local disk`)
           return localScript(`${node.name} is to be cloned, but ${why}`)
         }
-        const script = cloneScript({ baseUrl: this.url, name: node.name, mac, coordinator, token: this.config.tokens.issue(node.name), target, image: node.image, cmdline: this.config.cmdline })
-        log(`boot: ${name} gets the cloning environment${node.image !== undefined ? ` for image ${node.image}` : ''}, onto ${target}`)
+        const token = this.config.tokens.issue(node.name, choice.session)
+        const script = cloneScript({ baseUrl: this.url, name: node.name, mac, coordinator: choice.coordinator, token, target, image: node.image, cmdline: this.config.cmdline })
+        log(`boot: ${name} gets the cloning environment${node.image !== undefined ? ` for image ${node.image}` : ''}${choice.session !== '' ? ` (session ${choice.session})` : ''}, onto ${target}`)
         return script
       }
     }

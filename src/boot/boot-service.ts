@@ -9,7 +9,7 @@
 //                                                       with join --identity only once its identity is set)
 //   failed, or not verified      cloning -> clone      (its next boot clones again)
 
-import { BootHttp, type AdmitPolicy } from './boot-http.js'
+import { BootHttp, type AdmitPolicy, type SessionChoice } from './boot-http.js'
 import { NodeTokens } from './node-tokens.js'
 import type { BootNode, NodeEvent } from './nodes.js'
 import { NodesStore } from './nodes-store.js'
@@ -30,8 +30,8 @@ export interface BootServiceConfig {
   workDir: string
   /** Without proxy-DHCP (the site's DHCP server already points PXE clients at us, or a test). */
   proxyDhcp: boolean
-  /** The coordinator address a node of this image joins, or undefined when no session serves it. */
-  coordinatorFor: (node: BootNode) => string | undefined
+  /** The session (and its coordinator's address) a node of this image joins, or why none serves it. */
+  coordinatorFor: (node: BootNode) => SessionChoice
   log: (line: string) => void
   /** For tests: the address to serve on instead of the interface's. */
   host?: string
@@ -73,9 +73,14 @@ export class BootService {
     return service
   }
 
-  /** A Join's token is `name`'s own single-use one (spent by this call). */
-  redeem (name: string, token: string): boolean {
-    return this.tokens.redeem(name, token)
+  /** Whether a Join's token is `name`'s own single-use one for `session` (not spent: node-tokens.ts). */
+  validToken (name: string, token: string, session: string): boolean {
+    return this.tokens.valid(name, token, session)
+  }
+
+  /** Spend `name`'s token for `session`: its Join was admitted. */
+  redeem (name: string, token: string, session: string): boolean {
+    return this.tokens.redeem(name, token, session)
   }
 
   /** The admin's own fields of node `name` in the nodes file as it is now (for its identity hooks); undefined when it is not listed. */

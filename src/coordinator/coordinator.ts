@@ -75,8 +75,10 @@ export interface CoordinatorHooks {
 
 /** What the boot service (src/boot/boot-service.ts) takes from a session, by node name. */
 export interface NodeOutcomes {
-  /** Whether `token` is node `name`'s own single-use one (spending it). */
-  redeem: (name: string, token: string) => boolean
+  /** Whether `token` is node `name`'s own single-use one for this session (nothing is spent: the Join may still be refused). */
+  validToken: (name: string, token: string) => boolean
+  /** The Join that presented it is admitted: spend it (no-op for any other token). */
+  redeem: (name: string, token: string) => void
   joined: (name: string) => void
   /** Its copy is verified (and, if it asked for one, its identity step succeeded): it may boot its clone. */
   verified: (name: string) => void
@@ -283,12 +285,14 @@ export class Coordinator {
       await closeWithReason(channel, 'PROTOCOL', errorMessage(err))
       return
     }
-    const refusal = checkJoin(join, channel.remotePeer, s, { nodes: this.config.nodes, token: this.token, parts: this.image.parts, redeem: this.hooks.nodes?.redeem })
+    const refusal = checkJoin(join, channel.remotePeer, s, { nodes: this.config.nodes, token: this.token, parts: this.image.parts, nodeToken: this.hooks.nodes?.validToken })
     if (refusal !== undefined) {
       this.hooks.log(`refused ${join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer)} from ${channel.remoteAddr}: ${refusal.reason}`)
       await closeWithReason(channel, refusal.code, refusal.reason)
       return
     }
+    // Admitted: a booted node's token is spent now, in the same tick as the check (no second Join can slip between).
+    this.hooks.nodes?.redeem(join.name, join.token)
     const previous = s.get(channel.remotePeer)
     // Same identity while the old run still looks alive: that run is gone (the node restarted).
     if (stillRunning(previous)) this.fail(previous, 'RESTARTED', 'the node restarted and joined again')

@@ -97,6 +97,20 @@ describe('per-node tokens', () => {
     expect(tokens.redeem('n1', old)).toBe(false)
     expect(tokens.redeem('n1', fresh)).toBe(true)
   })
+
+  it('are bound to the session they were issued for: shown to another one they are refused and not spent', () => {
+    const tokens = new NodeTokens()
+    const t = tokens.issue('n1', 'debian12')
+    expect(tokens.valid('n1', t, 'rocky9')).toBe(false)
+    expect(tokens.redeem('n1', t, 'rocky9')).toBe(false)
+    expect(tokens.redeem('n1', t)).toBe(false)
+    expect(tokens.pending('n1')).toBe(true)
+    // Checking spends nothing (a Join refused after the check keeps its token); redeeming does.
+    expect(tokens.valid('n1', t, 'debian12')).toBe(true)
+    expect(tokens.valid('n1', t, 'debian12')).toBe(true)
+    expect(tokens.redeem('n1', t, 'debian12')).toBe(true)
+    expect(tokens.valid('n1', t, 'debian12')).toBe(false)
+  })
 })
 
 describe('iPXE scripts over the boot HTTP server', () => {
@@ -108,7 +122,7 @@ describe('iPXE scripts over the boot HTTP server', () => {
     await writeFile(join(dir, 'vmlinuz'), 'kernel bytes')
     const tokens = new NodeTokens()
     const logs: string[] = []
-    const boot = await BootHttp.start({ host: '127.0.0.1', port: 0, store, admit, tokens, bootenvDir: dir, coordinatorFor: n => n.image === 'nowhere' ? undefined : COORDINATOR, cmdline: ['console=ttyS0,115200'], log: l => logs.push(l) })
+    const boot = await BootHttp.start({ host: '127.0.0.1', port: 0, store, admit, tokens, bootenvDir: dir, coordinatorFor: n => n.image === 'nowhere' ? { none: 'no session serves image nowhere' } : { session: '', coordinator: COORDINATOR }, cmdline: ['console=ttyS0,115200'], log: l => logs.push(l) })
     const get = async (path: string): Promise<{ status: number, body: string }> => {
       const res = await fetch(`${boot.url}${path}`)
       return { status: res.status, body: await res.text() }

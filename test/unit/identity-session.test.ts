@@ -28,7 +28,8 @@ function recordingOutcomes (fields: Record<string, Record<string, string>>): Nod
   const events: string[] = []
   return {
     events,
-    redeem: () => false,
+    validToken: () => false,
+    redeem: () => {},
     joined: name => events.push(`joined ${name}`),
     verified: name => events.push(`verified ${name}`),
     failed: (name, reason) => events.push(`failed ${name}: ${reason}`),
