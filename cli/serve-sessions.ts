@@ -54,6 +54,8 @@ export function sessionsOf (images: NamedImage[], boot: BootOptions | undefined,
   if (boot === undefined || images.length === 1) return [{ name: '', images }]
   if (flags.nodes) throw new RingcastError('USAGE', '--nodes cannot be given with several sessions (--boot-nodes and several NAME=IMAGE): each waits for the nodes of its own image in clone in the nodes file')
   if (flags.web) throw new RingcastError('USAGE', '--web shows one session; with several (--boot-nodes and several NAME=IMAGE) leave it out and follow the log, or ringcast nodes')
+  // One standard input cannot feed two sessions (the first would read it all).
+  if (images.filter(i => i.path === '-').length > 1) throw new RingcastError('USAGE', 'only one image can come from standard input (-)')
   return images.map(i => ({ name: i.name, images: [{ name: '', path: i.path }] }))
 }
 
@@ -108,12 +110,16 @@ export async function serveSessions (input: ServeInput): Promise<number> {
   }
   // Stopping fails every node, which can end run() before stop() resolves: the exit status is the signal's either way.
   let interrupted: 'SIGINT' | 'SIGTERM' | undefined
+  let bootWork: string | undefined
   input.onSignal(signal => {
     interrupted = signal
     process.stderr.write(`ringcast: stopped by ${signal}; ${several ? 'every session is' : 'the session is'} over and its nodes are told so (they keep what they verified)\n`)
-    void Promise.all([service?.stop(), ...running.map(async r => { await r.coordinator.stop() }), web?.close()]).then(() => process.exit(exitCodeForSignal(signal)))
+    // process.exit skips the finally below: dnsmasq's work directory goes here.
+    void Promise.all([service?.stop(), ...running.map(async r => { await r.coordinator.stop() }), web?.close()])
+      .then(async () => { if (bootWork !== undefined) await rm(bootWork, { recursive: true, force: true }) })
+      .then(() => process.exit(exitCodeForSignal(signal)))
   })
-  const bootWork = boot === undefined ? undefined : await mkdtemp(joinPath(tmpdir(), 'ringcast-boot-'))
+  bootWork = boot === undefined ? undefined : await mkdtemp(joinPath(tmpdir(), 'ringcast-boot-'))
   try {
     if (web !== undefined) await web.listen(running[0]!.coordinator)
     if (boot !== undefined) {

@@ -126,10 +126,9 @@ export async function buildBootenv (c: BootenvBuildConfig): Promise<BootenvManif
     await mkdir(c.outDir, { recursive: true })
     const initrd = join(c.outDir, 'initrd.img')
     const gzip = createGzip({ level: 6 })
+    // A write that fails (a full disk, an unwritable directory) rejects `written` at once; the archive stops with it.
     const written = pipeline(gzip, createWriteStream(`${initrd}.part`))
-    await writeNewc(withParents([...files.values()]), gzip)
-    gzip.end()
-    await written
+    await Promise.all([written, writeNewc(withParents([...files.values()]), gzip).then(() => { gzip.end() }, (err: unknown) => { gzip.destroy(err as Error); throw err })])
     await copyFile(join(kernelDir, 'boot', vmlinuz), join(c.outDir, 'vmlinuz.part'))
     const manifest: BootenvManifest = {
       kernelPackage: kernelPackage.split('/').pop()!,
@@ -140,13 +139,16 @@ export async function buildBootenv (c: BootenvBuildConfig): Promise<BootenvManif
       files: { vmlinuz: await describe(join(c.outDir, 'vmlinuz.part')), 'initrd.img': await describe(`${initrd}.part`) },
       builtAt: new Date().toISOString()
     }
-    await rename(join(c.outDir, 'vmlinuz.part'), join(c.outDir, 'vmlinuz'))
+    // Each file is replaced whole; the pair is not replaced at once (a node fetching between the two renames gets a mismatched pair): rebuild while no node boots.
+    await writeFile(join(c.outDir, 'bootenv.json.part'), `${JSON.stringify(manifest, null, 2)}\n`)
     await rename(`${initrd}.part`, initrd)
-    await writeFile(join(c.outDir, 'bootenv.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+    await rename(join(c.outDir, 'vmlinuz.part'), join(c.outDir, 'vmlinuz'))
+    await rename(join(c.outDir, 'bootenv.json.part'), join(c.outDir, 'bootenv.json'))
     return manifest
   } catch (err) {
     await rm(join(c.outDir, 'vmlinuz.part'), { force: true })
     await rm(join(c.outDir, 'initrd.img.part'), { force: true })
+    await rm(join(c.outDir, 'bootenv.json.part'), { force: true })
     throw err
   } finally {
     await rm(work, { recursive: true, force: true })

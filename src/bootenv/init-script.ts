@@ -52,6 +52,8 @@ stop () {
   say "rebooting in \${2:-${RETRY_PAUSE_SECONDS}} s"
   sleep "\${2:-${RETRY_PAUSE_SECONDS}}"
   reboot -f
+  # init must never end (the kernel panics): should reboot return, wait here.
+  while :; do sleep 3600; done
 }
 
 [ -n "$COORDINATOR" ] && [ -n "$TOKEN" ] && [ -n "$TARGET" ] && [ -n "$NAME" ] || stop "the kernel command line lacks ringcast.coordinator, ringcast.token, ringcast.target or ringcast.name"
@@ -72,7 +74,8 @@ done
 UP=
 for n in $IFACES; do
   ip link set "$n" up
-  if udhcpc -i "$n" -n -q -t 10 -T 2 -s ${BOOTENV_PATHS.udhcpcScript} > /dev/console 2>&1; then UP=$n; break; fi
+  # Without -q, udhcpc stays in the background once it has a lease and renews it: a copy may outlast the lease.
+  if udhcpc -i "$n" -n -t 10 -T 2 -s ${BOOTENV_PATHS.udhcpcScript} -p /run/udhcpc.$n.pid > /dev/console 2>&1; then UP=$n; break; fi
 done
 [ -n "$UP" ] || stop "no DHCP answer on$IFACES"
 say "network up on $UP: $(ip -4 -o addr show dev $UP | awk '{print $4}')"
@@ -81,9 +84,9 @@ for i in $(seq 1 30); do [ -b "$TARGET" ] && break; sleep 1; done
 [ -b "$TARGET" ] || stop "the target $TARGET did not appear (is its disk driver in the environment? ringcast bootenv build --module NAME)"
 
 say "$NAME joins $COORDINATOR to write $TARGET"
-IDENTITY_FLAG=
-[ "$IDENTITY" != none ] && IDENTITY_FLAG="--identity $IDENTITY"
-${BOOTENV_PATHS.node} --max-semi-space-size=4 ${BOOTENV_PATHS.agent} join "$COORDINATOR" --token "$TOKEN" --target "$TARGET" --name "$NAME" --no-journal --connect-timeout 120s $IDENTITY_FLAG < /dev/null > /dev/console 2>&1
+set --
+[ "$IDENTITY" != none ] && set -- --identity "$IDENTITY"
+${BOOTENV_PATHS.node} --max-semi-space-size=4 ${BOOTENV_PATHS.agent} join "$COORDINATOR" --token "$TOKEN" --target "$TARGET" --name "$NAME" --no-journal --connect-timeout 120s "$@" < /dev/null > /dev/console 2>&1
 rc=$?
 if [ $rc -eq 0 ]; then stop "$NAME: verified; booting the clone" 1; fi
 stop "$NAME: ringcast join exited with status $rc; the copy is not verified"
@@ -94,7 +97,13 @@ stop "$NAME: ringcast join exited with status $rc; the copy is not verified"
 export const UDHCPC_SCRIPT = `#!/bin/sh
 case "$1" in
   deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
-  bound|renew)
+  renew)
+    # The same lease renewed: leave the address alone (the copy's connections run over it).
+    ip -4 addr show dev "$interface" | grep -q " $ip/" && exit 0
+    ip -4 addr flush dev "$interface"
+    ip addr add "$ip/\${mask:-24}" dev "$interface"
+    for r in $router; do ip route add default via "$r" dev "$interface"; break; done ;;
+  bound)
     ip -4 addr flush dev "$interface"
     ip addr add "$ip/\${mask:-24}" dev "$interface"
     for r in $router; do ip route add default via "$r" dev "$interface"; break; done ;;

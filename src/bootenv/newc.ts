@@ -19,7 +19,11 @@ const S_IFREG = 0o100000
 const S_IFLNK = 0o120000
 const S_IFCHR = 0o020000
 
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0')
+/** newc's fields are 8 hex digits: a file of 4 GiB or more cannot be in the archive (and would corrupt every header after it). */
+function hex8 (n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) throw new Error(`${n} does not fit a newc header field (4 GiB at most)`)
+  return n.toString(16).padStart(8, '0')
+}
 const pad4 = (n: number): Buffer => Buffer.alloc((4 - (n % 4)) % 4)
 
 function header (ino: number, mode: number, size: number, name: string, rdev: [number, number] = [0, 0]): Buffer {
@@ -30,6 +34,8 @@ function header (ino: number, mode: number, size: number, name: string, rdev: [n
 }
 
 async function write (out: Writable, chunk: Buffer): Promise<void> {
+  // A destroyed stream emits neither drain nor error again: waiting would hang.
+  if (out.destroyed) throw out.errored ?? new Error('the archive\'s output was closed')
   if (out.write(chunk)) return
   await new Promise<void>((resolve, reject) => {
     const done = (err?: Error): void => {

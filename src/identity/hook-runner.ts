@@ -104,6 +104,8 @@ export async function runHook (path: string, env: Record<string, string>, timeou
     out.end()
   } finally {
     clearTimeout(timer)
+    // Whatever it left running in its group (cmd &) must not go on editing the target after the step: killed too.
+    killGroup()
     child.stdout.destroy()
     child.stderr.destroy()
   }

@@ -28,7 +28,8 @@ import type { DebianParts } from './debian-cache.js'
 export const GOLDEN_HOSTNAME = 'golden'
 export const GOLDEN_MACHINE_ID = '0123456789abcdef0123456789abcdef'
 /** hostname, machine-id, how many /etc/ssh/ssh_host_* files, and the first 16 hex digits of the Ed25519 host key's sha256 (or none). */
-export const CLONE_LINE = /ringcast-clone: hostname=(\S*) machine-id=(\S*) ssh-host-keys=(\d+) ssh-key=(\S+)/
+// To the line's end: the console arrives in chunks, and a match on half a line once read a hash cut short.
+export const CLONE_LINE = /ringcast-clone: hostname=(\S*) machine-id=(\S*) ssh-host-keys=(\d+) ssh-key=(\S+)\r?\n/
 export const GOLDEN_SSH_KEY = 'not a real key\n'
 const PARTITION_START_BYTES = 1_048_576
 const SYSLINUX_MBR = '/usr/lib/syslinux/mbr/mbr.bin'
@@ -39,6 +40,8 @@ const GOLDEN_INIT = (kernel: string): string => `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t devtmpfs devtmpfs /dev
+# No kernel message in the middle of the line below.
+echo 0 > /proc/sys/kernel/printk
 for m in $(cat /modules); do insmod /lib/modules/${kernel}/$m 2>/dev/null; done
 for i in $(seq 1 20); do [ -b /dev/vda1 ] && break; sleep 1; done
 mkdir -p /mnt
@@ -92,7 +95,7 @@ export async function buildGoldenImage (path: string, bytes: number, parts: Debi
     gzip.end()
     await done
     await writeFile(join(root, 'boot', 'vmlinuz'), await readFile(join(kernelDir, 'boot', `vmlinuz-${kernelVersion}`)))
-    await writeFile(join(root, 'boot', 'syslinux', 'syslinux.cfg'), 'DEFAULT clone\nTIMEOUT 0\nLABEL clone\n  KERNEL /boot/vmlinuz\n  INITRD /boot/initrd.img\n  APPEND console=ttyS0,115200 quiet\n')
+    await writeFile(join(root, 'boot', 'syslinux', 'syslinux.cfg'), 'DEFAULT clone\nTIMEOUT 0\nLABEL clone\n  KERNEL /boot/vmlinuz\n  INITRD /boot/initrd.img\n  APPEND console=ttyS0,115200 quiet loglevel=1\n')
     await writeFile(join(root, 'etc', 'hostname'), `${GOLDEN_HOSTNAME}\n`)
     await writeFile(join(root, 'etc', 'machine-id'), `${GOLDEN_MACHINE_ID}\n`)
     await writeFile(join(root, 'etc', 'ssh', 'ssh_host_ed25519_key'), GOLDEN_SSH_KEY, { mode: 0o600 })

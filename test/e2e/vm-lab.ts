@@ -41,7 +41,7 @@ export class VmLab {
     const vmLab = new VmLab(lab, site, server)
     const dhcp = spawn('ip', ['netns', 'exec', site.ns, 'dnsmasq', '--keep-in-foreground', '--no-resolv', '--no-hosts', '--port=0',
       '--interface=eth0', '--bind-interfaces', '--except-interface=lo', `--dhcp-range=${SITE_DHCP_RANGE.join(',')},255.255.255.0,10m`,
-      '--dhcp-leasefile=/dev/null', '--log-dhcp', '--log-facility=-'], { stdio: ['ignore', 'ignore', 'pipe'] })
+      '--dhcp-leasefile=/dev/null'], { stdio: 'ignore' })
     vmLab.children.push(dhcp)
     return vmLab
   }

@@ -241,6 +241,16 @@ describe('an identity hook as a process', () => {
     expect(lines).toHaveLength(10)
   })
 
+  it('kills what a successful hook left running (cmd &), so nothing edits the target after the step', async () => {
+    const pidFile = w.path('leftover.pid')
+    const hook = await script('leaves.sh', `sleep 30 > /dev/null 2>&1 & echo $! > ${pidFile}; exit 0`)
+    await expect(runHook(hook, { PATH: process.env.PATH ?? '/usr/bin:/bin' }, 10_000, () => {})).resolves.toBeUndefined()
+    const child = Number((await readFile(pidFile, 'utf8')).trim())
+    await new Promise(resolve => setTimeout(resolve, 100))
+    const state = await readFile(`/proc/${child}/stat`, 'utf8').then(st => st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3), () => 'gone')
+    expect(['gone', 'Z', 'X']).toContain(state)
+  })
+
   it('resolves for a hook that exits 0', async () => {
     const hook = await script('fine.sh', 'echo ok')
     await expect(runHook(hook, {}, 10_000, () => {})).resolves.toBeUndefined()

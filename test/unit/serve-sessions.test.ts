@@ -50,6 +50,8 @@ describe('sessions of serve', () => {
   it('refuse --nodes and --web with several, in one sentence each', () => {
     expect(() => sessionsOf(images, BOOT, { nodes: true, web: false })).toThrow(/^--nodes cannot be given with several sessions .*each waits for the nodes of its own image in clone/)
     expect(() => sessionsOf(images, BOOT, { nodes: false, web: true })).toThrow(/^--web shows one session; with several/)
+    // Two sessions cannot both read standard input (the first would take it all).
+    expect(() => sessionsOf([{ name: 'a', path: '-' }, { name: 'b', path: '-' }], BOOT, { nodes: false, web: false })).toThrow(/^only one image can come from standard input/)
   })
 
   it('listen on the --listen ports + their index; port 0 stays any free port', () => {
