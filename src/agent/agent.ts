@@ -51,7 +51,7 @@ import { Downstreams } from './downstreams.js'
 import { downstreamsOf, PlanFollower, UPSTREAM_TIMEOUT_MS } from './plan-follower.js'
 import { journalPathFor, journalRecorder, loadResumeState, openJournal } from './resume.js'
 import { checkParts } from '../wire/image-parts.js'
-import { describeTargets, discardTargets, finishVerifiedCopy, inspectTargets, joinTargetFields, journalTargetOf, matchParts, openTargets, type NamedPath, type OpenTargets, type PlannedTarget } from './targets.js'
+import { describeTargets, discardTargets, finishVerifiedCopy, inspectTargets, joinTargetFields, journalTargetOf, matchParts, openTargets, oversizedFiles, type NamedPath, type OpenTargets, type PlannedTarget } from './targets.js'
 import { initCompression } from '../relay/compression.js'
 import { checkHookPath } from '../identity/hook-runner.js'
 import { identityOfVerdict, runIdentityStep, type IdentityStep } from '../identity/identity-step.js'
@@ -247,6 +247,7 @@ class Agent {
       journal = await openJournal(journalPath, header, resume, hooks.log)
       // Before any write: what the clone then writes lands on discarded blocks, what it leaves free stays discarded.
       if (this.config.discard === true) await discardTargets(matched, resumedFrom, hooks.log)
+      for (const warning of oversizedFiles(matched)) hooks.log(`warning: ${warning}`)
       open = await openTargets(matched, params.imageSize)
       pipeline = this.makePipeline(open.target, params, journal, link)
       if (resume !== undefined) pipeline.resume(resume)

@@ -13,7 +13,7 @@ import { archiveTargetDir, stagingPathFor, unpackArchive } from '../storage/arch
 import { fixGptOnLargerDisk } from '../storage/gpt.js'
 import type { JournalTarget } from '../storage/journal.js'
 import { TargetSet } from '../storage/target-set.js'
-import { discardBlockDevice, inspectTarget, Target, type ImageTarget, type TargetInfo } from '../storage/target.js'
+import { discardBlockDevice, identityOf, inspectTarget, Target, type ImageTarget, type TargetInfo } from '../storage/target.js'
 import type { ImagePart } from '../wire/image-parts.js'
 import type { Join } from '../wire/messages.js'
 import { PROTOCOL_VERSION } from '../wire/protocol.js'
@@ -49,12 +49,14 @@ export async function inspectTargets (targets: readonly NamedPath[], create: boo
       : await inspectTarget(stagingPathFor(unpackInto), { create: true })
     planned.push({ name: t.name, info, unpackInto })
   }
+  // One file or device node under two names (a symlink, a hard link): by device and inode.
   const seen = new Map<string, string>()
   for (const p of planned) {
     const real = await realpath(p.info.path).catch(() => p.info.path)
-    const other = seen.get(real)
+    const key = identityOf(p.info) ?? real
+    const other = seen.get(key)
     if (other !== undefined) throw new RingcastError('USAGE', `targets ${other} and ${p.name} are the same ${p.info.kind === 'block' ? 'device' : 'file'} (${real}): give each image its own`)
-    seen.set(real, p.name)
+    seen.set(key, p.name)
   }
   return planned
 }
@@ -111,6 +113,13 @@ export async function discardTargets (matched: ReadonlyArray<{ part: ImagePart, 
     const from = Math.min(Math.max(resumedFrom - part.offset, 0), part.size)
     await discardBlockDevice(planned.info, from, part.size, log)
   }
+}
+
+/** File targets larger than their image: the copy cuts them to the image's size at the end, which the operator is told before a byte is written. */
+export function oversizedFiles (matched: ReadonlyArray<{ part: ImagePart, planned: PlannedTarget }>): string[] {
+  return matched
+    .filter(m => m.planned.info.kind === 'file' && m.planned.unpackInto === undefined && m.planned.info.size > m.part.size)
+    .map(m => `target ${m.planned.info.path} holds ${m.planned.info.size} bytes, more than its image's ${m.part.size}: the verified copy leaves it ${m.part.size} bytes long (the ${m.planned.info.size - m.part.size} bytes past the image are cut off)`)
 }
 
 /** Open every target for writing; with one, the relay writes to it directly. */

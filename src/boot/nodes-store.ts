@@ -7,6 +7,7 @@
 
 import { open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
+import { tryPidLock } from '../storage/pid-lock.js'
 import { RingcastError, errorMessage } from '../errors.js'
 import { formatNodes, nextState, parseNodes, type BootNode, type NodeEvent, type NodesDocument } from './nodes.js'
 
@@ -84,30 +85,10 @@ export class NodesStore {
     const lockPath = `${this.path}.lock`
     const deadline = Date.now() + LOCK_WAIT_MS
     for (;;) {
-      try {
-        const handle = await open(lockPath, 'wx', 0o644)
-        await handle.writeFile(String(process.pid))
-        await handle.close()
-        return async () => { await rm(lockPath, { force: true }) }
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new RingcastError('USAGE', `cannot lock the nodes file ${this.path}: ${errorMessage(err)}`, { cause: err })
-      }
-      const holder = Number(await readFile(lockPath, 'utf8').catch(() => ''))
-      if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
-        await rm(lockPath, { force: true })
-        continue
-      }
-      if (Date.now() > deadline) throw new RingcastError('USAGE', `the nodes file ${this.path} is locked by process ${holder} (${lockPath}); try again, or remove the lock if that process is gone`)
+      const lock = await tryPidLock(lockPath).catch((err: unknown) => { throw new RingcastError('USAGE', `cannot lock the nodes file ${this.path}: ${errorMessage(err)}`, { cause: err }) })
+      if ('release' in lock) return lock.release
+      if (Date.now() > deadline) throw new RingcastError('USAGE', `the nodes file ${this.path} is locked by process ${lock.heldBy} (${lockPath}); try again, or remove the lock if that process is gone`)
       await new Promise(resolve => setTimeout(resolve, LOCK_POLL_MS))
     }
-  }
-}
-
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

@@ -24,6 +24,7 @@
 // the first record that is not exactly well formed or not contiguous.
 
 import { createHash } from 'node:crypto'
+import { constants } from 'node:fs'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { errorMessage, isRingcastError, RingcastError } from '../errors.js'
@@ -103,8 +104,11 @@ export class Journal {
     let handle: FileHandle | undefined
     try {
       await mkdir(dirname(path), { recursive: true })
-      handle = await open(temp, 'w', 0o600)
-      await handle.chmod(0o600) // a leftover temporary file keeps its old mode
+      // Created afresh, never through what is there: a leftover (or a symlink
+      // someone planted at the name) is unlinked, and O_EXCL | O_NOFOLLOW
+      // refuses anything that appears in between.
+      await unlink(temp).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOENT') throw err })
+      handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
       await writeAt(handle, bytes, 0)
       await handle.sync()
       await rename(temp, path)

@@ -9,8 +9,9 @@
 
 import { execFile } from 'node:child_process'
 import { constants } from 'node:fs'
-import { access, open, stat, type FileHandle } from 'node:fs/promises'
+import { access, open, realpath, stat, type FileHandle } from 'node:fs/promises'
 import { RingcastError } from '../errors.js'
+import { tryPidLock } from './pid-lock.js'
 import { blockDeviceInUse, blockDeviceSectorBytes, blockDeviceSize, fileBacksLoopInUse } from './block-device.js'
 
 export interface TargetInfo {
@@ -22,7 +23,21 @@ export interface TargetInfo {
   growable: boolean
   /** A block device's logical sector size. */
   sectorBytes?: number
+  /**
+   * What was inspected: the path with every symlink resolved (opened with
+   * O_NOFOLLOW), and its device and inode, checked again on the open file
+   * (Target.open), so a path swapped after inspection is never written.
+   */
+  resolvedPath?: string
+  device?: number
+  inode?: number
 }
+
+/** Beside a file target while a join writes it: the writer's pid (pid-lock.ts). */
+export const TARGET_LOCK_SUFFIX = '.ringcast-lock'
+
+/** "dev:ino": one file or device node, whatever it is called (hard links, symlinks). */
+export const identityOf = (info: TargetInfo): string | undefined => info.device === undefined ? undefined : `${info.device}:${info.inode}`
 
 export interface InspectOptions {
   /** Create the file if missing and let it grow to the image size. */
@@ -30,6 +45,17 @@ export interface InspectOptions {
 }
 
 export async function inspectTarget (path: string, options: InspectOptions): Promise<TargetInfo> {
+  const info = await inspectPath(path, options)
+  try {
+    const resolvedPath = await realpath(path)
+    const st = await stat(resolvedPath)
+    return { ...info, resolvedPath, device: st.dev, inode: st.ino }
+  } catch (err) {
+    throw new RingcastError('TARGET_NOT_WRITABLE', `target ${path} cannot be inspected: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+async function inspectPath (path: string, options: InspectOptions): Promise<TargetInfo> {
   let st
   try {
     st = await stat(path)
@@ -132,7 +158,9 @@ export class Target implements ImageTarget {
 
   private constructor (readonly info: TargetInfo, private readonly handle: FileHandle,
     /** A file's size when opened: past it, what we have not written reads as zeros (a hole). */
-    private readonly openedSize: number) {}
+    private readonly openedSize: number,
+    /** Releases a file target's lock (pid-lock.ts). */
+    private readonly unlock?: () => Promise<void>) {}
 
   /**
    * Open for writing (and reading back: a node serves what it wrote to a
@@ -144,14 +172,43 @@ export class Target implements ImageTarget {
     if (info.size < imageSize && !info.growable) {
       throw new RingcastError('TARGET_TOO_SMALL', `target ${info.path} holds ${info.size} bytes but the image is ${imageSize}`)
     }
-    const flags = info.kind === 'block' ? constants.O_RDWR | constants.O_EXCL : constants.O_RDWR
+    // The path as inspected, symlinks resolved then: O_NOFOLLOW refuses one planted since.
+    const flags = (info.kind === 'block' ? constants.O_RDWR | constants.O_EXCL : constants.O_RDWR) | (info.resolvedPath !== undefined ? constants.O_NOFOLLOW : 0)
     let handle: FileHandle
     try {
-      handle = await open(info.path, flags)
+      handle = await open(info.resolvedPath ?? info.path, flags)
     } catch (err) {
-      const busy = (err as NodeJS.ErrnoException).code === 'EBUSY'
+      const code = (err as NodeJS.ErrnoException).code
+      const busy = code === 'EBUSY'
       throw new RingcastError(busy ? 'TARGET_MOUNTED' : 'TARGET_NOT_WRITABLE',
-        busy ? `refusing to write ${info.path}: the device is busy (mounted or in use)` : `cannot open target ${info.path} for writing: ${(err as Error).message}`, { cause: err })
+        busy ? `refusing to write ${info.path}: the device is busy (mounted or in use)`
+          : code === 'ELOOP' ? `refusing to write ${info.path}: it became a symlink after it was inspected`
+            : `cannot open target ${info.path} for writing: ${(err as Error).message}`, { cause: err })
+    }
+    if (info.device !== undefined) {
+      const st = await handle.stat().catch(() => undefined)
+      if (st === undefined || st.dev !== info.device || st.ino !== info.inode) {
+        await handle.close().catch(() => {})
+        throw new RingcastError('TARGET_NOT_WRITABLE', `refusing to write ${info.path}: it is not the ${info.kind === 'block' ? 'device' : 'file'} that was inspected (replaced in between)`)
+      }
+    }
+    // A device is held by O_EXCL; a file by a lock beside it, so two joins never write one file.
+    let unlock: (() => Promise<void>) | undefined
+    if (info.kind === 'file') {
+      const lockPath = `${info.resolvedPath ?? info.path}${TARGET_LOCK_SUFFIX}`
+      const lock = await tryPidLock(lockPath).catch((err: NodeJS.ErrnoException) => {
+        // A directory we may not write (the file itself is writable): no lock, as before there were locks.
+        if (err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EPERM') return undefined
+        throw err
+      }).catch(async (err: unknown) => {
+        await handle.close().catch(() => {})
+        throw new RingcastError('TARGET_NOT_WRITABLE', `cannot lock target ${info.path} (${lockPath}): ${(err as Error).message}`, { cause: err })
+      })
+      if (lock !== undefined && 'heldBy' in lock) {
+        await handle.close().catch(() => {})
+        throw new RingcastError('TARGET_MOUNTED', `refusing to write ${info.path}: another ringcast join (process ${lock.heldBy}) is writing it (${lockPath})`)
+      }
+      unlock = lock?.release
     }
     let openedSize = Number.POSITIVE_INFINITY
     if (info.kind === 'file') {
@@ -159,10 +216,11 @@ export class Target implements ImageTarget {
         openedSize = (await handle.stat()).size
       } catch (err) {
         await handle.close().catch(() => {})
+        await unlock?.()
         throw new RingcastError('TARGET_NOT_WRITABLE', `cannot inspect target ${info.path}: ${(err as Error).message}`, { cause: err })
       }
     }
-    return new Target(info, handle, openedSize)
+    return new Target(info, handle, openedSize, unlock)
   }
 
   /**
@@ -279,6 +337,7 @@ export class Target implements ImageTarget {
   async close (): Promise<void> {
     await this.syncing
     await this.handle.close().catch(() => {})
+    await this.unlock?.().catch(() => {})
   }
 }
 
