@@ -18,6 +18,7 @@ import { DEFAULTS, type NodeFacts } from '../src/coordinator/config.js'
 import { errorMessage, isRingcastError, RingcastError } from '../src/errors.js'
 import { addBootenvCommand } from './bootenv.js'
 import { runDemo } from './demo.js'
+import { tokenFrom } from './token.js'
 import { listNodes, setNode } from './nodes.js'
 import { bootOptionsOf, DEFAULT_BOOTENV_DIR } from './boot-mode.js'
 import { serveSessions, sessionsOf } from './serve-sessions.js'
@@ -100,7 +101,8 @@ program.command('serve')
   .option('--compress-level <level>', `zstd level for --compress, 1-${MAX_COMPRESSION_LEVEL}`, String(DEFAULT_COMPRESSION_LEVEL))
   .option('--spool-dir <dir>', 'where an image from standard input (-) or a compressed one (.gz, .zst, .xz) is decompressed and kept, sparse, while it is served (default: the temporary directory)')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
-  .option('--token <token>', 'session token nodes must present (generated if omitted)')
+  .option('--token <token>', 'session token nodes must present (generated if omitted; --token-file or RINGCAST_TOKEN keep it out of ps)')
+  .option('--token-file <file>', 'read the session token from the first line of FILE')
   .option('--boot-nodes <file>', 'boot the nodes in FILE from the network (PXE): proxy-DHCP, TFTP and per-node iPXE scripts; each node in state clone gets the cloning environment, each verified one then boots its disk (see ringcast nodes)')
   .option('--boot-interface <name>', 'with --boot-nodes: the interface the nodes PXE-boot on (proxy-DHCP answers there only; the boot files are served on its address)')
   .option('--boot-port <port>', 'with --boot-nodes: the boot HTTP server\'s port (0: any free one)', '8080')
@@ -149,7 +151,7 @@ program.command('serve')
         compressionLevel: compressionLevelOf(o, command),
         spoolDir: o.spoolDir as string | undefined,
         keyPath: o.key as string,
-        token: (o.token as string | undefined) ?? ''
+        token: await tokenFrom(o) ?? ''
       },
       boot: bootOptions,
       web,
@@ -162,7 +164,8 @@ program.command('serve')
 program.command('join')
   .description('join a session as a node and write the image to TARGET (or each of the session\'s images to its own, --target NAME=PATH)')
   .argument('<coordinator>', 'coordinator multiaddr, as printed by serve (ends in /p2p/<id>)')
-  .requiredOption('--token <token>', 'session token printed by serve')
+  .option('--token <token>', 'session token printed by serve (visible in ps: --token-file or RINGCAST_TOKEN keep it out)')
+  .option('--token-file <file>', 'read the session token from the first line of FILE')
   .requiredOption('--target <path>', 'block device, file, or empty directory (an archive image is unpacked there once verified) to write the image to; for a session of several images, NAME=PATH once for each (repeatable)', collect)
   .option('--create', 'create the target file if it does not exist')
   .option('--name <name>', 'node name in the report', hostname())
@@ -190,7 +193,7 @@ program.command('join')
     try {
       const result = await runAgent({
         coordinator: coordinatorAddr,
-        token: o.token as string,
+        token: await joinToken(o),
         targets: namedArgs(o.target as string[], true),
         create: o.create === true,
         name: o.name as string,
@@ -291,6 +294,13 @@ nodesCommand.command('set')
   })
 
 addBootenvCommand(program)
+
+/** join's token: it must come from somewhere. */
+async function joinToken (o: Record<string, unknown>): Promise<string> {
+  const token = await tokenFrom(o)
+  if (token === undefined) throw new RingcastError('USAGE', 'join needs the session token: --token-file FILE, RINGCAST_TOKEN, or --token')
+  return token
+}
 
 /** join --data-port: 0 to 65535. */
 function parsePort (value: string): number {

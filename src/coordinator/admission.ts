@@ -36,6 +36,9 @@ export function checkJoin (join: Join, peer: string, session: Session, limits: {
   } else {
     const present = session.all.filter(m => m.state !== 'failed').length
     if (present >= limits.nodes) return { code: 'REFUSED', reason: `the session is full (${limits.nodes} node(s))` }
+    // Names are what the report, the boot inventory and the identity step go by: one per live node.
+    const namesake = session.all.find(m => m.state !== 'failed' && m.name === join.name)
+    if (namesake !== undefined) return { code: 'REFUSED', reason: `a node named ${printable(join.name, 64)} has already joined (${short(namesake.peerId)}); give each node its own --name` }
   }
   const parts = limits.parts ?? []
   if (parts.length > 0) return checkTargets(targetsOf(join), parts)

@@ -29,7 +29,7 @@ import { systemClock, sleepOrWake, type Cancel, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, type ErrorCode } from '../errors.js'
 import { openSessionSource, type SessionSource } from '../image/image-set.js'
 import type { Channel } from '../net/channel.js'
-import { closeWithReason, readControl, sendControl } from '../net/control-stream.js'
+import { closeWithReason, multiaddrHost, readControl, sendControl } from '../net/control-stream.js'
 import { ed25519Seed, loadOrCreateKey } from '../net/identity.js'
 import type { Network } from '../net/network.js'
 import { NetNode } from '../net/node.js'
@@ -44,6 +44,7 @@ import { fromWireCode } from '../wire/error-codes.js'
 import { printable, type Join } from '../wire/messages.js'
 import { CONTROL_PROTOCOL, DIGEST_BATCHES_SHA256, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { checkSessionParams } from '../wire/session-params.js'
+import { FailedAttempts } from './failed-attempts.js'
 import { checkJoin, newMember, stillRunning } from './admission.js'
 import { rewirePolicyOf, validateConfig, type CoordinatorConfig } from './config.js'
 import { initialPlan, sourceSubnetOf } from './initial-plan.js'
@@ -115,6 +116,8 @@ export class Coordinator {
   private wake?: () => void
   /** The image's SHA-256 and its signed block hashes, computed by a worker while nodes join. */
   private readonly hashes: SourceHashes
+  /** Wrong tokens, by address: each is refused more slowly (failed-attempts.ts). */
+  private readonly failedAttempts = new FailedAttempts()
 
   private constructor (
     readonly config: CoordinatorConfig,
@@ -288,6 +291,10 @@ export class Coordinator {
     const refusal = checkJoin(join, channel.remotePeer, s, { nodes: this.config.nodes, token: this.token, parts: this.image.parts, nodeToken: this.hooks.nodes?.validToken })
     if (refusal !== undefined) {
       this.hooks.log(`refused ${join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer)} from ${channel.remoteAddr}: ${refusal.reason}`)
+      if (refusal.code === 'BAD_TOKEN') {
+        const waitMs = this.failedAttempts.failed(multiaddrHost(channel.remoteAddr, false) ?? channel.remoteAddr, this.clock.now())
+        await new Promise<void>(resolve => { this.clock.after(waitMs, resolve) })
+      }
       await closeWithReason(channel, refusal.code, refusal.reason)
       return
     }

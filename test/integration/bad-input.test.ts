@@ -124,8 +124,9 @@ describe('bad input', () => {
       expectOneSentence(tooSmall.stderr(), /refused this node: target .*small\.img holds 1048576 bytes but the image is 8388608/)
       expectOneSentence(intruder.stderr(), /refused this node: wrong session token/)
       const good = [await makeTarget(w, 'good1.img', 8 * MiB), w.path('good2.img')]
-      session.startNode({ name: 'good1', target: good[0]! })
-      session.startNode({ name: 'good2', target: good[1]!, args: ['--create'] })
+      // The token kept out of argv: from a file, and from the environment.
+      session.startNode({ name: 'good1', target: good[0]!, tokenVia: 'file' })
+      session.startNode({ name: 'good2', target: good[1]!, args: ['--create'], tokenVia: 'env' })
       const { exit, report } = await session.finish()
       expect(exit).toBe(0)
       expect(report.nodes.map(n => n.name).sort()).toEqual(['good1', 'good2'])

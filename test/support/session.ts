@@ -3,6 +3,7 @@
 // stderr, and the sha256 of every target.
 
 import { createHash, randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { mkdtemp, open, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -42,6 +43,8 @@ export interface NodeSpec {
   /** Extra join flags, e.g. ['--create']. */
   args?: string[]
   token?: string
+  /** How the node is given its token: --token (default), --token-file, or RINGCAST_TOKEN in its environment. */
+  tokenVia?: 'flag' | 'file' | 'env'
   /** Prefix the command, e.g. ['env', 'NODE_OPTIONS=...'] (see spawnRingcast). */
   wrapper?: string[]
 }
@@ -69,8 +72,13 @@ export async function startSession (w: Workdir, image: string | string[], serveA
     token,
     nodes,
     startNode (spec) {
-      const proc = spawnRingcast(spec.name, ['join', coordinator.joinAddr, '--token', spec.token ?? token, ...[spec.target].flat().flatMap(t => ['--target', t]),
-        '--name', spec.name, '--listen', '/ip4/127.0.0.1/tcp/0', ...(spec.args ?? [])], { wrapper: spec.wrapper })
+      const secret = spec.token ?? token
+      const tokenFile = w.path(`${spec.name}.token`)
+      if (spec.tokenVia === 'file') writeFileSync(tokenFile, `${secret}\n`, { mode: 0o600 })
+      const tokenArgs = spec.tokenVia === 'file' ? ['--token-file', tokenFile] : spec.tokenVia === 'env' ? [] : ['--token', secret]
+      const wrapper = spec.tokenVia === 'env' ? ['env', `RINGCAST_TOKEN=${secret}`, ...(spec.wrapper ?? [])] : spec.wrapper
+      const proc = spawnRingcast(spec.name, ['join', coordinator.joinAddr, ...tokenArgs, ...[spec.target].flat().flatMap(t => ['--target', t]),
+        '--name', spec.name, '--listen', '/ip4/127.0.0.1/tcp/0', ...(spec.args ?? [])], { wrapper })
       nodes.push(proc)
       return proc
     },

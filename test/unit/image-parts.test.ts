@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { matchParts, type PlannedTarget } from '../../src/agent/targets.js'
 import { checkJoin } from '../../src/coordinator/admission.js'
+import type { Member } from '../../src/coordinator/member.js'
 import { Session } from '../../src/coordinator/session.js'
 import { isRingcastError } from '../../src/errors.js'
 import { imagesProblem, openSessionSource } from '../../src/image/image-set.js'
@@ -194,5 +195,16 @@ describe('admission of named targets', () => {
     expect(check(join([], { targetPath: '/dev/sdb', targetSize: 1e9 }))).toMatch(/name a target for each: --target NAME=PATH/)
     // A session of one image: named targets are a mistake the node is told of.
     expect(check(join([{ name: 'boot', size: 1e9 }, { name: 'root', size: 1e9 }]), [])).toMatch(/sends one image, but the node named targets for boot, root/)
+  })
+
+  it('admits one live node per name: a second of that name is refused, and admitted once the first has failed', () => {
+    const s = new Session(params(B + 5000), 'source', 'encrypted')
+    const first = { peerId: 'peer-one', name: 'n', state: 'waiting' } as unknown as Member
+    s.members.set(first.peerId, first)
+    const ok = join([{ name: 'boot', size: 1000 }, { name: 'root', size: 5000 }])
+    expect(checkJoin(ok, 'peer-two', s, { nodes: 4, token: 'tokentoken', parts })?.reason).toMatch(/^a node named n has already joined .*; give each node its own --name$/)
+    expect(checkJoin({ ...ok, name: 'm' } as Join, 'peer-two', s, { nodes: 4, token: 'tokentoken', parts })).toBeUndefined()
+    first.state = 'failed'
+    expect(checkJoin(ok, 'peer-two', s, { nodes: 4, token: 'tokentoken', parts })).toBeUndefined()
   })
 })
