@@ -131,6 +131,7 @@ program.command('serve')
     const web = webModeOf(o.web as string | undefined, view.log)
     process.exitCode = await serveSessions({
       sessions,
+      tokenHidden: o.token === undefined && (o.tokenFile !== undefined || (process.env.RINGCAST_TOKEN ?? '') !== ''),
       nodes: o.nodes !== undefined ? parseCount(o.nodes as string, '--nodes') : undefined,
       config: {
         waitTimeoutMs: parseDuration(o.waitTimeout as string, '--wait-timeout'),

@@ -46,6 +46,8 @@ export interface ServeInput {
   web?: WebMode
   view: ProgressView
   json: boolean
+  /** The token came from --token-file or RINGCAST_TOKEN: the join line names the file, never the secret. */
+  tokenHidden?: boolean
   onSignal: (stop: (signal: 'SIGINT' | 'SIGTERM') => void) => void
 }
 
@@ -134,7 +136,8 @@ export async function serveSessions (input: ServeInput): Promise<number> {
       const addr = r.coordinator.joinAddrs[0] ?? '<address>'
       // The one line an operator copies to every node (stderr: stdout is the report).
       const targets = r.images.length === 1 ? '--target <device-or-file>' : r.images.map(i => `--target ${i.name}=<device-or-file>`).join(' ')
-      process.stderr.write(`join with${several ? ` (${r.name})` : ''}: ringcast join ${addr} --token ${r.coordinator.token} ${targets}\n`)
+      const token = input.tokenHidden === true ? '--token-file <the token file>' : `--token ${r.coordinator.token}`
+      process.stderr.write(`join with${several ? ` (${r.name})` : ''}: ringcast join ${addr} ${token} ${targets}\n`)
     }
     const outcomes: Outcome[] = await Promise.all(running.map(async r => await r.coordinator.run().then(report => ({ report }), (error: unknown) => ({ error }))))
     // One session: its failure is serve's, as it always was (its own exit status and sentence).

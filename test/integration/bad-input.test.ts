@@ -141,6 +141,17 @@ describe('bad input', () => {
     }
   })
 
+  it('serve: a token from --token-file or RINGCAST_TOKEN is never printed; the join line names the file instead', async () => {
+    const secret = 'kept-out-of-sight-0123'
+    await writeFile(w.path('serve.token'), `${secret}\n`)
+    const viaFile = await runCli(['serve', image.path, '--key', w.path('k3'), '--listen', '/ip4/127.0.0.1/tcp/0', '--nodes', '1', '--wait-timeout', '1s', '--token-file', w.path('serve.token')])
+    const viaEnv = await runCli(['serve', image.path, '--key', w.path('k3'), '--listen', '/ip4/127.0.0.1/tcp/0', '--nodes', '1', '--wait-timeout', '1s'], 60_000, ['env', `RINGCAST_TOKEN=${secret}`])
+    for (const r of [viaFile, viaEnv]) {
+      expect(r.stderr).toMatch(/join with: ringcast join \S+ --token-file <the token file> --target/)
+      expect(`${r.stdout}${r.stderr}`).not.toContain(secret)
+    }
+  })
+
   it('serve: no node joining within the wait timeout is a clear failure', async () => {
     const r = await runCli(['serve', image.path, '--key', w.path('k2'), '--listen', '/ip4/127.0.0.1/tcp/0', '--nodes', '3', '--wait-timeout', '1s'])
     expect(r.exit).toBe(1)
