@@ -277,7 +277,8 @@ describe('resume and late join: nodes that come back or boot late still get thei
     await first.waitForLine(/position 1 of 1/)
     // Same identity again while the first run is still going: that run is declared gone.
     await whenWritten(w.path('done.img'), 0.1 * IMAGE_BYTES)
-    const second = session.startNode({ name: 'done', target: w.path('done.img'), args: ['--create', '--key', key, '--no-journal'] })
+    // On a target of its own: the first run still holds done.img (FILE.ringcast-lock), as it would hold a device (O_EXCL).
+    const second = session.startNode({ name: 'done', target: w.path('done-again.img'), args: ['--create', '--key', key, '--no-journal'] })
     const { exit, report } = await session.finish()
     expect(exit).toBe(0)
     expect(await second.exited).toBe(0)
@@ -286,6 +287,6 @@ describe('resume and late join: nodes that come back or boot late still get thei
     expect(report.nodes[0]!.outcome).toBe('verified after resume')
     // --no-journal: the second run started over.
     expect(report.nodes[0]!.resumedFrom).toBe(0)
-    expect(await sha256File(w.path('done.img'))).toBe(image.sha256)
+    expect(await sha256File(w.path('done-again.img'))).toBe(image.sha256)
   })
 })
