@@ -214,6 +214,13 @@ describe('an identity hook as a process', () => {
   let w: Workdir
   beforeAll(async () => { w = await makeWorkdir() })
   afterAll(async () => { await w?.remove() })
+  /** The process whose pid `pidFile` holds is gone, or a zombie waiting for whoever inherited it to reap it: no longer running. */
+  const stoppedRunning = async (pidFile: string): Promise<boolean> => {
+    const child = Number((await readFile(pidFile, 'utf8')).trim())
+    await new Promise(resolve => setTimeout(resolve, 100))
+    const state = await readFile(`/proc/${child}/stat`, 'utf8').then(st => st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3), () => 'gone')
+    return ['gone', 'Z', 'X'].includes(state)
+  }
   const script = async (name: string, body: string): Promise<string> => {
     const path = w.path(name)
     await writeFile(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 })
@@ -226,11 +233,7 @@ describe('an identity hook as a process', () => {
     const started = Date.now()
     await expect(runHook(hook, { PATH: process.env.PATH ?? '/usr/bin:/bin' }, 1_000, () => {})).rejects.toMatchObject({ code: 'IDENTITY_FAILED', message: expect.stringMatching(/did not finish within 1 s and was killed; its last output: "started"/) })
     expect(Date.now() - started).toBeLessThan(5_000)
-    const child = Number((await readFile(pidFile, 'utf8')).trim())
-    await new Promise(resolve => setTimeout(resolve, 100))
-    // Gone, or a zombie waiting for whoever inherited it to reap it: no longer running.
-    const state = await readFile(`/proc/${child}/stat`, 'utf8').then(st => st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3), () => 'gone')
-    expect(['gone', 'Z', 'X']).toContain(state)
+    expect(await stoppedRunning(pidFile)).toBe(true)
   })
 
   it('quotes only the last lines of a failing hook, and runs it without a shell (its arguments are none, its words stay words)', async () => {
@@ -245,10 +248,7 @@ describe('an identity hook as a process', () => {
     const pidFile = w.path('leftover.pid')
     const hook = await script('leaves.sh', `sleep 30 > /dev/null 2>&1 & echo $! > ${pidFile}; exit 0`)
     await expect(runHook(hook, { PATH: process.env.PATH ?? '/usr/bin:/bin' }, 10_000, () => {})).resolves.toBeUndefined()
-    const child = Number((await readFile(pidFile, 'utf8')).trim())
-    await new Promise(resolve => setTimeout(resolve, 100))
-    const state = await readFile(`/proc/${child}/stat`, 'utf8').then(st => st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3), () => 'gone')
-    expect(['gone', 'Z', 'X']).toContain(state)
+    expect(await stoppedRunning(pidFile)).toBe(true)
   })
 
   it('resolves for a hook that exits 0', async () => {

@@ -30,6 +30,7 @@
 // Needs root, iproute2 and, for dropMulticast, nftables.
 
 import { execFileSync } from 'node:child_process'
+import { processAlive } from '../../src/storage/pid-lock.js'
 
 export interface LabOptions {
   /** Hosts on each subnet, e.g. [5, 4]; more than one subnet adds a router. */
@@ -254,15 +255,6 @@ function deleteNamespace (ns: string): void {
     execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' })
   } catch {
     // Already gone.
-  }
-}
-
-function processAlive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
