@@ -103,6 +103,7 @@ program.command('serve')
   .option('--key <path>', 'identity key file, created 0600 if missing', defaultKeyPath())
   .option('--token <token>', 'session token nodes must present (generated if omitted; --token-file or RINGCAST_TOKEN keep it out of ps)')
   .option('--token-file <file>', 'read the session token from the first line of FILE')
+  .option('--state <dir>', 'keep the session in DIR as it runs; a serve started again with the same DIR, --key and image (after a crash or kill -9) re-adopts it: the nodes go on meanwhile and dial back (docs/restart.md)')
   .option('--boot-nodes <file>', 'boot the nodes in FILE from the network (PXE): proxy-DHCP, TFTP and per-node iPXE scripts; each node in state clone gets the cloning environment, each verified one then boots its disk (see ringcast nodes)')
   .option('--boot-interface <name>', 'with --boot-nodes: the interface the nodes PXE-boot on (proxy-DHCP answers there only; the boot files are served on its address)')
   .option('--boot-port <port>', 'with --boot-nodes: the boot HTTP server\'s port (0: any free one)', '8080')
@@ -152,7 +153,8 @@ program.command('serve')
         compressionLevel: compressionLevelOf(o, command),
         spoolDir: o.spoolDir as string | undefined,
         keyPath: o.key as string,
-        token: await tokenFrom(o) ?? ''
+        token: await tokenFrom(o) ?? '',
+        stateDir: o.state as string | undefined
       },
       boot: bootOptions,
       web,
@@ -173,6 +175,7 @@ program.command('join')
   .option('--listen <multiaddr>', 'listen address for the upstream (repeatable)', collect)
   .option('--key <path>', 'identity key file (ephemeral identity if omitted)')
   .option('--connect-timeout <duration>', 'give up reaching the coordinator after this long', '60s')
+  .option('--coordinator-timeout <duration>', 'a coordinator that vanishes mid-session is redialled this long while the clone goes on (serve --state re-adopts the session); then the node exits 6, keeping its journal (0: at once)', '2m')
   .option('--max-write-rate <rate>', 'cap how fast this node writes its target, e.g. 50MB/s, to spare a busy disk (0: no cap); a node much slower than the rest is served in the background', '0')
   .option('--replay-buffer <size>', 'newest bytes kept in memory to catch up a downstream that falls behind (older ones are read back from the target)', '4MiB')
   .option('--journal <path>', 'resume journal: lets a restarted node (same --key and --target) resume (default: <target>.ringcast-journal for a file, /var/lib/ringcast/ for a device)')
@@ -201,6 +204,7 @@ program.command('join')
         listen: (o.listen as string[] | undefined) ?? ['/ip4/0.0.0.0/tcp/0'],
         keyPath: o.key as string | undefined,
         connectTimeoutMs: parseDuration(o.connectTimeout as string, '--connect-timeout'),
+        coordinatorTimeoutMs: parseDuration(o.coordinatorTimeout as string, '--coordinator-timeout'),
         replayBytes: parseSize(o.replayBuffer as string, '--replay-buffer'),
         maxWriteRateBytesPerSecond: parseWriteRate(o.maxWriteRate as string),
         journalPath: o.journal === false ? null : o.journal as string | undefined,

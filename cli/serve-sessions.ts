@@ -95,7 +95,9 @@ export async function serveSessions (input: ServeInput): Promise<number> {
         ...input.config,
         images: [...s.images],
         nodes: input.nodes ?? (count > 0 ? count : DEFAULTS.nodes),
-        listen: listenFor(input.config.listen, i)
+        listen: listenFor(input.config.listen, i),
+        // One state directory per session: DIR itself for one, DIR/NAME for each of several.
+        stateDir: input.config.stateDir === undefined ? undefined : several ? joinPath(input.config.stateDir, s.name) : input.config.stateDir
       }, {
         log,
         progress: p => {
@@ -115,9 +117,14 @@ export async function serveSessions (input: ServeInput): Promise<number> {
   let bootWork: string | undefined
   input.onSignal(signal => {
     interrupted = signal
-    process.stderr.write(`ringcast: stopped by ${signal}; ${several ? 'every session is' : 'the session is'} over and its nodes are told so (they keep what they verified)\n`)
+    const kept = input.config.stateDir
+    process.stderr.write(kept === undefined
+      ? `ringcast: stopped by ${signal}; ${several ? 'every session is' : 'the session is'} over and its nodes are told so (they keep what they verified)\n`
+      : `ringcast: stopped by ${signal}; ${several ? 'the sessions are' : 'the session is'} kept in ${kept}: its nodes go on and wait (join --coordinator-timeout) for serve to be started again with --state ${kept}\n`)
+    // Without --state nobody can take the session back: its nodes are told to stop now.
+    const farewell = kept === undefined ? `serve was stopped by ${signal}` : undefined
     // process.exit skips the finally below: dnsmasq's work directory goes here.
-    void Promise.all([service?.stop(), ...running.map(async r => { await r.coordinator.stop() }), web?.close()])
+    void Promise.all([service?.stop(), ...running.map(async r => { await r.coordinator.stop(farewell) }), web?.close()])
       .then(async () => { if (bootWork !== undefined) await rm(bootWork, { recursive: true, force: true }) })
       .then(() => process.exit(exitCodeForSignal(signal)))
   })
@@ -154,7 +161,8 @@ export async function serveSessions (input: ServeInput): Promise<number> {
     view.stop()
     await service?.stop()
     if (bootWork !== undefined) await rm(bootWork, { recursive: true, force: true })
-    await Promise.all(running.map(async r => { await r.coordinator.stop() }))
+    // A session that ended (or could not run) without --state is over for every node still connected.
+    await Promise.all(running.map(async r => { await r.coordinator.stop(input.config.stateDir === undefined ? 'the session is over' : undefined) }))
     await web?.close()
   }
 }

@@ -27,6 +27,7 @@ import { sleepOrWake, systemClock, type Clock } from '../clock.js'
 import { RingcastError, errorMessage, isRingcastError } from '../errors.js'
 import { multiaddrHost } from '../net/control-stream.js'
 import { ephemeralKey, loadOrCreateKey } from '../net/identity.js'
+import type { Channel } from '../net/channel.js'
 import type { Network } from '../net/network.js'
 import { NetNode } from '../net/node.js'
 import { outboundInterface } from '../net/outbound-interface.js'
@@ -71,6 +72,12 @@ export interface AgentConfig {
   keyPath?: string
   /** Give up reaching the coordinator after this long. */
   connectTimeoutMs: number
+  /**
+   * A coordinator that vanishes mid-session is redialled this long while the
+   * data plane goes on (serve --state re-adopts the session); 0 or
+   * undefined: its hang-up ends this node's part at once.
+   */
+  coordinatorTimeoutMs?: number
   /** Newest verified bytes kept in memory to catch a downstream up. */
   replayBytes: number
   /** Resume journal path; default next to a file target (see defaultJournalPath); null: no journal. */
@@ -192,6 +199,8 @@ class Agent {
     const link = await ControlLink.connect(this.net, this.config.coordinator, this.config.connectTimeoutMs, clock, hooks.log)
     link.onPlan = plan => this.plans.onPlan(plan)
     link.onOver = why => this.plans.end(why)
+    link.reconnectTimeoutMs = this.config.coordinatorTimeoutMs ?? 0
+    link.wantsIdentity = (this.config.identity ?? []).length > 0
     // The interface towards the coordinator: its prefix groups us with our real subnet, its speed informs `auto`.
     const out = await outboundInterface(this.config.coordinator)
     // What the source signs is checked with the key behind the coordinator's
@@ -220,6 +229,7 @@ class Agent {
     let pipeline: RelayPipeline | undefined
     let downstreams: Downstreams | undefined
     let resumedFrom = 0
+    link.standing = () => ({ writtenThrough: pipeline?.writtenThrough ?? 0, bytesReceived: pipeline?.bytesReceived ?? 0, resumedFrom })
     const stopHeartbeat = clock.every(REWIRE_DEFAULTS.heartbeatIntervalMs, () => {
       const failure = downstreams?.nextFailureToReport()
       link.send({
@@ -264,7 +274,7 @@ class Agent {
       const verifier = new SourceVerifier(sourceKey, params)
       const hashes = pipeline.hashes
       const result = await pipeline.run(async () => {
-        const channel = await this.plans.upstreams.next(first ? UPSTREAM_TIMEOUT_MS : REPLACEMENT_TIMEOUT_MS)
+        const channel = await this.nextUpstream(link, first ? UPSTREAM_TIMEOUT_MS : REPLACEMENT_TIMEOUT_MS)
         first = false
         return new BlockReceiver(channel, { ...params, verifier, hashes })
       })
@@ -372,12 +382,29 @@ class Agent {
       if (failure !== undefined) return outcome
       throw new RingcastError('COORDINATOR_GONE', `this copy is verified and its identity set, but the coordinator could not be told (${errorMessage(err)}): its network boot still says clone`)
     }
-    const wait = sleepOrWake(clock, IDENTITY_ACK_TIMEOUT_MS)
+    // A coordinator away when the step ended gets its redial time on top.
+    const wait = sleepOrWake(clock, IDENTITY_ACK_TIMEOUT_MS + (link.connected ? 0 : link.reconnectTimeoutMs))
     const hungUp = await Promise.race([link.hungUp(), wait.slept.then(() => undefined)])
     wait.wake()
     if (hungUp === undefined) log.log(`warning: the coordinator did not acknowledge this node's IdentityDone within ${IDENTITY_ACK_TIMEOUT_MS / 1000} s; it may not have recorded the outcome`)
     else if (link.refused) log.log(`warning: after IdentityDone, ${hungUp.message}`)
     return outcome
+  }
+
+  /**
+   * The next block stream from the upstream the plan names. Only the
+   * coordinator can name a new upstream, so while it is away (the link
+   * redials) the wait does not run out: it starts again once it is back.
+   */
+  private async nextUpstream (link: ControlLink, timeoutMs: number): Promise<Channel> {
+    while (true) {
+      try {
+        return await this.plans.upstreams.next(timeoutMs)
+      } catch (err) {
+        if (link.sessionOver || link.connected || !isRingcastError(err, 'PEER_GONE')) throw err
+        this.hooks.log(`still no upstream (${errorMessage(err)}), but the coordinator is away: waiting on`)
+      }
+    }
   }
 
   private makePipeline (target: ImageTarget, params: SessionParams, journal: Journal | undefined, link: ControlLink): RelayPipeline {

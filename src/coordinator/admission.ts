@@ -20,13 +20,15 @@ export interface Refusal { code: ErrorCode, reason: string }
 export interface NamedTarget { name: string, path: string, size: number, growable: boolean }
 
 /** Why `join` (from `peer`) is refused, or undefined to admit it. */
-export function checkJoin (join: Join, peer: string, session: Session, limits: { nodes: number, token: string, parts?: readonly ImagePart[], nodeToken?: (name: string, token: string) => boolean }): Refusal | undefined {
+export function checkJoin (join: Join, peer: string, session: Session, limits: { nodes: number, token: string, parts?: readonly ImagePart[], nodeToken?: (name: string, token: string) => boolean, rejoin?: boolean }): Refusal | undefined {
   if (join.protocolVersion !== PROTOCOL_VERSION) {
     return { code: 'VERSION', reason: `node speaks ringcast protocol ${join.protocolVersion}, this coordinator speaks ${PROTOCOL_VERSION}; run the same ringcast version on both` }
   }
   // The session's token, or (a node the coordinator booted) that node's own single-use one for this
   // session: only checked here, and spent by the caller once every other check has let the Join in.
-  if (!tokensMatch(join.token, limits.token) && limits.nodeToken?.(join.name, join.token) !== true) return { code: 'BAD_TOKEN', reason: 'wrong session token' }
+  // A member of this session dialling again (Join.rejoin) is known by its noise-proven peer id: its single-use token is spent already.
+  const member = limits.rejoin === true && session.get(peer) !== undefined
+  if (!member && !tokensMatch(join.token, limits.token) && limits.nodeToken?.(join.name, join.token) !== true) return { code: 'BAD_TOKEN', reason: 'wrong session token' }
   if (session.ending) return { code: 'REFUSED', reason: 'the session is over' }
   const previous = session.get(peer)
   if (previous !== undefined) {

@@ -61,6 +61,8 @@ export interface CoordinatorConfig {
   spoolDir?: string
   /** zstd level for blocks on the wire (serve --compress; 0: none). */
   compressionLevel: number
+  /** serve --state DIR: the session is kept there, and a coordinator started again with it re-adopts the session (session-state.ts). */
+  stateDir?: string
 }
 
 export const DEFAULTS: Omit<CoordinatorConfig, 'images' | 'keyPath' | 'token'> = {

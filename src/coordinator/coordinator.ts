@@ -23,6 +23,12 @@
 //      finished only with its IdentityDone (identity-steps.ts); only then
 //      is it verified for network boot.
 //   5. When every member is finished the report is built and returned.
+//   6. With serve --state DIR the session is kept there as it goes
+//      (session-state.ts). A coordinator started again with that DIR (after
+//      kill -9, say) re-adopts it: the nodes, whose data plane went on,
+//      dial back with Join.rejoin, get a new Plan (and the heads a new
+//      source feed, from where they are), and a node whose Done was lost
+//      sends it again (docs/restart.md).
 
 import { randomBytes } from 'node:crypto'
 import { systemClock, sleepOrWake, type Cancel, type Clock } from '../clock.js'
@@ -41,8 +47,8 @@ import { formatTopology, SOURCE } from '../topology/plan.js'
 import { detach, judgeBacklog, judgeSilence, judgeStalledDownstream, relocateStraggler, spliceLateJoiner, bypassBrokenHop, type RewireEffect, type RewirePolicy } from '../topology/rewire.js'
 import { dataPlaneToWire } from '../wire/data-plane-kind.js'
 import { fromWireCode } from '../wire/error-codes.js'
-import { printable, type Join } from '../wire/messages.js'
-import { CONTROL_PROTOCOL, DIGEST_BATCHES_SHA256, SESSION_ID_BYTES } from '../wire/protocol.js'
+import { printable, type ControlInput, type Join } from '../wire/messages.js'
+import { CONTROL_PROTOCOL, DIGEST_BATCHES_SHA256, PROTOCOL_VERSION, SESSION_ID_BYTES } from '../wire/protocol.js'
 import { checkSessionParams } from '../wire/session-params.js'
 import { FailedAttempts } from './failed-attempts.js'
 import { checkJoin, newMember, stillRunning } from './admission.js'
@@ -57,7 +63,8 @@ import { SourceFeeds } from './source-feed.js'
 import { contentPolicyFor, SourceHashes, type ContentPolicy } from './source-hashes.js'
 import { initCompression } from '../relay/compression.js'
 import { Verdicts } from './verdicts.js'
-import { IdentitySteps } from './identity-steps.js'
+import { IdentitySteps, IDENTITY_DONE_TIMEOUT_MS } from './identity-steps.js'
+import { imagesChanged, memberOf, notConnected, paramsChanged, recordOf, stampImages, StateStore, type ImageStamp, type SessionState } from './session-state.js'
 
 /** A connected peer has this long to send its Join. */
 const JOIN_TIMEOUT_MS = 15_000
@@ -65,6 +72,18 @@ const JOIN_TIMEOUT_MS = 15_000
 const FAREWELL_TIMEOUT_MS = 3_000
 /** How often stalls are checked and progress is shown. */
 const TICK_MS = 500
+/** Write the session state (serve --state) at least this often while blocks move; outcomes are written at once. */
+const STATE_EVERY_TICKS = 4
+/**
+ * A tick this late means this process was not running (SIGSTOP, a frozen
+ * VM): the silence it saw was its own, so nobody is judged for it.
+ */
+const PAUSED_AFTER_MS = 5 * TICK_MS
+/**
+ * Re-adopted members have this long past the stall timeout to dial back:
+ * a node redials with a backoff of up to 5 s (control-link.ts).
+ */
+const REDIAL_GRACE_MS = 5_000
 
 export interface CoordinatorHooks {
   log: (line: string) => void
@@ -118,6 +137,9 @@ export class Coordinator {
   private readonly hashes: SourceHashes
   /** Wrong tokens, by address: each is refused more slowly (failed-attempts.ts). */
   private readonly failedAttempts = new FailedAttempts()
+  /** When tick() last ran, to tell a pause of this process from nodes going silent. */
+  private lastTickAt = 0
+  private ticks = 0
 
   private constructor (
     readonly config: CoordinatorConfig,
@@ -126,12 +148,15 @@ export class Coordinator {
     signingSeed: Uint8Array,
     policy: ContentPolicy,
     private readonly hooks: CoordinatorHooks,
-    private readonly clock: Clock
+    private readonly clock: Clock,
+    /** serve --state: where the session is kept, the image stamps, and the session read back from there, if any. */
+    private readonly kept?: { store: StateStore, stamps: ImageStamp[], restored?: SessionState }
   ) {
-    this.token = config.token !== '' ? config.token : randomBytes(16).toString('hex')
+    const restored = kept?.restored
+    this.token = restored?.token ?? (config.token !== '' ? config.token : randomBytes(16).toString('hex'))
     this.policy = rewirePolicyOf(config)
     const params = checkSessionParams({
-      sessionId: randomBytes(SESSION_ID_BYTES),
+      sessionId: restored !== undefined ? new Uint8Array(Buffer.from(restored.sessionId, 'hex')) : randomBytes(SESSION_ID_BYTES),
       imageSize: image.size,
       blockSize: config.blockSizeBytes,
       windowBytes: config.windowBytes
@@ -141,6 +166,11 @@ export class Coordinator {
     this.hashes = new SourceHashes(image.segments, params, new SourceSigner(signingSeed, params), clock.now, policy)
     this.hashes.end().then(
       end => {
+        this.imageDigest = toHex(end.imageSha256)
+        if (restored?.digest !== undefined && restored.digest !== this.imageDigest) {
+          for (const n of this.session.all) this.fail(n, 'IMAGE_UNREADABLE', `the image is not the one this session began with (its digest was ${restored.digest.slice(0, 16)}…, now ${this.imageDigest.slice(0, 16)}…)`)
+        }
+        this.persist()
         const several = image.parts.length > 0
         hooks.log(`${several ? 'session digest (of the signed hash batches)' : end.digestKind === DIGEST_BATCHES_SHA256 ? 'clone digest (used blocks)' : 'image sha256'} ${toHex(end.imageSha256)} (hashed and signed in ${((this.hashes.elapsedMs ?? 0) / 1000).toFixed(1)} s; ${describeTotals(this.hashes.totals)})`)
         for (const [i, p] of image.parts.entries()) {
@@ -157,8 +187,8 @@ export class Coordinator {
     this.identitySteps = new IdentitySteps(this.session, clock, {
       log: hooks.log,
       fieldsOf: hooks.nodes?.identityOf === undefined ? undefined : async name => await hooks.nodes!.identityOf!(name),
-      set: m => { hooks.nodes?.verified(m.name); this.wake?.() },
-      failed: (m, reason) => { hooks.nodes?.failed(m.name, reason); this.wake?.() }
+      set: m => { hooks.nodes?.verified(m.name); this.persist(); this.wake?.() },
+      failed: (m, reason) => { hooks.nodes?.failed(m.name, reason); this.persist(); this.wake?.() }
     })
     this.verdicts = new Verdicts(this.session, image, this.hashes, clock, {
       log: hooks.log,
@@ -166,6 +196,7 @@ export class Coordinator {
       judged: m => {
         // A node that asked for the identity step is verified for boot only by its IdentityDone.
         if (m.verified === true) { if (m.wantsIdentity !== true) hooks.nodes?.verified(m.name) } else hooks.nodes?.failed(m.name, m.reason ?? 'its copy was not verified')
+        this.persist()
         this.wake?.()
       },
       identityFor: async m => await this.identitySteps.forVerdict(m)
@@ -175,11 +206,66 @@ export class Coordinator {
       feed: async m => { await this.feeds.feed(m) },
       fail: (m, code, reason) => this.fail(m, code, reason)
     })
+    if (restored !== undefined) this.restore(restored)
+  }
+
+  /** The image's digest once hashed (hex), for the session state. */
+  private imageDigest?: string
+
+  /**
+   * Take back the session kept in serve --state: every member as it was,
+   * not connected until it dials back (Join.rejoin). A running member that
+   * does not within the stall timeout (plus a redial's backoff) is failed
+   * by tick() like any silent node, and its downstreams re-wired.
+   */
+  private restore (state: SessionState): void {
+    const s = this.session
+    const now = this.clock.now()
+    for (const record of state.members) {
+      const m = memberOf(record, notConnected(record.peerId, record.address), now + IDENTITY_DONE_TIMEOUT_MS)
+      m.lastHeardAt = now + REDIAL_GRACE_MS
+      s.members.set(m.peerId, m)
+    }
+    s.started = state.started
+    s.chainLength = state.chainLength
+    this.startedAt = state.startedAt
+    const count = (st: string): number => state.members.filter(m => m.state === st).length
+    this.hooks.log(`re-adopting session ${state.sessionId.slice(0, 8)}… from ${this.kept!.store.dir}: ${state.started ? `started ${Math.round((now - state.startedAt) / 1000)} s ago` : 'not started yet'}; ${count('running') + count('waiting')} node(s) to dial back, ${count('done')} done, ${count('failed')} failed`)
+  }
+
+  /** What serve --state keeps of the session now (written coalesced; outcomes at once). */
+  private persist (ended = false): void {
+    const kept = this.kept
+    if (kept === undefined) return
+    const s = this.session
+    kept.store.save({
+      format: 'ringcast-session 1',
+      sessionId: toHex(s.params.sessionId),
+      imageSize: s.params.imageSize,
+      blockSize: s.params.blockSize,
+      windowBytes: s.params.windowBytes,
+      dataPlane: s.dataPlane,
+      token: this.token,
+      images: kept.stamps,
+      digest: this.imageDigest ?? kept.restored?.digest,
+      started: s.started,
+      startedAt: this.startedAt,
+      chainLength: s.chainLength,
+      ended,
+      members: s.all.map(recordOf)
+    })
   }
 
   static async start (input: CoordinatorConfig, hooks: CoordinatorHooks, parts: CoordinatorParts = {}): Promise<Coordinator> {
     const config = validateConfig(input)
-    const image = await openSessionSource(config.images, config.blockSizeBytes, { spoolDir: config.spoolDir, log: hooks.log })
+    const kept = config.stateDir === undefined ? undefined : await openState(config, hooks.log)
+    let image: SessionSource
+    try {
+      image = await openSessionSource(config.images, config.blockSizeBytes, { spoolDir: config.spoolDir, log: hooks.log })
+    } catch (err) {
+      await kept?.store.close()
+      throw err
+    }
     try {
       let net = parts.net
       let seed = parts.signingSeed
@@ -195,11 +281,16 @@ export class Coordinator {
         await initCompression()
         hooks.log(`compressing blocks on the wire with zstd level ${config.compressionLevel} where it saves at least 1/32 of a block`)
       }
-      const coordinator = new Coordinator(config, image, net, seed, policy, hooks, parts.clock ?? systemClock)
+      if (kept?.restored !== undefined && kept.restored.imageSize !== image.size) {
+        throw new RingcastError('USAGE', `${kept.store.path} holds a session of a ${kept.restored.imageSize}-byte image, serve was given ${image.size} bytes; give the same image or another --state`)
+      }
+      const coordinator = new Coordinator(config, image, net, seed, policy, hooks, parts.clock ?? systemClock, kept)
       await net.handle(CONTROL_PROTOCOL, channel => { void coordinator.onControl(channel) })
+      coordinator.persist()
       return coordinator
     } catch (err) {
       await image.close()
+      await kept?.store.close()
       throw err
     }
   }
@@ -218,25 +309,9 @@ export class Coordinator {
 
   async run (): Promise<SessionReport> {
     const s = this.session
-    await this.waitForNodes()
-    s.started = true
-    this.startedAt = this.clock.now()
-    const order = s.all
-    const { plan: p, how } = initialPlan(order, this.config, this.image.size, await sourceSubnetOf(this.net.addrs), this.hooks.log)
-    s.chainLength = p.hops.length
-    this.hooks.log(`starting: ${order.length} node(s), ${formatTopology(p.topology)} (${how}; depth ${p.depth}, ${p.heads.length} fed by the source), ${this.image.size} bytes in ${this.config.blockSizeBytes}-byte blocks`)
-    for (const hop of p.hops) {
-      const member = s.get(hop.node)!
-      member.position = hop.position
-      member.depth = hop.depth
-      member.state = 'running'
-      member.lastHeardAt = this.clock.now()
-      member.upstreamPeer = hop.upstream === SOURCE ? s.sourcePeer : hop.upstream
-      member.downstreamPeers = [...hop.downstreams]
-    }
-    // Deepest first: every node has its plan before its upstream dials it.
-    for (const hop of [...p.hops].reverse()) await this.rewiring.sendPlan(s.get(hop.node)!)
-    for (const head of p.heads) void this.feeds.feed(s.get(head)!)
+    // A re-adopted session that had started goes on as the nodes dial back (onRejoin).
+    if (!s.started) await this.begin()
+    this.lastTickAt = this.clock.now()
     const stopTicking = this.clock.every(TICK_MS, () => this.tick())
     try {
       await this.allFinished()
@@ -263,11 +338,56 @@ export class Coordinator {
       members,
       allowFailures: this.config.allowFailures
     })
+    // The report is out: a serve started again with this --state begins a new session.
+    this.persist(true)
+    await this.kept?.store.flush()
     await this.farewell(members)
     return report
   }
 
-  async stop (): Promise<void> {
+  /** Wait for the nodes, plan, send every node its Plan and feed the heads. */
+  private async begin (): Promise<void> {
+    const s = this.session
+    await this.waitForNodes()
+    s.started = true
+    this.startedAt = this.clock.now()
+    const order = s.all
+    const { plan: p, how } = initialPlan(order, this.config, this.image.size, await sourceSubnetOf(this.net.addrs), this.hooks.log)
+    s.chainLength = p.hops.length
+    this.hooks.log(`starting: ${order.length} node(s), ${formatTopology(p.topology)} (${how}; depth ${p.depth}, ${p.heads.length} fed by the source), ${this.image.size} bytes in ${this.config.blockSizeBytes}-byte blocks`)
+    for (const hop of p.hops) {
+      const member = s.get(hop.node)!
+      member.position = hop.position
+      member.depth = hop.depth
+      member.state = 'running'
+      member.lastHeardAt = this.clock.now()
+      member.upstreamPeer = hop.upstream === SOURCE ? s.sourcePeer : hop.upstream
+      member.downstreamPeers = [...hop.downstreams]
+    }
+    // Deepest first: every node has its plan before its upstream dials it.
+    for (const hop of [...p.hops].reverse()) await this.rewiring.sendPlan(s.get(hop.node)!)
+    // Kept before any feed: a coordinator killed from here on re-adopts this topology.
+    this.persist()
+    for (const head of p.heads) void this.feeds.feed(s.get(head)!)
+  }
+
+  /**
+   * Stop. With `farewell` every connected node is told (a Refuse), so it
+   * exits at once; without it (serve --state) nothing is said: the nodes go
+   * on and redial, for a serve started again with the same state to
+   * re-adopt them.
+   */
+  async stop (farewell?: string): Promise<void> {
+    if (farewell !== undefined) {
+      // Bounded: a node that reads nothing (its buffers full) must not keep serve from stopping.
+      let cancel: Cancel | undefined
+      await Promise.race([
+        Promise.all(this.session.all.filter(m => !m.channel.isClosed).map(async m => { await closeWithReason(m.channel, 'COORDINATOR_GONE', farewell) })),
+        new Promise<void>(resolve => { cancel = this.clock.after(FAREWELL_TIMEOUT_MS, resolve) })
+      ])
+      cancel?.()
+    }
+    await this.kept?.store.close().catch(() => {})
     await this.hashes.stop().catch(() => {})
     await this.net.stop().catch(() => {})
     await this.image.close().catch(() => {})
@@ -288,7 +408,23 @@ export class Coordinator {
       await closeWithReason(channel, 'PROTOCOL', errorMessage(err))
       return
     }
-    const refusal = checkJoin(join, channel.remotePeer, s, { nodes: this.config.nodes, token: this.token, parts: this.image.parts, nodeToken: this.hooks.nodes?.validToken })
+    const rejoin = rejoinOf(join)
+    if (rejoin !== undefined) {
+      if (!sameBytes(rejoin.sessionId, s.params.sessionId)) {
+        const why = 'this coordinator runs another session (it was started without that session\'s serve --state)'
+        this.hooks.log(`refused ${printable(join.name, 64)} from ${channel.remoteAddr}: it dialled back into session ${toHex(rejoin.sessionId).slice(0, 8)}…, but ${why}`)
+        await closeWithReason(channel, 'REFUSED', why)
+        return
+      }
+      const member = s.get(channel.remotePeer)
+      if (member !== undefined && (member.state === 'running' || member.state === 'waiting' || (member.state === 'done' && !s.ending)) && join.protocolVersion === PROTOCOL_VERSION) {
+        await this.readopt(member, channel, rejoin)
+        return
+      }
+      // Not known (the state missed its admission), or failed meanwhile: admitted as any Join,
+      // bar its token (its peer id is the session's), and placed as a late joiner or a restart.
+    }
+    const refusal = checkJoin(join, channel.remotePeer, s, { nodes: this.config.nodes, token: this.token, parts: this.image.parts, nodeToken: this.hooks.nodes?.validToken, rejoin: rejoin !== undefined })
     if (refusal !== undefined) {
       this.hooks.log(`refused ${join.name !== '' ? printable(join.name, 64) : short(channel.remotePeer)} from ${channel.remoteAddr}: ${refusal.reason}`)
       if (refusal.code === 'BAD_TOKEN') {
@@ -310,17 +446,7 @@ export class Coordinator {
     // as any fail() above, so the run never sees every member finished.
     const splice = s.started ? this.spliceIn(member) : undefined
     const rewired = splice?.kind === 'attach' ? this.rewiring.update([splice], undefined) : undefined
-    await sendControl(channel, {
-      welcome: {
-        sessionId: s.params.sessionId,
-        imageName: this.image.name,
-        imageSize: s.params.imageSize,
-        blockSize: s.params.blockSize,
-        windowBytes: s.params.windowBytes,
-        dataPlane: dataPlaneToWire(s.dataPlane),
-        parts: [...this.image.parts]
-      }
-    }).catch(() => {})
+    await sendControl(channel, this.welcome()).catch(() => {})
     this.hooks.log(previous !== undefined
       ? `${member.name} is back (restart ${member.restarts}); it resumes from its journal`
       : `admitted ${member.name} from ${member.address}${s.started ? ', late' : ''} (${s.members.size}/${Number.isFinite(this.config.nodes) ? this.config.nodes : '?'})`)
@@ -331,7 +457,57 @@ export class Coordinator {
       void this.rewiring.announce(rewired)
     }
     this.wake?.()
+    this.persist()
     await this.followMember(member)
+  }
+
+  /**
+   * A member dials back (Join.rejoin): the coordinator was restarted (serve
+   * --state) or its control stream broke. Its data plane went on, so it
+   * keeps its place: it gets its Welcome, a new Plan (new hop keys, the
+   * same topology as far as this coordinator knows it), the source's feed
+   * again if the source feeds it, its Verdict again if one was decided.
+   */
+  private async readopt (m: Member, channel: Channel, rejoin: Rejoin): Promise<void> {
+    const s = this.session
+    const old = m.channel
+    m.channel = channel
+    if (!old.isClosed) old.abort(new Error('the node dialled again'))
+    m.lastHeardAt = this.clock.now()
+    if (m.state === 'running') {
+      m.writtenThrough = Math.min(rejoin.writtenThrough, this.image.size)
+      m.bytesReceived = rejoin.bytesReceived
+      m.resumedFrom = Math.min(rejoin.resumedFrom, this.image.size)
+      // Its Done comes again: it is challenged anew.
+      if (rejoin.doneSent) m.proving = undefined
+    }
+    await sendControl(channel, this.welcome()).catch(() => {})
+    this.hooks.log(`${m.name} dialled back at ${m.writtenThrough} bytes (${m.state}); it goes on where it is`)
+    if (m.state === 'running' && s.started) {
+      await this.rewiring.sendPlan(m)
+      if (s.fedBySource(m) && m.feed === undefined) void this.feeds.feed(m)
+    } else if (m.state === 'done' && !rejoin.verified && m.identity?.state !== 'waiting') {
+      await this.verdicts.resend(m)
+    }
+    this.persist()
+    this.wake?.()
+    await this.followMember(m)
+  }
+
+  /** What every admitted node (and every one that dials back) is told of the session. */
+  private welcome (): ControlInput {
+    const s = this.session
+    return {
+      welcome: {
+        sessionId: s.params.sessionId,
+        imageName: this.image.name,
+        imageSize: s.params.imageSize,
+        blockSize: s.params.blockSize,
+        windowBytes: s.params.windowBytes,
+        dataPlane: dataPlaneToWire(s.dataPlane),
+        parts: [...this.image.parts]
+      }
+    }
   }
 
   /** A node joining a running session: where the policy puts it (the caller updates the structure at once, announces it after the Welcome). */
@@ -346,7 +522,8 @@ export class Coordinator {
   private async waitForNodes (): Promise<void> {
     const s = this.session
     const deadline = this.clock.now() + this.config.waitTimeoutMs
-    while (s.members.size < this.config.nodes) {
+    // Members read back from serve --state count once they have dialled back.
+    while (s.all.filter(m => !m.channel.isClosed).length < this.config.nodes) {
       const left = deadline - this.clock.now()
       if (left <= 0) break
       const { slept, wake } = sleepOrWake(this.clock, left)
@@ -372,9 +549,10 @@ export class Coordinator {
 
   /** Read a member's control stream until it is finished or gone. */
   private async followMember (m: Member): Promise<void> {
+    const channel = m.channel
     try {
       while (true) {
-        const msg = await readControl(m.channel)
+        const msg = await readControl(channel)
         if (msg === null) break
         m.lastHeardAt = this.clock.now()
         switch (msg.kind) {
@@ -407,11 +585,14 @@ export class Coordinator {
         }
       }
     } catch (err) {
+      // The node dialled back on another stream meanwhile: this one's end says nothing.
+      if (m.channel !== channel) return
       if (!isFinished(m)) this.fail(m, 'PROTOCOL', errorMessage(err))
       this.identitySteps.abandon(m, `its control stream was closed: ${errorMessage(err)}`)
-      await closeWithReason(m.channel, 'PROTOCOL', errorMessage(err))
+      await closeWithReason(channel, 'PROTOCOL', errorMessage(err))
       return
     }
+    if (m.channel !== channel) return
     this.identitySteps.abandon(m, 'the node left before it reported its identity step')
     if (!isFinished(m)) {
       if (!this.session.started) {
@@ -444,6 +625,7 @@ export class Coordinator {
     // A hung node may wake up later: tell it its part is over.
     void closeWithReason(m.channel, code, `this node was declared failed: ${m.reason}`)
     if (this.session.started) this.rewiring.apply(detach(m.peerId, this.rewiring.view()), `re-wiring around ${m.name}`)
+    this.persist()
     this.wake?.()
   }
 
@@ -537,6 +719,18 @@ export class Coordinator {
   /** Fail nodes that went silent; report progress. */
   private tick (): void {
     const now = this.clock.now()
+    const pausedMs = now - this.lastTickAt - TICK_MS
+    this.lastTickAt = now
+    if (pausedMs > PAUSED_AFTER_MS) {
+      // This process did not run (SIGSTOP, a frozen VM): the nodes' silence
+      // meanwhile was ours. Their heartbeats are queued in our sockets and
+      // are read now; until then nobody is judged for the pause.
+      this.hooks.log(`the coordinator did not run for ${(pausedMs / 1000).toFixed(1)} s (stopped or starved); no node is judged for that pause`)
+      for (const m of this.session.all) if (m.state === 'running') m.lastHeardAt = Math.max(m.lastHeardAt, now)
+      for (const m of this.session.all) if (m.proving !== undefined) m.proving.deadline += pausedMs
+      return
+    }
+    if (++this.ticks % STATE_EVERY_TICKS === 0) this.persist()
     this.identitySteps.tick(now)
     for (const m of this.session.all) {
       if (m.state !== 'running') continue
@@ -577,4 +771,52 @@ export function blockEndingAt (end: number, params: { blockSize: number, imageSi
   if (!Number.isSafeInteger(end) || end <= 0 || end > params.imageSize) return undefined
   const offset = Math.ceil(end / params.blockSize) * params.blockSize - params.blockSize
   return Math.min(offset + params.blockSize, params.imageSize) === end ? offset : undefined
+}
+
+/**
+ * serve --state DIR: lock it, read what it keeps, and decide: a session to
+ * re-adopt (same image, block size, window, data plane, token), or a new one
+ * (none kept, or the kept one ended). Anything else is one sentence.
+ */
+async function openState (config: CoordinatorConfig, log: (line: string) => void): Promise<{ store: StateStore, stamps: ImageStamp[], restored?: SessionState }> {
+  const store = await StateStore.open(config.stateDir!, log)
+  try {
+    const stamps = await stampImages(config.images.map(i => i.path))
+    const kept = await store.load()
+    if (kept === undefined || kept.ended) {
+      if (kept !== undefined) log(`the session kept in ${store.dir} ended; starting a new one`)
+      return { store, stamps }
+    }
+    const changed = imagesChanged(kept.images, stamps) ?? paramsChanged(kept, { blockSize: config.blockSizeBytes, windowBytes: config.windowBytes }, config.dataPlane)
+    if (changed !== undefined) throw new RingcastError('USAGE', `cannot re-adopt the session kept in ${store.dir}: ${changed}; serve it as it was, or remove ${store.path} to start a new session`)
+    if (config.token !== '' && config.token !== kept.token) throw new RingcastError('USAGE', `the session kept in ${store.dir} has another token: give the same one, or none (the kept one is used)`)
+    return { store, stamps, restored: kept }
+  } catch (err) {
+    await store.close()
+    throw err
+  }
+}
+
+/** What a node dialling back says of itself (Join.rejoin), as plain values; undefined for a first Join. */
+interface Rejoin {
+  sessionId: Uint8Array
+  writtenThrough: number
+  bytesReceived: number
+  resumedFrom: number
+  doneSent: boolean
+  verified: boolean
+}
+
+function rejoinOf (join: Join): Rejoin | undefined {
+  const r = join.rejoin
+  if (r === null || r === undefined) return undefined
+  const count = (n: number | null | undefined): number => Number.isSafeInteger(n) && n! >= 0 ? n! : 0
+  return {
+    sessionId: r.sessionId ?? new Uint8Array(),
+    writtenThrough: count(r.writtenThrough),
+    bytesReceived: count(r.bytesReceived),
+    resumedFrom: count(r.resumedFrom),
+    doneSent: r.doneSent === true,
+    verified: r.verified === true
+  }
 }

@@ -111,8 +111,19 @@ export class Verdicts {
     m.verified = verified
     m.reason = reason
     this.actions.log(`${m.name}: ${verified ? `verified${m.readBack === true ? ' (and read back whole by the node)' : ''}` : `NOT verified: ${reason ?? ''}`}`)
-    const identity = verified && m.wantsIdentity === true ? await this.actions.identityFor?.(m) : undefined
-    await sendControl(m.channel, { verdict: { verified, sourceSha256: source ?? new Uint8Array(), reason: reason ?? '', hostname: identity?.hostname ?? '', fields: identity?.fields ?? [] } }).catch(() => {})
+    await this.sendVerdict(m, source)
     this.actions.judged(m)
+  }
+
+  /** A judged node dialled back without its Verdict (the coordinator was restarted before it went out): send it again. */
+  async resend (m: Member): Promise<void> {
+    if (m.state !== 'done') return
+    await this.sendVerdict(m, await this.hashes.imageSha256().catch(() => undefined))
+  }
+
+  private async sendVerdict (m: Member, source: Uint8Array | undefined): Promise<void> {
+    const verified = m.verified === true
+    const identity = verified && m.wantsIdentity === true ? await this.actions.identityFor?.(m) : undefined
+    await sendControl(m.channel, { verdict: { verified, sourceSha256: source ?? new Uint8Array(), reason: m.reason ?? '', hostname: identity?.hostname ?? '', fields: identity?.fields ?? [] } }).catch(() => {})
   }
 }

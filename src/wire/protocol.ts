@@ -14,11 +14,13 @@
  * may carry several images (Welcome.parts), a node names a target for each
  * (Join.targets). 7: a node may ask for the identity step (Join.identity):
  * its verified Verdict then carries its host name and inventory fields, and
- * it answers IdentityDone before it counts as finished. The protocol
+ * it answers IdentityDone before it counts as finished. 8: a node that
+ * lost its coordinator dials again with Join.rejoin, and a coordinator
+ * restarted with serve --state re-adopts it (docs/restart.md). The protocol
  * ids stay, so a mismatch reaches that check instead of failing in libp2p's
  * protocol negotiation with an opaque error.
  */
-export const PROTOCOL_VERSION = 7
+export const PROTOCOL_VERSION = 8
 
 export const CONTROL_PROTOCOL = '/ringcast/control/1.0.0'
 export const BLOCKS_PROTOCOL = '/ringcast/blocks/1.0.0'

@@ -17,12 +17,12 @@ describe('exit statuses when a session ends badly', () => {
   })
   afterAll(async () => { await w?.remove() })
 
-  it('the coordinator killed mid-image: every node exits COORDINATOR_GONE (6) and says so', async () => {
+  it('the coordinator killed mid-image, with --coordinator-timeout 0: every node exits COORDINATOR_GONE (6) at once and says so', async () => {
     // Paced, so the kill lands mid-image.
     const session = await startSession(w, image.path, ['--nodes', '2', '--block-size', '256KiB', '--max-rate', '8MB/s'])
     onTestFinished(() => session.kill())
     const targets = [w.path('gone-0.img'), w.path('gone-1.img')]
-    const nodes = targets.map((target, i) => session.startNode({ name: `gone-${i}`, target, args: ['--create'] }))
+    const nodes = targets.map((target, i) => session.startNode({ name: `gone-${i}`, target, args: ['--create', '--coordinator-timeout', '0'] }))
     await whenWritten(targets[1]!, 8 * MiB)
     session.coordinator.child.kill('SIGKILL')
     const exits = await Promise.all(nodes.map(async n => await n.exited))

@@ -62,6 +62,9 @@ export namespace ringcast {
         /** Join identity. */
         identity: boolean;
 
+        /** Join rejoin. */
+        rejoin?: (ringcast.Rejoin.$Properties|null);
+
         /**
          * Creates a new Join instance using the specified properties.
          * @param [properties] Properties to set
@@ -140,12 +143,117 @@ export namespace ringcast {
             /** Join identity */
             identity?: (boolean|null);
 
+            /** Join rejoin */
+            rejoin?: (ringcast.Rejoin.$Properties|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a Join. */
         type $Shape = ringcast.Join.$Properties;
+    }
+
+    /**
+     * Properties of a Rejoin.
+     * @deprecated Use ringcast.Rejoin.$Properties instead.
+     */
+    interface IRejoin extends ringcast.Rejoin.$Properties {
+    }
+
+    /** Represents a Rejoin. */
+    class Rejoin {
+
+        /**
+         * Constructs a new Rejoin.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: ringcast.Rejoin.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Rejoin sessionId. */
+        sessionId: Uint8Array;
+
+        /** Rejoin writtenThrough. */
+        writtenThrough: number;
+
+        /** Rejoin bytesReceived. */
+        bytesReceived: number;
+
+        /** Rejoin resumedFrom. */
+        resumedFrom: number;
+
+        /** Rejoin doneSent. */
+        doneSent: boolean;
+
+        /** Rejoin verified. */
+        verified: boolean;
+
+        /**
+         * Creates a new Rejoin instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Rejoin instance
+         */
+        static create(properties: ringcast.Rejoin.$Shape): ringcast.Rejoin & ringcast.Rejoin.$Shape;
+        static create(properties?: ringcast.Rejoin.$Properties): ringcast.Rejoin;
+
+        /**
+         * Encodes the specified Rejoin message. Does not implicitly {@link ringcast.Rejoin.verify|verify} messages.
+         * @param message Rejoin message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: ringcast.Rejoin.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Rejoin message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {ringcast.Rejoin & ringcast.Rejoin.$Shape} Rejoin
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): ringcast.Rejoin & ringcast.Rejoin.$Shape;
+
+        /**
+         * Gets the type url for Rejoin
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Rejoin {
+
+        /** Properties of a Rejoin. */
+        interface $Properties {
+
+            /** Rejoin sessionId */
+            sessionId?: (Uint8Array|null);
+
+            /** Rejoin writtenThrough */
+            writtenThrough?: (number|null);
+
+            /** Rejoin bytesReceived */
+            bytesReceived?: (number|null);
+
+            /** Rejoin resumedFrom */
+            resumedFrom?: (number|null);
+
+            /** Rejoin doneSent */
+            doneSent?: (boolean|null);
+
+            /** Rejoin verified */
+            verified?: (boolean|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Rejoin. */
+        type $Shape = ringcast.Rejoin.$Properties;
     }
 
     /**

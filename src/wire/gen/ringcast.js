@@ -35,6 +35,7 @@ export const ringcast = $root.ringcast = (() => {
          * @property {number|null} [dataPort] Join dataPort
          * @property {Array.<ringcast.NamedTarget.$Properties>|null} [targets] Join targets
          * @property {boolean|null} [identity] Join identity
+         * @property {ringcast.Rejoin.$Properties|null} [rejoin] Join rejoin
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -173,6 +174,14 @@ export const ringcast = $root.ringcast = (() => {
         Join.prototype.identity = false;
 
         /**
+         * Join rejoin.
+         * @member {ringcast.Rejoin.$Properties|null|undefined} rejoin
+         * @memberof ringcast.Join
+         * @instance
+         */
+        Join.prototype.rejoin = null;
+
+        /**
          * Creates a new Join instance using the specified properties.
          * @function create
          * @memberof ringcast.Join
@@ -232,6 +241,8 @@ export const ringcast = $root.ringcast = (() => {
                     $root.ringcast.NamedTarget.encode(message.targets[i], writer.uint32(/* id 12, wireType 2 =*/98).fork(), _depth + 1).ldelim();
             if (message.identity != null && $Object.hasOwnProperty.call(message, "identity") && message.identity !== false)
                 writer.uint32(/* id 13, wireType 0 =*/104).bool(message.identity);
+            if (message.rejoin != null && $Object.hasOwnProperty.call(message, "rejoin"))
+                $root.ringcast.Rejoin.encode(message.rejoin, writer.uint32(/* id 14, wireType 2 =*/114).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -391,6 +402,12 @@ export const ringcast = $root.ringcast = (() => {
                             delete message.identity;
                         continue;
                     }
+                case 14: {
+                        if (wireType !== 2)
+                            break;
+                        message.rejoin = $root.ringcast.Rejoin.decode(reader, reader.size(), $undefined, _depth + 1, message.rejoin);
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -423,6 +440,272 @@ export const ringcast = $root.ringcast = (() => {
         };
 
         return Join;
+    })();
+
+    ringcast.Rejoin = (function() {
+
+        /**
+         * Properties of a Rejoin.
+         * @typedef {Object} ringcast.Rejoin.$Properties
+         * @property {Uint8Array|null} [sessionId] Rejoin sessionId
+         * @property {number|null} [writtenThrough] Rejoin writtenThrough
+         * @property {number|null} [bytesReceived] Rejoin bytesReceived
+         * @property {number|null} [resumedFrom] Rejoin resumedFrom
+         * @property {boolean|null} [doneSent] Rejoin doneSent
+         * @property {boolean|null} [verified] Rejoin verified
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Rejoin.
+         * @memberof ringcast
+         * @interface IRejoin
+         * @augments ringcast.Rejoin.$Properties
+         * @deprecated Use ringcast.Rejoin.$Properties instead.
+         */
+
+        /**
+         * Shape of a Rejoin.
+         * @typedef {ringcast.Rejoin.$Properties} ringcast.Rejoin.$Shape
+         */
+
+        /**
+         * Constructs a new Rejoin.
+         * @memberof ringcast
+         * @classdesc Represents a Rejoin.
+         * @constructor
+         * @param {ringcast.Rejoin.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Rejoin = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Rejoin sessionId.
+         * @member {Uint8Array} sessionId
+         * @memberof ringcast.Rejoin
+         * @instance
+         */
+        Rejoin.prototype.sessionId = $util.newBuffer([]);
+
+        /**
+         * Rejoin writtenThrough.
+         * @member {number} writtenThrough
+         * @memberof ringcast.Rejoin
+         * @instance
+         */
+        Rejoin.prototype.writtenThrough = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Rejoin bytesReceived.
+         * @member {number} bytesReceived
+         * @memberof ringcast.Rejoin
+         * @instance
+         */
+        Rejoin.prototype.bytesReceived = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Rejoin resumedFrom.
+         * @member {number} resumedFrom
+         * @memberof ringcast.Rejoin
+         * @instance
+         */
+        Rejoin.prototype.resumedFrom = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Rejoin doneSent.
+         * @member {boolean} doneSent
+         * @memberof ringcast.Rejoin
+         * @instance
+         */
+        Rejoin.prototype.doneSent = false;
+
+        /**
+         * Rejoin verified.
+         * @member {boolean} verified
+         * @memberof ringcast.Rejoin
+         * @instance
+         */
+        Rejoin.prototype.verified = false;
+
+        /**
+         * Creates a new Rejoin instance using the specified properties.
+         * @function create
+         * @memberof ringcast.Rejoin
+         * @static
+         * @param {ringcast.Rejoin.$Properties=} [properties] Properties to set
+         * @returns {ringcast.Rejoin} Rejoin instance
+         * @type {{
+         *   (properties: ringcast.Rejoin.$Shape): ringcast.Rejoin & ringcast.Rejoin.$Shape;
+         *   (properties?: ringcast.Rejoin.$Properties): ringcast.Rejoin;
+         * }}
+         */
+        Rejoin.create = function(properties) {
+            return new Rejoin(properties);
+        };
+
+        /**
+         * Encodes the specified Rejoin message. Does not implicitly {@link ringcast.Rejoin.verify|verify} messages.
+         * @function encode
+         * @memberof ringcast.Rejoin
+         * @static
+         * @param {ringcast.Rejoin.$Properties} message Rejoin message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Rejoin.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId") && message.sessionId.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.sessionId);
+            if (message.writtenThrough != null && $Object.hasOwnProperty.call(message, "writtenThrough") && (typeof message.writtenThrough === "object" ? message.writtenThrough.low || message.writtenThrough.high : message.writtenThrough !== 0))
+                writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.writtenThrough);
+            if (message.bytesReceived != null && $Object.hasOwnProperty.call(message, "bytesReceived") && (typeof message.bytesReceived === "object" ? message.bytesReceived.low || message.bytesReceived.high : message.bytesReceived !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.bytesReceived);
+            if (message.resumedFrom != null && $Object.hasOwnProperty.call(message, "resumedFrom") && (typeof message.resumedFrom === "object" ? message.resumedFrom.low || message.resumedFrom.high : message.resumedFrom !== 0))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.resumedFrom);
+            if (message.doneSent != null && $Object.hasOwnProperty.call(message, "doneSent") && message.doneSent !== false)
+                writer.uint32(/* id 5, wireType 0 =*/40).bool(message.doneSent);
+            if (message.verified != null && $Object.hasOwnProperty.call(message, "verified") && message.verified !== false)
+                writer.uint32(/* id 6, wireType 0 =*/48).bool(message.verified);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Rejoin message from the specified reader or buffer.
+         * @function decode
+         * @memberof ringcast.Rejoin
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {ringcast.Rejoin & ringcast.Rejoin.$Shape} Rejoin
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Rejoin.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.ringcast.Rejoin();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.sessionId = value;
+                        else
+                            delete message.sessionId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.writtenThrough = value;
+                        else
+                            delete message.writtenThrough;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.bytesReceived = value;
+                        else
+                            delete message.bytesReceived;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.resumedFrom = value;
+                        else
+                            delete message.resumedFrom;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.doneSent = value;
+                        else
+                            delete message.doneSent;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.verified = value;
+                        else
+                            delete message.verified;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Rejoin
+         * @function getTypeUrl
+         * @memberof ringcast.Rejoin
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Rejoin.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/ringcast.Rejoin";
+        };
+
+        return Rejoin;
     })();
 
     ringcast.NamedTarget = (function() {
